@@ -1,0 +1,332 @@
+"""Admin: an edit screen for every record, the upload with preview, person merge, the log."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import upload
+from .forms import ConfirmUploadForm, MergePeopleForm, UploadForm
+from .ingest.run import FAILED, load_documents, read_documents
+from .models import (
+    Conference,
+    Exchange,
+    IngestRun,
+    Organization,
+    Participant,
+    Person,
+    Source,
+    Turn,
+)
+
+admin.site.site_header = "Briefing Archive administration"
+admin.site.site_title = "Briefing Archive"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "question_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="questions", ordering="question_total")
+    def question_count(self, organization: Organization) -> int:
+        return organization.question_total
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "aliases", "turn_count"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_people"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(turn_total=Count("turns"))
+
+    @admin.display(description="turns", ordering="turn_total")
+    def turn_count(self, person: Person) -> int:
+        return person.turn_total
+
+    @admin.action(description="Merge selected people into one")
+    def merge_people(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        people = queryset.order_by("name")
+        if people.count() < 2:
+            self.message_user(request, "Select two or more people to merge.", messages.WARNING)
+            return None
+        form = MergePeopleForm(request.POST if "apply" in request.POST else None, people=people)
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            others = [person for person in people if person.pk != keep.pk]
+            keep.absorb(others)
+            self.message_user(
+                request,
+                f"Merged {', '.join(o.name for o in others)} into {keep.name}.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/briefings/person/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge people",
+                "opts": self.model._meta,
+                "form": form,
+                "people": people,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    can_delete = False
+    fields = ["position", "filename", "url", "media_type", "format", "parser_version", "sha256"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ExchangeInline(admin.TabularInline):
+    model = Exchange
+    extra = 0
+    fields = ["position", "kind", "edit_link"]
+    readonly_fields = ["edit_link"]
+    show_change_link = True
+
+    @admin.display(description="turns")
+    def edit_link(self, exchange: Exchange) -> str:
+        if not exchange.pk:
+            return ""
+        url = reverse("admin:briefings_exchange_change", args=[exchange.pk])
+        return format_html('<a href="{}">edit turns</a>', url)
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "held_on", "kind", "organizer", "format", "exchange_count"]
+    list_filter = ["kind", "organizer", "format", "language"]
+    search_fields = ["title", "summary", "location", "source_url"]
+    date_hierarchy = "held_on"
+    readonly_fields = ["content_hash", "format", "warnings", "created_at", "updated_at"]
+    autocomplete_fields = ["organizer"]
+    inlines = [ParticipantInline, SourceInline, ExchangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organizer")
+            .annotate(exchange_total=Count("exchanges"))
+        )
+
+    @admin.display(description="exchanges", ordering="exchange_total")
+    def exchange_count(self, conference: Conference) -> int:
+        return conference.exchange_total
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="briefings_conference_upload",
+            ),
+            path(
+                "upload/confirm/",
+                self.admin_site.admin_view(self.confirm_upload_view),
+                name="briefings_conference_upload_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, **extra: object) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Upload transcripts",
+            **extra,
+        }
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1: files in, a parsed preview out; nothing is saved yet."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            format_name = form.cleaned_data["format"] or None
+            documents = read_documents(files, format_name=format_name)
+            token = upload.stash_files(files)
+            confirm = ConfirmUploadForm(
+                initial={
+                    "token": token,
+                    "format": format_name or "",
+                    "replace": form.cleaned_data["replace"],
+                }
+            )
+            return TemplateResponse(
+                request,
+                "admin/briefings/conference/upload_preview.html",
+                self._context(
+                    request,
+                    title="Check the transcripts before saving",
+                    documents=documents,
+                    confirm=confirm,
+                    can_save=any(document.parsed for document in documents),
+                    failures=sum(1 for document in documents if document.parsed is None),
+                ),
+            )
+        return TemplateResponse(
+            request, "admin/briefings/conference/upload.html", self._context(request, form=form)
+        )
+
+    def confirm_upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 2: save what the preview showed, or throw it away."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        if request.method != "POST":
+            return redirect("admin:briefings_conference_upload")
+        form = ConfirmUploadForm(request.POST)
+        token = request.POST.get("token", "")
+        if "cancel" in request.POST:
+            upload.discard(token)
+            self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)
+            return redirect("admin:briefings_conference_upload")
+        files = upload.stashed_files(token) if form.is_valid() else None
+        if files is None:
+            self.message_user(
+                request,
+                "That upload is no longer waiting (already saved, cancelled or expired). "
+                "Please upload the files again.",
+                messages.ERROR,
+            )
+            return redirect("admin:briefings_conference_upload")
+        documents = read_documents(files, format_name=form.cleaned_data["format"] or None)
+        report = load_documents(
+            documents,
+            replace=form.cleaned_data["replace"],
+            via=IngestRun.Via.UPLOAD,
+            user=request.user,
+        )
+        upload.discard(token)
+        for outcome in report.outcomes:
+            level = messages.ERROR if outcome.status == FAILED else messages.SUCCESS
+            self.message_user(request, outcome.line(), level)
+        saved = [o for o in report.outcomes if o.status != FAILED and o.slug]
+        if len(saved) == 1:
+            conference = Conference.objects.get(slug=saved[0].slug)
+            return redirect("admin:briefings_conference_change", conference.pk)
+        return HttpResponseRedirect(
+            reverse("admin:briefings_ingestrun_change", args=[report.run.pk])
+        )
+
+
+class TurnInline(admin.StackedInline):
+    model = Turn
+    extra = 0
+    fields = [
+        ("position", "role"),
+        ("speaker_label", "speaker_title"),
+        ("person", "outlet"),
+        "text",
+    ]
+    autocomplete_fields = ["person", "outlet"]
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "conference"]
+    list_filter = ["kind", "conference__kind"]
+    search_fields = ["conference__title", "turns__text"]
+    list_select_related = ["conference"]
+    raw_id_fields = ["conference"]
+    inlines = [TurnInline]
+
+
+@admin.register(Turn)
+class TurnAdmin(admin.ModelAdmin):
+    list_display = ["speaker_label", "person", "outlet", "role", "short_text", "conference"]
+    list_filter = ["role"]
+    search_fields = ["speaker_label", "text", "person__name", "outlet__name"]
+    list_select_related = ["person", "outlet", "exchange__conference"]
+    autocomplete_fields = ["person", "outlet"]
+    raw_id_fields = ["exchange"]
+
+    @admin.display(description="text")
+    def short_text(self, turn: Turn) -> str:
+        return turn.text[:100]
+
+    @admin.display(description="briefing")
+    def conference(self, turn: Turn) -> Conference:
+        return turn.exchange.conference
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["person", "title", "organization", "is_chair", "conference"]
+    list_filter = ["is_chair"]
+    search_fields = ["person__name", "title", "conference__title"]
+    list_select_related = ["person", "organization", "conference"]
+    autocomplete_fields = ["person", "organization"]
+    raw_id_fields = ["conference"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["filename", "position", "format", "parser_version", "conference"]
+    list_filter = ["format"]
+    search_fields = ["filename", "url", "sha256", "conference__title"]
+    list_select_related = ["conference"]
+    exclude = ["content"]
+    readonly_fields = [
+        "conference",
+        "position",
+        "filename",
+        "url",
+        "media_type",
+        "sha256",
+        "format",
+        "parser_version",
+        "ingested_at",
+        "size",
+    ]
+
+    @admin.display(description="size (bytes)")
+    def size(self, source: Source) -> int:
+        return len(source.content)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "via", "user", "status", "created", "replaced", "unchanged"]
+    list_display += ["failed"]
+    list_filter = ["status", "via"]
+    search_fields = ["report", "error_text", "files"]
+    readonly_fields = [field.name for field in IngestRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

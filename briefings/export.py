@@ -1,0 +1,107 @@
+"""The archive as JSON Lines: one object per conference, read back by `ingest`.
+
+The schema is documented in docs/export-format.md. Field names are stable; new fields may
+be added, none are renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from django.db.models import Prefetch
+
+from .models import Conference, Participant, Turn
+
+SCHEMA = "briefing-archive/1"
+
+
+def conferences_for_export() -> Iterable[Conference]:
+    return (
+        Conference.objects.select_related("organizer")
+        .prefetch_related(
+            "sources",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "organization"),
+            ),
+            Prefetch(
+                "exchanges__turns",
+                queryset=Turn.objects.select_related("person", "outlet").order_by("position"),
+            ),
+        )
+        .order_by("held_on", "id")
+    )
+
+
+def conference_record(conference: Conference) -> dict:
+    return {
+        "schema": SCHEMA,
+        "slug": conference.slug,
+        "title": conference.title,
+        "held_on": conference.held_on.isoformat() if conference.held_on else None,
+        "published_on": conference.published_on.isoformat() if conference.published_on else None,
+        "start_time": conference.start_time,
+        "location": conference.location,
+        "kind": conference.kind,
+        "organizer": conference.organizer.name if conference.organizer else "",
+        "summary": conference.summary,
+        "source_url": conference.source_url,
+        "language": conference.language,
+        "sources": [
+            {
+                "position": source.position,
+                "filename": source.filename.rsplit("/", 1)[-1],
+                "url": source.url,
+                "media_type": source.media_type,
+                "sha256": source.sha256,
+                "format": source.format,
+                "parser_version": source.parser_version,
+            }
+            for source in conference.sources.all()
+        ],
+        "participants": [
+            {
+                "name": participant.person.name,
+                "title": participant.title,
+                "organization": participant.organization.name if participant.organization else "",
+                "is_chair": participant.is_chair,
+            }
+            for participant in conference.participants.all()
+        ],
+        "exchanges": [
+            {
+                "position": exchange.position,
+                "kind": exchange.kind,
+                "turns": [
+                    {
+                        "position": turn.position,
+                        "speaker_label": turn.speaker_label,
+                        "speaker": turn.person.name if turn.person else "",
+                        "speaker_title": turn.speaker_title,
+                        "outlet": turn.outlet.name if turn.outlet else "",
+                        "role": turn.role,
+                        "text": turn.text,
+                    }
+                    for turn in exchange.turns.all()
+                ],
+            }
+            for exchange in conference.exchanges.all()
+        ],
+    }
+
+
+def iter_jsonl(conferences: Iterable[Conference] | None = None) -> Iterator[str]:
+    if conferences is None:
+        conferences = conferences_for_export().iterator(chunk_size=50)
+    for conference in conferences:
+        yield json.dumps(conference_record(conference), ensure_ascii=False) + "\n"
+
+
+def write_jsonl(stream: IO[str], conferences: Iterable[Conference] | None = None) -> int:
+    count = 0
+    for line in iter_jsonl(conferences):
+        stream.write(line)
+        count += 1
+    return count

@@ -1,0 +1,314 @@
+"""Parsed conferences into rows: one transaction per conference, never half-saved.
+
+The loader never parses; it takes a `ParsedConference` and the raw files it came from.
+Re-ingesting the same files is recognised by their content hash and changes nothing. A
+changed transcript of a conference already stored (same source URL, or same title and
+date) is refused unless `replace=True`, which rewrites it in place under the same slug,
+so its URLs keep working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from ..models import (
+    Conference,
+    Exchange,
+    Organization,
+    Participant,
+    Person,
+    Source,
+    Turn,
+    unique_slug,
+)
+from .names import clean_label, name_key
+from .records import ParsedConference, ParsedParticipant, ParseError
+
+CREATED = "created"
+REPLACED = "replaced"
+UNCHANGED = "unchanged"
+
+
+class AlreadyIngested(ParseError):
+    """A different version of a stored conference, offered without replace."""
+
+
+@dataclass
+class SourceFile:
+    """One raw file of a conference: the bytes exactly as received."""
+
+    filename: str
+    data: bytes
+    position: int = 1
+    url: str = ""
+    media_type: str = "text/plain"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class LoadResult:
+    conference: Conference
+    status: str
+    exchanges: int = 0
+    turns: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def content_hash(sources: Iterable[SourceFile]) -> str:
+    ordered = sorted(sources, key=lambda source: source.position)
+    return hashlib.sha256("\n".join(s.sha256 for s in ordered).encode()).hexdigest()
+
+
+def find_existing(parsed: ParsedConference) -> Conference | None:
+    """The stored conference this transcript is a version of, if any."""
+    if parsed.source_url:
+        match = Conference.objects.filter(source_url=parsed.source_url).first()
+        if match:
+            return match
+    if parsed.held_on:
+        return Conference.objects.filter(title=parsed.title, held_on=parsed.held_on).first()
+    return None
+
+
+@transaction.atomic
+def load_conference(
+    parsed: ParsedConference, sources: list[SourceFile], *, replace: bool = False
+) -> LoadResult:
+    digest = content_hash(sources)
+    same = Conference.objects.filter(content_hash=digest).first()
+    if same is not None:
+        return LoadResult(same, UNCHANGED, same.exchanges.count(), _turn_count(same))
+
+    existing = find_existing(parsed)
+    if existing is not None and not replace:
+        raise AlreadyIngested(
+            f"a different version of this briefing is already in the archive as "
+            f"'{existing.slug}'; ingest with --replace to update it"
+        )
+    status = CREATED
+    if existing is not None:
+        conference = existing
+        conference.sources.all().delete()
+        conference.exchanges.all().delete()
+        conference.participants.all().delete()
+        status = REPLACED
+    else:
+        conference = Conference(
+            slug=unique_slug(
+                Conference, f"{parsed.held_on or 'undated'} {parsed.title}", max_length=120
+            )
+        )
+    _fill_conference(conference, parsed, digest)
+    conference.save()
+    for source in sources:
+        Source.objects.create(
+            conference=conference,
+            position=source.position,
+            filename=source.filename[:500],
+            url=source.url,
+            media_type=source.media_type,
+            sha256=source.sha256,
+            content=source.data,
+            format=parsed.format,
+            parser_version=_parser_version(parsed.format),
+        )
+    exchanges, turns = write_transcript(conference, parsed)
+    return LoadResult(conference, status, exchanges, turns, list(parsed.warnings))
+
+
+@transaction.atomic
+def rewrite_conference(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
+    """Replace a stored conference's transcript with a new parse of its own sources."""
+    conference.exchanges.all().delete()
+    conference.participants.all().delete()
+    _fill_conference(conference, parsed, conference.content_hash)
+    conference.save()
+    conference.sources.update(format=parsed.format, parser_version=_parser_version(parsed.format))
+    return write_transcript(conference, parsed)
+
+
+def _parser_version(format_name: str) -> str:
+    from .detect import parser_version
+
+    return parser_version(format_name) if format_name else ""
+
+
+def _turn_count(conference: Conference) -> int:
+    return Turn.objects.filter(exchange__conference=conference).count()
+
+
+def _fill_conference(conference: Conference, parsed: ParsedConference, digest: str) -> None:
+    conference.title = parsed.title[:500]
+    conference.held_on = parsed.held_on
+    conference.published_on = parsed.published_on
+    conference.start_time = parsed.start_time[:50]
+    conference.location = parsed.location[:300]
+    conference.kind = (
+        parsed.kind if parsed.kind in Conference.Kind.values else Conference.Kind.OTHER
+    )
+    conference.summary = parsed.summary
+    conference.source_url = parsed.source_url[:500]
+    conference.language = parsed.language
+    conference.content_hash = digest
+    conference.format = parsed.format
+    conference.warnings = list(parsed.warnings)
+    conference.organizer = (
+        resolve_organization(parsed.organizer, kind=Organization.Kind.GOVERNMENT)
+        if parsed.organizer
+        else None
+    )
+
+
+def write_transcript(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
+    """Participants, exchanges and turns of one conference, in bulk."""
+    people = PersonResolver()
+    organizations = OrganizationResolver()
+    participants = _participants(parsed)
+    participant_rows: dict[int, Participant] = {}
+    for participant in participants:
+        person = people.resolve(participant.name)
+        if person is None or person.pk in participant_rows:
+            continue
+        participant_rows[person.pk] = Participant(
+            conference=conference,
+            person=person,
+            title=participant.title[:500],
+            organization=organizations.resolve(
+                participant.organization, kind=Organization.Kind.GOVERNMENT
+            )
+            if participant.organization
+            else None,
+            is_chair=participant.is_chair,
+        )
+    Participant.objects.bulk_create(participant_rows.values())
+
+    exchanges = Exchange.objects.bulk_create(
+        Exchange(conference=conference, position=number, kind=exchange.kind)
+        for number, exchange in enumerate(parsed.exchanges, start=1)
+    )
+    turn_rows = []
+    for exchange_row, exchange in zip(exchanges, parsed.exchanges, strict=True):
+        for number, turn in enumerate(exchange.turns, start=1):
+            person = people.resolve(turn.speaker_name) if turn.speaker_name else None
+            title = turn.speaker_title
+            if not title and person is not None and person.pk in participant_rows:
+                title = participant_rows[person.pk].title
+            turn_rows.append(
+                Turn(
+                    exchange=exchange_row,
+                    position=number,
+                    speaker_label=turn.speaker_label[:300] or "Unknown",
+                    speaker_title=title[:300],
+                    person=person,
+                    outlet=organizations.resolve(turn.outlet, kind=Organization.Kind.MEDIA)
+                    if turn.outlet
+                    else None,
+                    role=turn.role,
+                    text=turn.text,
+                )
+            )
+    Turn.objects.bulk_create(turn_rows, batch_size=500)
+    return len(exchanges), len(turn_rows)
+
+
+def _participants(parsed: ParsedConference) -> list[ParsedParticipant]:
+    """Listed participants, then every named official who speaks but was not listed."""
+    listed = list(parsed.participants)
+    seen = {name_key(participant.name) for participant in listed}
+    for turn in parsed.turns:
+        key = name_key(turn.speaker_name)
+        if turn.speaker_name and turn.role != "question" and key not in seen:
+            seen.add(key)
+            listed.append(ParsedParticipant(name=turn.speaker_name, title=turn.speaker_title))
+    return listed
+
+
+def resolve_organization(name: str, *, kind: str) -> Organization:
+    return OrganizationResolver().resolve(name, kind=kind)
+
+
+class OrganizationResolver:
+    """Find or create the organization of a kind by name or alias, folding case."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], Organization] = {}
+        for organization in Organization.objects.all():
+            for printed in (organization.name, *organization.aliases):
+                self.by_key[(organization.kind, name_key(printed))] = organization
+
+    def resolve(self, name: str, *, kind: str) -> Organization:
+        name = " ".join(name.split())[:300]
+        key = (kind, name_key(name))
+        if key not in self.by_key:
+            self.by_key[key] = Organization.objects.create(
+                name=name, kind=kind, slug=unique_slug(Organization, name, max_length=120)
+            )
+        return self.by_key[key]
+
+
+class PersonResolver:
+    """Find or create the one Person a printed name refers to, across briefings.
+
+    "Mr. Liang Wenhua", "Liang Wenhua" and "LIANG WENHUA" share a key. A surname alone
+    ("Psaki", from "MS. PSAKI") joins the one person whose name begins or ends with it
+    ("Jen Psaki"); when a full name arrives after the surname was stored alone, the stored
+    person takes the full name and keeps the surname as an alias. Ambiguous surnames make
+    a new person, which an admin can merge.
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Person] = {}
+        self.by_token: dict[str, list[Person]] = {}
+        for person in Person.objects.all():
+            self._remember(person)
+
+    def _remember(self, person: Person) -> None:
+        for key in person.name_keys():
+            self.by_key[key] = person
+            words = key.split()
+            if len(words) > 1:
+                for token in {words[0], words[-1]}:
+                    bucket = self.by_token.setdefault(token, [])
+                    if person not in bucket:
+                        bucket.append(person)
+
+    def resolve(self, printed: str) -> Person | None:
+        name, _title = clean_label(printed) if printed.isupper() else (printed, "")
+        name = " ".join(name.split())[:200]
+        key = name_key(name)
+        if not key:
+            return None
+        if key in self.by_key:
+            return self.by_key[key]
+        words = key.split()
+        if len(words) == 1:
+            candidates = self.by_token.get(key, [])
+            if len(candidates) == 1:
+                person = candidates[0]
+                if person.add_alias(name):
+                    person.save(update_fields=["aliases"])
+                self.by_key[key] = person
+                return person
+        else:
+            short = [
+                self.by_key[token]
+                for token in {words[0], words[-1]}
+                if token in self.by_key and len(self.by_key[token].name.split()) == 1
+            ]
+            if len(short) == 1:
+                person = short[0]
+                person.aliases = [*person.aliases, person.name]
+                person.name = name
+                person.save(update_fields=["name", "aliases"])
+                self._remember(person)
+                return person
+        person = Person.objects.create(name=name, slug=unique_slug(Person, name, max_length=120))
+        self._remember(person)
+        return person

@@ -1,0 +1,324 @@
+"""The ingest workflow: files in, conferences stored, one outcome line per conference.
+
+Used by `manage.py ingest`, the admin upload page and `reparse`. Each document is parsed
+before its transaction opens (a slow parse never holds the write lock), then loaded in
+one transaction; a failing document leaves nothing behind and the others go on.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Conference, IngestRun
+from .decode import decode_transcript
+from .detect import detect_format, parse_transcript, prepare_text
+from .formats import archive_json, scio_pages
+from .load import CREATED, REPLACED, UNCHANGED, SourceFile, load_conference, rewrite_conference
+from .records import ParsedConference, ParseError
+
+logger = logging.getLogger(__name__)
+
+# What a folder walk picks up; a file named explicitly is always tried.
+TRANSCRIPT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
+# Notes that travel with a folder of transcripts but are not transcripts.
+NOT_TRANSCRIPTS = re.compile(r"^(readme|license|licence|copying|sources|changelog)\b", re.I)
+FAILED = "failed"
+
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    ".jsonl": "application/jsonl",
+}
+
+
+@dataclass
+class Document:
+    """The files of one conference (several for a page series) and its parse."""
+
+    sources: list[SourceFile]
+    parsed: ParsedConference | None = None
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        names = [source.filename for source in self.sources]
+        return names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1} pages)"
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str
+    title: str = ""
+    held_on: str = ""
+    exchanges: int = 0
+    turns: int = 0
+    slug: str = ""
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.status == FAILED:
+            return f"FAILED  {self.name}: {self.error}"
+        return (
+            f"{self.status:<9} {self.held_on or 'undated':<10}  {self.title[:70]}  "
+            f"({self.exchanges} exchanges, {self.turns} turns)"
+        )
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    run: IngestRun | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count(FAILED) == 0
+
+    def summary(self) -> str:
+        exchanges = sum(o.exchanges for o in self.outcomes if o.status != FAILED)
+        turns = sum(o.turns for o in self.outcomes if o.status != FAILED)
+        return (
+            f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, "
+            f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed "
+            f"({exchanges} exchanges, {turns} turns)"
+        )
+
+
+def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
+    """Files named, found in folders (recursively) or matched by globs; and the misses."""
+    paths: list[Path] = []
+    missing: list[str] = []
+    for argument in arguments:
+        matches = [Path(match) for match in sorted(glob.glob(argument, recursive=True))] or [
+            Path(argument)
+        ]
+        for match in matches:
+            if match.is_dir():
+                paths.extend(
+                    path
+                    for path in sorted(match.rglob("*"), key=natural_key)
+                    if path.is_file()
+                    and path.suffix.lower() in TRANSCRIPT_SUFFIXES
+                    and not NOT_TRANSCRIPTS.match(path.name)
+                    and not any(part.startswith(".") for part in path.relative_to(match).parts)
+                )
+            elif match.is_file():
+                paths.append(match)
+            else:
+                missing.append(argument)
+    unique = list(dict.fromkeys(path.resolve() for path in paths))
+    return unique, missing
+
+
+def natural_key(path: Path | str) -> list[object]:
+    """content_9.htm before content_10.htm."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
+
+
+def read_documents(
+    files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
+) -> list[Document]:
+    """Decode, detect and parse; pages of one SCIO series become one document.
+
+    `files` are (name, bytes) pairs. A file that fails is a document with an error.
+    A JSON Lines export holds many conferences: each line is a document of its own.
+    """
+    documents: list[Document] = []
+    series: dict[str, list[tuple[SourceFile, str]]] = {}
+    for filename, data in files:
+        source = SourceFile(
+            filename=filename,
+            data=data,
+            media_type=MEDIA_TYPES.get(Path(filename).suffix.lower(), "text/plain"),
+        )
+        try:
+            text = decode_transcript(data)
+            name = format_name or detect_format(text)
+            if name == scio_pages.NAME:
+                title, _pages = scio_pages.page_info(prepare_text(text, name))
+                series.setdefault(title, []).append((source, text))
+                continue
+            if name == archive_json.NAME:
+                documents.extend(_archive_documents(source, text))
+                continue
+            documents.append(Document([source], parse_transcript(text, format_name=name)))
+        except ParseError as error:
+            documents.append(Document([source], error=str(error)))
+        except Exception as error:  # a parser bug must not stop the other files
+            logger.exception("parser failed on %s", filename)
+            documents.append(Document([source], error=f"parser error (a bug): {error!r}"))
+    for pages in series.values():
+        documents.append(_series_document(pages))
+    return documents
+
+
+def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
+    pages = sorted(pages, key=lambda page: natural_key(page[0].filename))
+    sources = [source for source, _text in pages]
+    for position, source in enumerate(sources, start=1):
+        source.position = position
+    try:
+        parsed = scio_pages.parse_pages(
+            [prepare_text(text, scio_pages.NAME) for _source, text in pages]
+        )
+        parsed.format = scio_pages.NAME
+    except ParseError as error:
+        return Document(sources, error=str(error))
+    if not parsed.turns:
+        return Document(sources, error="no speakers found: this does not look like a transcript")
+    return Document(sources, parsed)
+
+
+def _archive_documents(source: SourceFile, text: str) -> list[Document]:
+    documents = []
+    for number, record in archive_json.split_records(text):
+        one = SourceFile(
+            filename=f"{source.filename}#{number}" if number else source.filename,
+            data=record.encode(),
+            media_type="application/json",
+        )
+        try:
+            documents.append(Document([one], parse_transcript(record, format_name="archive-json")))
+        except ParseError as error:
+            prefix = f"record {number}: " if number else ""
+            documents.append(Document([one], error=f"{prefix}{error}"))
+    return documents
+
+
+def load_documents(
+    documents: list[Document],
+    *,
+    replace: bool = False,
+    via: str = IngestRun.Via.COMMAND,
+    user: object | None = None,
+    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+) -> Report:
+    """Store every parsed document, each in its own transaction; log the run."""
+    run = IngestRun.objects.create(
+        via=via,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        files=[source.filename for document in documents for source in document.sources],
+    )
+    report = Report(run=run)
+    for number, document in enumerate(documents, start=1):
+        outcome = _load_one(document, replace=replace)
+        report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(number, len(documents), outcome)
+    _finish_run(run, report)
+    return report
+
+
+def _load_one(document: Document, *, replace: bool) -> Outcome:
+    if document.parsed is None:
+        return Outcome(document.name, FAILED, error=document.error)
+    try:
+        result = load_conference(document.parsed, document.sources, replace=replace)
+    except ParseError as error:
+        return Outcome(document.name, FAILED, error=str(error))
+    except Exception as error:  # rolled back by the transaction; the others go on
+        logger.exception("loading %s failed", document.name)
+        return Outcome(document.name, FAILED, error=f"could not be stored (a bug): {error!r}")
+    conference = result.conference
+    return Outcome(
+        document.name,
+        result.status,
+        title=conference.title,
+        held_on=conference.held_on.isoformat() if conference.held_on else "",
+        exchanges=result.exchanges,
+        turns=result.turns,
+        slug=conference.slug,
+        warnings=result.warnings,
+    )
+
+
+def _finish_run(run: IngestRun, report: Report) -> None:
+    run.created = report.count(CREATED)
+    run.replaced = report.count(REPLACED)
+    run.unchanged = report.count(UNCHANGED)
+    run.failed = report.count(FAILED)
+    succeeded = len(report.outcomes) - run.failed
+    if run.failed == 0:
+        run.status = IngestRun.Status.OK
+    else:
+        run.status = IngestRun.Status.PARTIAL if succeeded else IngestRun.Status.FAILED
+    run.report = "\n".join(outcome.line() for outcome in report.outcomes)
+    run.error_text = "\n".join(o.line() for o in report.outcomes if o.status == FAILED)
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def ingest_paths(
+    arguments: Iterable[str],
+    *,
+    format_name: str | None = None,
+    replace: bool = False,
+    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+) -> Report:
+    """The `ingest` command: paths, folders and globs in, a report out."""
+    paths, missing = collect_paths(arguments)
+    files: list[tuple[str, bytes]] = []
+    failed = [Document([SourceFile(name, b"")], error="no such file or folder") for name in missing]
+    for path in paths:
+        try:
+            files.append((str(path), path.read_bytes()))
+        except OSError as error:
+            failed.append(Document([SourceFile(str(path), b"")], error=f"cannot read: {error}"))
+    documents = failed + read_documents(files, format_name=format_name)
+    return load_documents(documents, replace=replace, on_outcome=on_outcome)
+
+
+def reparse_conferences(
+    conferences: Iterable[Conference] | None = None,
+    *,
+    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+) -> Report:
+    """Re-parse stored sources with the current parsers; URLs and slugs stay."""
+    selected = list(conferences if conferences is not None else Conference.objects.all())
+    run = IngestRun.objects.create(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
+    report = Report(run=run)
+    for number, conference in enumerate(selected, start=1):
+        sources = [
+            SourceFile(s.filename, bytes(s.content), s.position, s.url, s.media_type)
+            for s in conference.sources.order_by("position")
+        ]
+        document = Document(sources)
+        try:
+            if len(sources) > 1 or conference.format == scio_pages.NAME:
+                texts = [prepare_text(decode_transcript(s.data), scio_pages.NAME) for s in sources]
+                document.parsed = scio_pages.parse_pages(texts)
+                document.parsed.format = scio_pages.NAME
+            else:
+                document.parsed = parse_transcript(decode_transcript(sources[0].data))
+            with transaction.atomic():
+                exchanges, turns = rewrite_conference(conference, document.parsed)
+            outcome = Outcome(
+                document.name,
+                REPLACED,
+                title=conference.title,
+                held_on=conference.held_on.isoformat() if conference.held_on else "",
+                exchanges=exchanges,
+                turns=turns,
+                slug=conference.slug,
+            )
+        except ParseError as error:
+            outcome = Outcome(document.name, FAILED, error=str(error))
+        report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(number, len(selected), outcome)
+    _finish_run(run, report)
+    return report

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from briefings.ingest.detect import format_names
+from briefings.ingest.run import FAILED, Outcome, ingest_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest transcripts: files, folders (recursively) and globs. Pages of one SCIO "
+        "briefing given together become one briefing. Re-ingesting the same files changes "
+        "nothing. Exits non-zero when any file failed; the others are still saved."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--format", choices=format_names(), help="Skip detection and read as this format."
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Update briefings already stored whose transcript changed (URLs stay).",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        width = 0
+
+        def show(number: int, total: int, outcome: Outcome) -> None:
+            nonlocal width
+            width = width or len(str(total))
+            line = f"[{number:>{width}}/{total}] {outcome.line()}"
+            if outcome.status == FAILED:
+                self.stderr.write(self.style.ERROR(line))
+            else:
+                self.stdout.write(line)
+                for warning in outcome.warnings:
+                    indent = " " * (2 * width + 4)
+                    self.stdout.write(self.style.WARNING(f"{indent}warning: {warning}"))
+
+        report = ingest_paths(
+            options["paths"],
+            format_name=options["format"],
+            replace=options["replace"],
+            on_outcome=show,
+        )
+        summary = f"Ingest finished: {report.summary()}"
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(summary))
+            return
+        self.stderr.write(self.style.ERROR(summary))
+        raise CommandError(f"{report.count(FAILED)} file(s) failed; see the lines above")

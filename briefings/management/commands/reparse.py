@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from briefings.ingest.run import FAILED, Outcome, reparse_conferences
+from briefings.models import Conference
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-parse every stored source with the current parsers and rewrite the "
+        "transcripts; briefing URLs stay the same."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slugs", nargs="*", help="Only these briefings (default: all).")
+
+    def handle(self, *args: object, **options: object) -> None:
+        conferences = Conference.objects.all()
+        if options["slugs"]:
+            conferences = conferences.filter(slug__in=options["slugs"])
+            unknown = set(options["slugs"]) - set(conferences.values_list("slug", flat=True))
+            if unknown:
+                raise CommandError(f"no briefing with slug {', '.join(sorted(unknown))}")
+
+        def show(number: int, total: int, outcome: Outcome) -> None:
+            line = f"[{number}/{total}] {outcome.line()}"
+            if outcome.status == FAILED:
+                self.stderr.write(self.style.ERROR(line))
+            else:
+                self.stdout.write(line)
+
+        report = reparse_conferences(conferences, on_outcome=show)
+        self.stdout.write(f"Re-parse finished: {report.summary()}")
+        if not report.ok:
+            raise CommandError(f"{report.count(FAILED)} briefing(s) could not be re-parsed")

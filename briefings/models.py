@@ -1,0 +1,321 @@
+"""The archive's data model. See DESIGN.md, "Data model".
+
+The database enforces the invariants: unique positions within a conference and an
+exchange, one row per person per conference, one conference per content hash, and the
+allowed values of every choice field.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .ingest import records
+from .ingest.names import name_key
+from .ingest.text import NOTE_PATTERN
+
+
+def unique_slug(model: type[models.Model], base: str, *, max_length: int = 120) -> str:
+    """A slug not yet used by `model`: base, base-2, base-3, ..."""
+    base = (slugify(base) or "item")[: max_length - 6].strip("-")
+    slug, counter = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+class ConferenceKind(models.TextChoices):
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    PRESS_BRIEFING = "press_briefing", "Press briefing"
+    REGULAR_BRIEFING = "regular_briefing", "Regular press conference"
+    PRESS_GAGGLE = "press_gaggle", "Press gaggle"
+    PRESS_CALL = "press_call", "Press call"
+    BACKGROUND_CALL = "background_call", "Background press call"
+    OTHER = "other", "Other"
+
+
+class ExchangeKind(models.TextChoices):
+    STATEMENT = records.KIND_STATEMENT, "Statement"
+    QA = records.KIND_QA, "Question and answer"
+    PROCEDURAL = records.KIND_PROCEDURAL, "Procedural"
+
+
+class TurnRole(models.TextChoices):
+    QUESTION = records.QUESTION, "Question"
+    ANSWER = records.ANSWER, "Answer"
+    STATEMENT = records.STATEMENT, "Statement"
+    MODERATOR = records.MODERATOR, "Moderator"
+    NOTE = records.NOTE, "Note"
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government body"
+        MEDIA = "media", "Media outlet"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names, as printed.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="organization_name_kind_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["government", "media", "other"]),
+                name="organization_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other spellings and labels, e.g. MS. PSAKI."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_keys(self) -> set[str]:
+        """Every name key this person answers to."""
+        return {name_key(self.name), *(name_key(alias) for alias in self.aliases)} - {""}
+
+    @transaction.atomic
+    def absorb(self, others: list[Person]) -> None:
+        """Merge other records of the same person into this one: turns, briefings, names.
+
+        Where both attended one briefing, this person's participation (and title) stays.
+        """
+        others = [other for other in others if other.pk != self.pk]
+        Turn.objects.filter(person__in=others).update(person=self)
+        attended = set(self.participations.values_list("conference_id", flat=True))
+        for participation in Participant.objects.filter(person__in=others):
+            if participation.conference_id in attended:
+                participation.delete()
+            else:
+                participation.person = self
+                participation.save(update_fields=["person"])
+                attended.add(participation.conference_id)
+        for other in others:
+            for name in (other.name, *other.aliases):
+                self.add_alias(name)
+            other.delete()
+        self.save(update_fields=["aliases"])
+
+    def add_alias(self, alias: str) -> bool:
+        alias = " ".join(alias.split())
+        if not alias or name_key(alias) in self.name_keys():
+            return False
+        self.aliases = [*self.aliases, alias]
+        return True
+
+
+class Conference(models.Model):
+    Kind = ConferenceKind
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=120, unique=True)
+    held_on = models.DateField(null=True, blank=True, db_index=True)
+    start_time = models.CharField(max_length=50, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    organizer = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PRESS_CONFERENCE)
+    summary = models.TextField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, db_index=True)
+    language = models.CharField(max_length=10, default="en")
+    # SHA-256 over the ordered SHA-256s of the sources: the same files ingested again
+    # are recognised and left alone.
+    content_hash = models.CharField(max_length=64, unique=True)
+    format = models.CharField(max_length=30)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ConferenceKind.values),
+                name="conference_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on or 'undated'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefings:conference-detail", args=[self.slug])
+
+
+class Source(models.Model):
+    """A file a conference was read from, kept byte for byte so it can be re-parsed."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveIntegerField(help_text="Page number within the conference.")
+    filename = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    media_type = models.CharField(max_length=100, default="text/plain")
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    format = models.CharField(max_length=30)
+    parser_version = models.CharField(max_length=20)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "position"], name="source_position_unique"
+            ),
+            models.UniqueConstraint(fields=["conference", "sha256"], name="source_sha256_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'source'} (page {self.position})"
+
+
+class Participant(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    title = models.CharField(max_length=500, blank=True, help_text="As printed at this briefing.")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="participants"
+    )
+    is_chair = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["conference", "-is_chair", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "person"], name="participant_person_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.title}" if self.title else str(self.person)
+
+
+class Exchange(models.Model):
+    Kind = ExchangeKind
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="exchanges")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["conference", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "position"], name="exchange_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ExchangeKind.values),
+                name="exchange_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference.title} #{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefings:exchange-detail", args=[self.conference.slug, self.position])
+
+
+class Turn(models.Model):
+    Role = TurnRole
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField()
+    speaker_label = models.CharField(max_length=300, help_text="Exactly as printed.")
+    speaker_title = models.CharField(max_length=300, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="turns"
+    )
+    outlet = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["exchange", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "position"], name="turn_position_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=TurnRole.values),
+                name="turn_role_valid",
+            ),
+            models.CheckConstraint(condition=~Q(speaker_label=""), name="turn_has_speaker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_label}: {self.text[:60]}"
+
+    def segments(self) -> list[tuple[str, bool]]:
+        """The text cut into (piece, is_note) so pages can mark "(Laughter.)" apart."""
+        pieces: list[tuple[str, bool]] = []
+        last = 0
+        for match in NOTE_PATTERN.finditer(self.text):
+            if match.start() > last:
+                pieces.append((self.text[last : match.start()], False))
+            pieces.append((match.group(), True))
+            last = match.end()
+        if last < len(self.text):
+            pieces.append((self.text[last:], False))
+        return pieces
+
+
+class IngestRun(models.Model):
+    """One ingest: from the command line, an upload, or a re-parse. The admin's ingest log."""
+
+    class Via(models.TextChoices):
+        COMMAND = "command", "Command"
+        UPLOAD = "upload", "Upload"
+        REPARSE = "reparse", "Re-parse"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        OK = "ok", "Succeeded"
+        PARTIAL = "partial", "Some files failed"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    via = models.CharField(max_length=20, choices=Via.choices)
+    files = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    replaced = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    report = models.TextField(blank=True)
+    error_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_via_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -1,0 +1,69 @@
+"""The admin's upload: files parsed into a preview, kept aside until confirmed.
+
+Uploaded bytes wait in DATA_DIR/uploads/<token>/ between the preview and the confirm,
+so nothing reaches the database until the admin says so, and a cancelled upload leaves
+only a folder that is removed at once (or swept after a day).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+STALE_AFTER_SECONDS = 24 * 3600
+
+
+def uploads_dir() -> Path:
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def stash_files(files: list[tuple[str, bytes]]) -> str:
+    """Keep the uploaded files until the admin confirms; returns the token naming them."""
+    sweep_stale()
+    token = secrets.token_hex(16)
+    folder = uploads_dir() / token
+    folder.mkdir(parents=True)
+    names = []
+    for number, (name, data) in enumerate(files, start=1):
+        (folder / f"{number:03d}.bin").write_bytes(data)
+        names.append(name)
+    (folder / "manifest.json").write_text(json.dumps(names))
+    return token
+
+
+def stashed_files(token: str) -> list[tuple[str, bytes]] | None:
+    """The files kept under a token, or None when the token is unknown or malformed."""
+    if not TOKEN.match(token or ""):
+        return None
+    folder = uploads_dir() / token
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return None
+    names = json.loads(manifest.read_text())
+    return [
+        (name, (folder / f"{number:03d}.bin").read_bytes())
+        for number, name in enumerate(names, start=1)
+    ]
+
+
+def discard(token: str) -> None:
+    if TOKEN.match(token or ""):
+        shutil.rmtree(uploads_dir() / token, ignore_errors=True)
+
+
+def sweep_stale() -> None:
+    """Remove uploads nobody confirmed or cancelled within a day."""
+    folder = uploads_dir()
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for entry in folder.iterdir():
+        if entry.is_dir() and TOKEN.match(entry.name) and entry.stat().st_mtime < cutoff:
+            shutil.rmtree(entry, ignore_errors=True)

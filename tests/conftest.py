@@ -1,0 +1,84 @@
+"""Shared test helpers: small named builders and the path to the shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The real transcripts in ../shared/corpus; skips the test when they are absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
+
+
+# Small named builders for parsed transcripts. Each returns a fresh object.
+
+import datetime as dt  # noqa: E402
+
+from briefings.ingest.exchanges import group_exchanges  # noqa: E402
+from briefings.ingest.load import SourceFile  # noqa: E402
+from briefings.ingest.records import (  # noqa: E402
+    ANSWER,
+    MODERATOR,
+    QUESTION,
+    ParsedConference,
+    ParsedParticipant,
+    ParsedTurn,
+)
+
+
+def official(name: str, text: str, *, label: str = "", title: str = "") -> ParsedTurn:
+    return ParsedTurn(
+        speaker_label=label or name, role=ANSWER, text=text, speaker_name=name,
+        speaker_title=title,
+    )  # fmt: skip
+
+
+def reporter(outlet: str, text: str) -> ParsedTurn:
+    return ParsedTurn(speaker_label=outlet, role=QUESTION, text=text, outlet=outlet)
+
+
+def chair(name: str, text: str) -> ParsedTurn:
+    return ParsedTurn(speaker_label=name, role=MODERATOR, text=text, speaker_name=name)
+
+
+def miit_briefing(**changes: object) -> ParsedConference:
+    """An SCIO-style briefing: a chair, two officials, two questions."""
+    turns = [
+        chair("Xi Yanchun", "Good morning. Welcome to this press conference."),
+        official("Liang Wenhua", "By the end of this year, we will serve 100,000 SMEs."),
+        reporter("Science and Technology Daily", "What will the ministry do next?"),
+        official("Tian Yulong", "We will issue guidelines by industry and field."),
+        official("Liang Wenhua", "Let me add a point (Laughter.)"),
+        reporter("China Daily", "How many 5G factories are planned?"),
+        official("Tian Yulong", "We will build a batch of fully 5G-connected factories."),
+        chair("Xi Yanchun", "Thank you. Today's press conference is concluded."),
+    ]
+    parsed = ParsedConference(
+        title="SCIO press conference on industry and ICTs",
+        held_on=dt.date(2022, 2, 28),
+        published_on=dt.date(2022, 3, 3),
+        location="Beijing",
+        organizer="State Council Information Office",
+        participants=[
+            ParsedParticipant("Xi Yanchun", "SCIO spokesperson", "SCIO", is_chair=True),
+            ParsedParticipant("Liang Wenhua", "director of the department", "Ministry of Industry"),
+            ParsedParticipant("Tian Yulong", "chief engineer", "Ministry of Industry"),
+        ],
+        exchanges=group_exchanges(turns),
+        format="archive-json",
+    )
+    for key, value in changes.items():
+        setattr(parsed, key, value)
+    return parsed
+
+
+def source_file(name: str = "miit.txt", text: str = "page one") -> SourceFile:
+    return SourceFile(filename=name, data=text.encode())
