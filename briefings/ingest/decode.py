@@ -8,13 +8,17 @@ from .records import ParseError
 MAX_BYTES = 10 * 1024 * 1024
 
 
-def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
-    """Decode UTF-8 (with or without BOM), else Windows-1252; refuse binary and empty files."""
-    if len(data) > max_bytes:
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    if size > max_bytes:
         raise ParseError(
-            f"file is too large ({len(data) / 1_048_576:.1f} MB; the limit is "
+            f"file is too large ({size / 1_048_576:.1f} MB; the limit is "
             f"{max_bytes / 1_048_576:.0f} MB)"
         )
+
+
+def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
+    """Decode UTF-8 (with or without BOM), else Windows-1252; refuse binary and empty files."""
+    check_size(len(data), max_bytes)
     if not data.strip():
         raise ParseError("file is empty")
     if b"\x00" in data[:65536]:

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
-from .decode import decode_transcript
+from .decode import check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
 from .formats import archive_json, scio_pages
 from .load import CREATED, REPLACED, UNCHANGED, SourceFile, load_conference, rewrite_conference
@@ -146,7 +147,7 @@ def read_documents(
             media_type=MEDIA_TYPES.get(Path(filename).suffix.lower(), "text/plain"),
         )
         try:
-            text = decode_transcript(data)
+            text = decode_transcript(data, max_bytes=settings.INGEST_MAX_BYTES)
             name = format_name or detect_format(text)
             if name == scio_pages.NAME:
                 title, _pages = scio_pages.page_info(prepare_text(text, name))
@@ -173,7 +174,8 @@ def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
         source.position = position
     try:
         parsed = scio_pages.parse_pages(
-            [prepare_text(text, scio_pages.NAME) for _source, text in pages]
+            [prepare_text(text, scio_pages.NAME) for _source, text in pages],
+            numbers=[scio_pages.page_from_filename(source.filename) for source in sources],
         )
         parsed.format = scio_pages.NAME
     except ParseError as error:
@@ -275,9 +277,14 @@ def ingest_paths(
     failed = [Document([SourceFile(name, b"")], error="no such file or folder") for name in missing]
     for path in paths:
         try:
+            check_size(
+                path.stat().st_size, settings.INGEST_MAX_BYTES
+            )  # before reading: a huge file costs no memory
             files.append((str(path), path.read_bytes()))
         except OSError as error:
             failed.append(Document([SourceFile(str(path), b"")], error=f"cannot read: {error}"))
+        except ParseError as error:
+            failed.append(Document([SourceFile(str(path), b"")], error=str(error)))
     documents = failed + read_documents(files, format_name=format_name)
     return load_documents(documents, replace=replace, on_outcome=on_outcome)
 
@@ -300,7 +307,8 @@ def reparse_conferences(
         try:
             if len(sources) > 1 or conference.format == scio_pages.NAME:
                 texts = [prepare_text(decode_transcript(s.data), scio_pages.NAME) for s in sources]
-                document.parsed = scio_pages.parse_pages(texts)
+                numbers = [s.position for s in sources]
+                document.parsed = scio_pages.parse_pages(texts, numbers=numbers)
                 document.parsed.format = scio_pages.NAME
             else:
                 document.parsed = parse_transcript(decode_transcript(sources[0].data))
