@@ -151,7 +151,6 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6.0's default, chosen now
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

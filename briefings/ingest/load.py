@@ -67,13 +67,17 @@ def content_hash(sources: Iterable[SourceFile]) -> str:
 
 
 def find_existing(parsed: ParsedConference) -> Conference | None:
-    """The stored conference this transcript is a version of, if any."""
+    """The stored conference this transcript is a version of, if any.
+
+    A published page's URL is its identity: the White House publishes two briefings of
+    the same title on one day under two URLs. Without a URL, title and date are.
+    """
     if parsed.source_url:
-        match = Conference.objects.filter(source_url=parsed.source_url).first()
-        if match:
-            return match
+        return Conference.objects.filter(source_url=parsed.source_url).first()
     if parsed.held_on:
-        return Conference.objects.filter(title=parsed.title, held_on=parsed.held_on).first()
+        return Conference.objects.filter(
+            title=parsed.title, held_on=parsed.held_on, source_url=""
+        ).first()
     return None
 
 
@@ -204,7 +208,9 @@ def write_transcript(conference: Conference, parsed: ParsedConference) -> tuple[
                 Turn(
                     exchange=exchange_row,
                     position=number,
-                    speaker_label=turn.speaker_label[:300] or "Unknown",
+                    # Notes such as "(Laughter.)" between speakers have no label.
+                    speaker_label=turn.speaker_label[:300]
+                    or ("Note" if turn.role == Turn.Role.NOTE else "Unknown"),
                     speaker_title=title[:300],
                     person=person,
                     outlet=organizations.resolve(turn.outlet, kind=Organization.Kind.MEDIA)

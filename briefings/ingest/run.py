@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,12 +133,18 @@ def natural_key(path: Path | str) -> list[object]:
 def read_documents(
     files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
 ) -> list[Document]:
-    """Decode, detect and parse; pages of one SCIO series become one document.
+    return list(iter_documents(files, format_name=format_name))
+
+
+def iter_documents(
+    files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
+) -> Iterator[Document]:
+    """Decode, detect and parse, one file at a time; pages of one SCIO series become one
+    document, given after all the single files.
 
     `files` are (name, bytes) pairs. A file that fails is a document with an error.
     A JSON Lines export holds many conferences: each line is a document of its own.
     """
-    documents: list[Document] = []
     series: dict[str, list[tuple[SourceFile, str]]] = {}
     for filename, data in files:
         source = SourceFile(
@@ -154,17 +160,17 @@ def read_documents(
                 series.setdefault(title, []).append((source, text))
                 continue
             if name == archive_json.NAME:
-                documents.extend(_archive_documents(source, text))
+                yield from _archive_documents(source, text)
                 continue
-            documents.append(Document([source], parse_transcript(text, format_name=name)))
+            document = Document([source], parse_transcript(text, format_name=name))
         except ParseError as error:
-            documents.append(Document([source], error=str(error)))
+            document = Document([source], error=str(error))
         except Exception as error:  # a parser bug must not stop the other files
             logger.exception("parser failed on %s", filename)
-            documents.append(Document([source], error=f"parser error (a bug): {error!r}"))
+            document = Document([source], error=f"parser error (a bug): {error!r}")
+        yield document
     for pages in series.values():
-        documents.append(_series_document(pages))
-    return documents
+        yield _series_document(pages)
 
 
 def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
@@ -202,25 +208,30 @@ def _archive_documents(source: SourceFile, text: str) -> list[Document]:
 
 
 def load_documents(
-    documents: list[Document],
+    documents: Iterable[Document],
     *,
+    files: list[str] | None = None,
     replace: bool = False,
     via: str = IngestRun.Via.COMMAND,
     user: object | None = None,
-    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+    on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
-    """Store every parsed document, each in its own transaction; log the run."""
+    """Store every parsed document, each in its own transaction, as they come; log the run.
+
+    `files` names the input files for the log when `documents` is a stream.
+    """
+    if files is None:
+        documents = list(documents)
+        files = [source.filename for document in documents for source in document.sources]
     run = IngestRun.objects.create(
-        via=via,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        files=[source.filename for document in documents for source in document.sources],
+        via=via, user=user if getattr(user, "is_authenticated", False) else None, files=files
     )
     report = Report(run=run)
     for number, document in enumerate(documents, start=1):
         outcome = _load_one(document, replace=replace)
         report.outcomes.append(outcome)
         if on_outcome is not None:
-            on_outcome(number, len(documents), outcome)
+            on_outcome(number, outcome)
     _finish_run(run, report)
     return report
 
@@ -269,30 +280,46 @@ def ingest_paths(
     *,
     format_name: str | None = None,
     replace: bool = False,
-    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
-    """The `ingest` command: paths, folders and globs in, a report out."""
+    """The `ingest` command: paths, folders and globs in, a report out.
+
+    Files are read, parsed and stored one at a time, so memory stays flat on large runs.
+    """
     paths, missing = collect_paths(arguments)
-    files: list[tuple[str, bytes]] = []
-    failed = [Document([SourceFile(name, b"")], error="no such file or folder") for name in missing]
-    for path in paths:
-        try:
-            check_size(
-                path.stat().st_size, settings.INGEST_MAX_BYTES
-            )  # before reading: a huge file costs no memory
-            files.append((str(path), path.read_bytes()))
-        except OSError as error:
-            failed.append(Document([SourceFile(str(path), b"")], error=f"cannot read: {error}"))
-        except ParseError as error:
-            failed.append(Document([SourceFile(str(path), b"")], error=str(error)))
-    documents = failed + read_documents(files, format_name=format_name)
-    return load_documents(documents, replace=replace, on_outcome=on_outcome)
+    if on_start is not None:
+        on_start(len(paths))
+    failed: list[Document] = [
+        Document([SourceFile(name, b"")], error="no such file or folder") for name in missing
+    ]
+
+    def readable_files() -> Iterator[tuple[str, bytes]]:
+        for path in paths:
+            try:
+                check_size(path.stat().st_size, settings.INGEST_MAX_BYTES)  # before reading
+                yield str(path), path.read_bytes()
+            except OSError as error:
+                failed.append(Document([SourceFile(str(path), b"")], error=f"cannot read: {error}"))
+            except ParseError as error:
+                failed.append(Document([SourceFile(str(path), b"")], error=str(error)))
+
+    def documents() -> Iterator[Document]:
+        yield from iter_documents(readable_files(), format_name=format_name)
+        yield from failed
+
+    return load_documents(
+        documents(),
+        files=[*missing, *map(str, paths)],
+        replace=replace,
+        on_outcome=on_outcome,
+    )
 
 
 def reparse_conferences(
     conferences: Iterable[Conference] | None = None,
     *,
-    on_outcome: Callable[[int, int, Outcome], None] | None = None,
+    on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
     """Re-parse stored sources with the current parsers; URLs and slugs stay."""
     selected = list(conferences if conferences is not None else Conference.objects.all())
@@ -327,6 +354,6 @@ def reparse_conferences(
             outcome = Outcome(document.name, FAILED, error=str(error))
         report.outcomes.append(outcome)
         if on_outcome is not None:
-            on_outcome(number, len(selected), outcome)
+            on_outcome(number, outcome)
     _finish_run(run, report)
     return report

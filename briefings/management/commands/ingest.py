@@ -25,24 +25,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        width = 0
+        def start(files: int) -> None:
+            if files > 1:
+                self.stdout.write(f"Reading {files} files...")
 
-        def show(number: int, total: int, outcome: Outcome) -> None:
-            nonlocal width
-            width = width or len(str(total))
-            line = f"[{number:>{width}}/{total}] {outcome.line()}"
+        def show(number: int, outcome: Outcome) -> None:
+            line = f"[{number}] {outcome.line()}"
             if outcome.status == FAILED:
                 self.stderr.write(self.style.ERROR(line))
-            else:
-                self.stdout.write(line)
-                for warning in outcome.warnings:
-                    indent = " " * (2 * width + 4)
-                    self.stdout.write(self.style.WARNING(f"{indent}warning: {warning}"))
+                return
+            self.stdout.write(line)
+            for warning in outcome.warnings:
+                self.stdout.write(self.style.WARNING(f"    warning: {warning}"))
 
         report = ingest_paths(
             options["paths"],
             format_name=options["format"],
             replace=options["replace"],
+            on_start=start,
             on_outcome=show,
         )
         summary = f"Ingest finished: {report.summary()}"

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"no briefing with slug {', '.join(sorted(unknown))}")
 
-        def show(number: int, total: int, outcome: Outcome) -> None:
+        total = conferences.count()
+
+        def show(number: int, outcome: Outcome) -> None:
             line = f"[{number}/{total}] {outcome.line()}"
             if outcome.status == FAILED:
                 self.stderr.write(self.style.ERROR(line))
