@@ -30,6 +30,12 @@ def detect_format(text: str) -> str:
         for name, module in FORMATS.items():
             if name not in HTML_NATIVE_FORMATS and module.sniff(plain):
                 return name
+    for name, module in FORMATS.items():
+        if hasattr(module, "resembles") and module.resembles(text):
+            raise ParseError(
+                f"no speakers found: this is a {name} page, but it has no speaker labels "
+                "or Q lines (not a transcript?)"
+            )
     raise ParseError(
         "unknown format: no speaker labels found in a format we read "
         f"({', '.join(FORMATS)}); pass --format to force one"

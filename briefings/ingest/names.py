@@ -101,8 +101,8 @@ def smart_title(word: str) -> str:
     titled = "-".join(part[:1].upper() + part[1:] for part in lower.split("-"))
     if titled.startswith("Mc") and len(titled) > 2:
         titled = "Mc" + titled[2].upper() + titled[3:]
-    if titled.startswith("O'") and len(titled) > 2:
-        titled = "O'" + titled[2].upper() + titled[3:]
+    if titled[:2] in ("O'", "O’") and len(titled) > 2:
+        titled = titled[:2] + titled[2].upper() + titled[3:]
     return titled
 
 

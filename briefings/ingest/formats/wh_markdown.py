@@ -163,10 +163,16 @@ _CALLING = re.compile(
 _OFFICE_IN_TITLE = re.compile(r"\b(?P<vice>Vice\s+)?President\s+(?P<name>[A-Z][\w'’\-]+)")
 
 
+def resembles(text: str) -> bool:
+    """Front matter with a title: the shape of the format, speakers or not."""
+    match = _FRONT_MATTER.match(text[:20000])
+    return bool(match and re.search(r"^title\s*:", match.group(1), re.M))
+
+
 def sniff(text: str) -> bool:
     """Front matter with a title, then White House speaker labels or `Q` lines."""
     match = _FRONT_MATTER.match(text[:20000])
-    if not match or not re.search(r"^title\s*:", match.group(1), re.M):
+    if not resembles(text) or not match:
         return False
     body = text[match.end() : match.end() + 50000]
     labels = re.findall(
@@ -576,6 +582,11 @@ def _speaker_name(label: str, office_holders: dict[str, str], heading: str) -> t
     return _full_name_in_title(name or office_holders.get(key, ""), heading), title
 
 
+# Words that stand before a surname in titles without being a given name
+# ("Acting Administration Slavitt" in one title, "White House Coordinator Zients").
+_NOT_GIVEN_NAMES = {"administration", "house", "council", "office", "department", "team", "force"}
+
+
 def _full_name_in_title(surname: str, heading: str) -> str:
     """ "Psaki" -> "Jen Psaki" when the title says "Press Secretary Jen Psaki".
 
@@ -585,7 +596,7 @@ def _full_name_in_title(surname: str, heading: str) -> str:
     if not surname or " " in surname:
         return surname
     for match in re.finditer(rf"\b([A-Z][a-z][\w'’\-]*)\s+{re.escape(surname)}\b", heading):
-        if match.group(1).lower() not in OFFICE_WORDS:
+        if match.group(1).lower() not in OFFICE_WORDS | _NOT_GIVEN_NAMES:
             return f"{match.group(1)} {surname}"
     return surname
 
