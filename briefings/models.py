@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from .ingest import records
 from .ingest.names import name_key
-from .ingest.text import NOTE_PATTERN
+from .ingest.text import NOTE_PATTERN, strip_notes
 
 
 def unique_slug(model: type[models.Model], base: str, *, max_length: int = 120) -> str:
@@ -215,12 +215,29 @@ class Participant(models.Model):
         return f"{self.person}, {self.title}" if self.title else str(self.person)
 
 
+class ExchangeQuerySet(models.QuerySet):
+    def for_search(self) -> ExchangeQuerySet:
+        """Everything an exchange's search document needs, in a fixed number of queries."""
+        return self.select_related("conference__organizer").prefetch_related(
+            models.Prefetch(
+                "turns",
+                queryset=Turn.objects.select_related("person", "outlet").order_by("position"),
+            ),
+            models.Prefetch(
+                "conference__participants",
+                queryset=Participant.objects.select_related("organization"),
+            ),
+        )
+
+
 class Exchange(models.Model):
     Kind = ExchangeKind
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="exchanges")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    objects = ExchangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "position"]
@@ -239,6 +256,15 @@ class Exchange(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:exchange-detail", args=[self.conference.slug, self.position])
+
+    def conference_organizations(self) -> list[Organization]:
+        """The government bodies of the officials who speak in this exchange."""
+        speakers = {turn.person_id for turn in self.turns.all() if turn.person_id}
+        return [
+            participant.organization
+            for participant in self.conference.participants.all()
+            if participant.person_id in speakers and participant.organization
+        ]
 
 
 class Turn(models.Model):
@@ -270,6 +296,11 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker_label}: {self.text[:60]}"
+
+    @property
+    def spoken_text(self) -> str:
+        """The words spoken, without bracketed notes: what the search index reads."""
+        return strip_notes(self.text)
 
     def segments(self) -> list[tuple[str, bool]]:
         """The text cut into (piece, is_note) so pages can mark "(Laughter.)" apart."""

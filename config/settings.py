@@ -40,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -110,6 +120,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "haystack",
     "briefings",
     "search",
 ]
@@ -174,7 +185,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The admin at a path of the deployment's choosing (cuts scanner noise; not a control).
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
+# Search: the Whoosh index is a derived cache of the database, written only by the single
+# index writer (search/indexing.py), never inside a web request. PATH is a symlink to the
+# live generation, swapped atomically by a rebuild. SEARCH_URL (a later issue) switches
+# to a server engine.
 SEARCH_INDEX_DIR = DATA_DIR / "whoosh_index"
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "search.backend.ArchiveWhooshEngine",
+        "PATH": str(SEARCH_INDEX_DIR),
+        # Measured: with True, a failed delete is logged and the ghost stays in the index.
+        "SILENTLY_FAIL": False,
+        "INCLUDE_SPELLING": False,
+    }
+}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# A search stops collecting after this many seconds and shows what it found, marked partial.
+SEARCH_TIME_LIMIT = env_float("SEARCH_TIME_LIMIT", 1.0)
+SEARCH_MAX_QUERY_LENGTH = 200
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from search.indexing import enqueue_exchanges
+from search.models import IndexQueue
+
 from ..models import (
     Conference,
     Exchange,
@@ -99,6 +102,7 @@ def load_conference(
     status = CREATED
     if existing is not None:
         conference = existing
+        enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
         conference.sources.all().delete()
         conference.exchanges.all().delete()
         conference.participants.all().delete()
@@ -130,6 +134,7 @@ def load_conference(
 @transaction.atomic
 def rewrite_conference(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
     """Replace a stored conference's transcript with a new parse of its own sources."""
+    enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
     conference.exchanges.all().delete()
     conference.participants.all().delete()
     _fill_conference(conference, parsed, conference.content_hash)
@@ -221,6 +226,8 @@ def write_transcript(conference: Conference, parsed: ParsedConference) -> tuple[
                 )
             )
     Turn.objects.bulk_create(turn_rows, batch_size=500)
+    # In this transaction: the index writer sees these once they are committed.
+    enqueue_exchanges([exchange.pk for exchange in exchanges])
     return len(exchanges), len(turn_rows)
 
 

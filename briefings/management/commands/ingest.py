@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.ingest.detect import format_names
 from briefings.ingest.run import FAILED, Outcome, ingest_paths
+from search.indexing import drain
 
 
 class Command(BaseCommand):
@@ -45,6 +46,16 @@ class Command(BaseCommand):
             on_start=start,
             on_outcome=show,
         )
+        try:
+            indexed = drain(block=True)  # not a web request: apply the index queue now
+            self.stdout.write(f"Search index: {indexed}")
+        except Exception as error:  # the database is saved; the queue keeps the changes
+            self.stderr.write(
+                self.style.ERROR(
+                    f"Search index not updated ({error!r}); the changes stay queued for "
+                    "`manage.py index --drain` or the running indexer."
+                )
+            )
         summary = f"Ingest finished: {report.summary()}"
         if report.ok:
             self.stdout.write(self.style.SUCCESS(summary))

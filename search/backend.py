@@ -1,0 +1,120 @@
+"""Our subclass of haystack's Whoosh backend: what haystack gets wrong, mended.
+
+Writes (used only by the single writer in search/indexing.py):
+- `apply_changes` applies updates and deletes in one Whoosh writer and one commit,
+  with one searcher for all the look-ups by id (Whoosh opens one per document otherwise:
+  the cause of haystack's quadratic rebuild, whoosh#531), and raises on failure;
+- `build_generation` writes a whole index into a fresh folder with `add_document` only;
+- `setup` makes the index path a symlink to a generation folder, so a rebuild can swap it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.utils import get_identifier
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Term
+
+
+class ArchiveWhooshBackend(WhooshSearchBackend):
+    def setup(self) -> None:
+        if self.use_file_storage:
+            ensure_generation_layout(Path(self.path))
+        super().setup()
+
+    def _prepared(self, index: object, obj: object) -> dict:
+        document = index.full_prepare(obj)
+        document.pop("boost", None)
+        return {key: self._from_python(value) for key, value in document.items()}
+
+    def apply_changes(
+        self, index: object, *, updates: Iterable[object], deletes: Iterable[int]
+    ) -> None:
+        """Replace the documents of `updates`, remove those of `deletes`: one commit."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        model = index.get_model()
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        writer = self.index.writer(timeout=30.0)
+        try:
+            searcher = writer.searcher()
+            try:
+                documents = [self._prepared(index, obj) for obj in updates]
+                identifiers = [f"{label}.{pk}" for pk in deletes]
+                identifiers += [document[ID] for document in documents]
+                for identifier in identifiers:
+                    writer.delete_by_query(Term(ID, identifier), searcher=searcher)
+            finally:
+                searcher.close()
+            for document in documents:
+                writer.add_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def build_generation(self, folder: Path, index: object, objects: Iterable[object]) -> int:
+        """A complete index in a new folder, written with one writer; returns its size."""
+        if not self.setup_complete:
+            self.setup()
+        folder.mkdir(parents=True)
+        fresh = FileStorage(str(folder)).create_index(self.schema)
+        writer = fresh.writer(limitmb=256)
+        count = 0
+        try:
+            for obj in objects:
+                writer.add_document(**self._prepared(index, obj))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def indexed_ids(self, index: object) -> set[int]:
+        """The primary keys of every live document of the index's model."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        model = index.get_model()
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        with self.index.searcher() as searcher:
+            return {
+                int(fields[DJANGO_ID])
+                for fields in searcher.all_stored_fields()
+                if fields.get(DJANGO_CT) == label
+            }
+
+    def remove(self, obj_or_string: object, commit: bool = True) -> None:
+        """Deletes never fail silently: they go through the same writer path."""
+        identifier = get_identifier(obj_or_string)
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        writer = self.index.writer(timeout=30.0)
+        writer.delete_by_term(ID, identifier)
+        writer.commit()
+
+
+def ensure_generation_layout(link: Path) -> None:
+    """Make `link` a symlink to a generation folder, creating an empty one if needed."""
+    if link.is_symlink() or link.is_dir():
+        return
+    link.parent.mkdir(parents=True, exist_ok=True)
+    folder = link.with_name(link.name + ".initial")
+    folder.mkdir(exist_ok=True)
+    temporary = link.with_name(link.name + ".swap")
+    if temporary.is_symlink():
+        temporary.unlink()
+    os.symlink(folder.name, temporary)
+    os.replace(temporary, link)
+
+
+class ArchiveWhooshEngine(WhooshEngine):
+    backend = ArchiveWhooshBackend

@@ -1,0 +1,258 @@
+"""The index queue and its single writer: the only code that writes the search index.
+
+research/reliability.md measured what goes wrong otherwise: haystack's writes inside a
+request block behind another writer, its deletes are dropped when the index is locked,
+and a rebuild in place empties search for minutes. So:
+
+- changes are queued in `IndexQueue` rows inside the same transaction as the change;
+- `drain()` applies them under an exclusive `flock` on a file beside the index folder (a
+  process that dies releases it), in one Whoosh commit per batch, and deletes the rows
+  only after that commit; a failure leaves the rows queued, counts the attempt, logs it
+  loudly and raises;
+- `rebuild()` writes a fresh generation folder with one writer and swaps the
+  `whoosh_index` symlink atomically, so searches see the old index until the new one is
+  whole.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from briefings.models import Conference, Exchange
+
+from .models import IndexQueue
+
+logger = logging.getLogger(__name__)
+
+GENERATIONS_KEPT = 2  # the live one and the one before it, for a quick rollback
+
+
+def index_link() -> Path:
+    """The path haystack reads: a symlink to the live generation folder."""
+    return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+
+
+def lock_path() -> Path:
+    # Beside the index, never inside it: a rebuild swaps the folder.
+    link = index_link()
+    return link.with_name(link.name + ".lock")
+
+
+# Queueing: called inside the transaction that makes the change.
+
+
+def enqueue_exchanges(exchange_ids: Iterable[int], op: str = IndexQueue.Op.UPDATE) -> int:
+    rows = [IndexQueue(exchange_id=exchange_id, op=op) for exchange_id in exchange_ids]
+    IndexQueue.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def enqueue_conference(conference: Conference, op: str = IndexQueue.Op.UPDATE) -> int:
+    return enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), op)
+
+
+def pending() -> int:
+    return IndexQueue.objects.count()
+
+
+# The writer.
+
+
+@contextmanager
+def writer_lock(*, block: bool) -> Iterator[bool]:
+    """Hold the index writer's lock; yields False when `block` is off and it is taken."""
+    path = lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def backend():
+    from haystack import connections
+
+    return connections["default"].get_backend()
+
+
+def exchange_index():
+    from haystack import connections
+
+    return connections["default"].get_unified_index().get_index(Exchange)
+
+
+@dataclass
+class DrainReport:
+    updated: int = 0
+    deleted: int = 0
+    batches: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.updated} updated, {self.deleted} deleted in {self.batches} batches"
+
+
+def drain(*, block: bool = True, batch: int = 500) -> DrainReport | None:
+    """Apply every queued change; None when another process is the writer right now.
+
+    Rows queued while a drain runs are picked up by its next batch.
+    """
+    with writer_lock(block=block) as acquired:
+        if not acquired:
+            return None
+        return _drain_locked(batch=batch)
+
+
+def _drain_locked(*, batch: int) -> DrainReport:
+    report = DrainReport()
+    while rows := list(IndexQueue.objects.order_by("id")[:batch]):
+        latest: dict[int, str] = {}
+        for row in rows:  # the last change to an exchange wins
+            latest[row.exchange_id] = row.op
+        wanted = [pk for pk, op in latest.items() if op == IndexQueue.Op.UPDATE]
+        exchanges = list(Exchange.objects.for_search().filter(pk__in=wanted))
+        found = {exchange.pk for exchange in exchanges}
+        # An update whose exchange is gone by now is a delete.
+        gone = [pk for pk in latest if pk not in found]
+        try:
+            backend().apply_changes(exchange_index(), updates=exchanges, deletes=gone)
+        except Exception as error:
+            IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).update(
+                attempts=F("attempts") + 1, last_error=repr(error)[:2000]
+            )
+            logger.error("index write failed; %d changes stay queued: %r", len(rows), error)
+            raise
+        IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        report.updated += len(exchanges)
+        report.deleted += len(gone)
+        report.batches += 1
+    return report
+
+
+def drain_after_commit() -> None:
+    """For command-line ingest: apply the queue once the transaction has committed.
+
+    Never call this from a web request: there the indexer process drains.
+    """
+    transaction.on_commit(lambda: drain(block=True), robust=True)
+
+
+def watch(*, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+    """The indexer process: drain whenever rows are queued, until `stop()` says so."""
+    failures = 0
+    while not stop():
+        try:
+            if IndexQueue.objects.exists():
+                report = drain(block=True)
+                if report and (report.updated or report.deleted):
+                    logger.info("index: %s", report)
+            failures = 0
+        except Exception:
+            failures += 1
+            logger.exception("index drain failed (%d in a row); retrying", failures)
+        time.sleep(min(interval * (2**failures), 60))
+
+
+# Rebuild into a fresh generation, then swap.
+
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+    folder: Path
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def rebuild(
+    *, progress: Callable[[int, int], None] | None = None, chunk: int = 500
+) -> RebuildReport:
+    """Build the whole index into a new folder with one writer and swap it in."""
+    with writer_lock(block=True):
+        started = time.perf_counter()
+        queued_before = IndexQueue.objects.order_by("-id").values_list("id", flat=True).first()
+        link = index_link()
+        folder = link.with_name(f"{link.name}.{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        ids = list(Exchange.objects.order_by("pk").values_list("pk", flat=True))
+
+        def documents() -> Iterator[Exchange]:
+            for start in range(0, len(ids), chunk):
+                yield from Exchange.objects.for_search().filter(pk__in=ids[start : start + chunk])
+                if progress is not None:
+                    progress(min(start + chunk, len(ids)), len(ids))
+
+        count = backend().build_generation(folder, exchange_index(), documents())
+        swap_generation(folder)
+        # Changes queued before the rebuild read the database are in the new index.
+        if queued_before is not None:
+            IndexQueue.objects.filter(id__lte=queued_before).delete()
+        _drain_locked(batch=500)
+        return RebuildReport(count, time.perf_counter() - started, folder)
+
+
+def swap_generation(folder: Path) -> None:
+    """Point the index symlink at `folder` in one rename; keep one older generation."""
+    link = index_link()
+    if link.exists() and not link.is_symlink():
+        # An index folder from before generations: move it aside once.
+        link.rename(link.with_name(f"{link.name}.legacy-{int(time.time())}"))
+    temporary = link.with_name(link.name + ".swap")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(folder.name, temporary)
+    os.replace(temporary, link)
+    generations = sorted(
+        (path for path in link.parent.glob(link.name + ".*") if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+    )
+    for old in generations[:-GENERATIONS_KEPT]:
+        if old.resolve() != folder.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# Reconcile: does the index hold exactly the database's exchanges?
+
+
+@dataclass
+class Reconciliation:
+    missing: list[int]
+    extra: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.extra
+
+
+def reconcile(*, fix: bool = False) -> Reconciliation:
+    """Compare exchange ids in the database with those in the index; optionally queue
+    the differences for the writer."""
+    in_database = set(Exchange.objects.values_list("pk", flat=True))
+    in_index = backend().indexed_ids(exchange_index())
+    result = Reconciliation(
+        missing=sorted(in_database - in_index), extra=sorted(in_index - in_database)
+    )
+    if fix and not result.ok:
+        with transaction.atomic():
+            enqueue_exchanges(result.missing, IndexQueue.Op.UPDATE)
+            enqueue_exchanges(result.extra, IndexQueue.Op.DELETE)
+    return result

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from search.indexing import rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the whole search index into a new folder and swap it in atomically; "
+        "searches keep using the old index until the new one is complete."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            if done - last[0] >= 5000 or done == total:
+                self.stdout.write(f"  {done}/{total} exchanges")
+                last[0] = done
+
+        report = rebuild(progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {report.documents} exchanges in {report.seconds:.1f} s "
+                f"({report.rate:.0f}/s) into {report.folder.name}"
+            )
+        )

@@ -1,0 +1,57 @@
+"""One search document per Exchange: the question, every answer, who spoke, the outlet and
+the conference title, with exact filter fields. The text is described by its template,
+templates/search/indexes/briefings/exchange_text.txt.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from haystack import indexes
+
+from briefings.models import Exchange, Turn
+
+
+class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=True)
+    conference_title = indexes.CharField(model_attr="conference__title", indexed=False)
+    conference = indexes.CharField(model_attr="conference__slug")
+    position = indexes.IntegerField(model_attr="position")
+    held_on = indexes.DateField(model_attr="conference__held_on", null=True)
+    kind = indexes.CharField(model_attr="kind")
+    # Exact values (slugs), for filters and facets: never stemmed.
+    speakers = indexes.MultiValueField()
+    outlets = indexes.MultiValueField()
+    organizations = indexes.MultiValueField()
+    roles = indexes.MultiValueField()
+    speaker_names = indexes.CharField()
+    has_commitments = indexes.BooleanField()
+
+    def get_model(self) -> type[Exchange]:
+        return Exchange
+
+    def index_queryset(self, using: str | None = None) -> QuerySet:
+        return Exchange.objects.for_search()
+
+    def _turns(self, exchange: Exchange) -> list[Turn]:
+        return list(exchange.turns.all())
+
+    def prepare_speakers(self, exchange: Exchange) -> list[str]:
+        return sorted({t.person.slug for t in self._turns(exchange) if t.person})
+
+    def prepare_speaker_names(self, exchange: Exchange) -> str:
+        names = {t.person.name for t in self._turns(exchange) if t.person}
+        return " ".join(sorted(names))
+
+    def prepare_outlets(self, exchange: Exchange) -> list[str]:
+        return sorted({t.outlet.slug for t in self._turns(exchange) if t.outlet})
+
+    def prepare_organizations(self, exchange: Exchange) -> list[str]:
+        organizer = exchange.conference.organizer
+        slugs = {organizer.slug} if organizer else set()
+        return sorted(slugs | {o.slug for o in exchange.conference_organizations()})
+
+    def prepare_roles(self, exchange: Exchange) -> list[str]:
+        return sorted({t.role for t in self._turns(exchange)})
+
+    def prepare_has_commitments(self, exchange: Exchange) -> bool:
+        return False  # commitments arrive with the extraction issue
