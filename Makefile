@@ -32,12 +32,14 @@ $(DATA_DIR)/secret_key:
 demo: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py ingest demo/
+	$(SERVE_ENV) $(BIN)/python manage.py reconcile --fix
+	$(SERVE_ENV) $(BIN)/python manage.py index --drain
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 serve: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/;" \
 		"create a login with: make createsuperuser)"
-	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(SERVE_ENV) BIND=$(HOST):$(PORT) $(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
 
 createsuperuser: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py createsuperuser

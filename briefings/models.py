@@ -101,8 +101,12 @@ class Person(models.Model):
 
         Where both attended one briefing, this person's participation (and title) stays.
         """
+        from search.indexing import enqueue_exchanges  # the search app depends on this one
+
         others = [other for other in others if other.pk != self.pk]
-        Turn.objects.filter(person__in=others).update(person=self)
+        moved = Turn.objects.filter(person__in=others)
+        enqueue_exchanges(moved.values_list("exchange_id", flat=True).distinct())
+        moved.update(person=self)
         attended = set(self.participations.values_list("conference_id", flat=True))
         for participation in Participant.objects.filter(person__in=others):
             if participation.conference_id in attended:

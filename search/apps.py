@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class SearchConfig(AppConfig):
     name = "search"
+    verbose_name = "Search"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the index-queue handlers

@@ -1,0 +1,74 @@
+"""Admin edits reach the search index through the queue, never by a write in the request.
+
+Each handler only writes IndexQueue rows, inside the transaction of the edit. The loader
+queues its own bulk inserts explicitly (bulk_create sends no signals).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from briefings.models import Conference, Exchange, Organization, Participant, Person, Turn
+
+from .indexing import enqueue_exchanges
+from .models import IndexQueue
+
+
+def _touches(update_fields: frozenset[str] | None, *names: str) -> bool:
+    return update_fields is None or bool(set(names) & set(update_fields))
+
+
+@receiver(post_save, sender=Turn)
+@receiver(post_delete, sender=Turn)
+def turn_changed(sender: type, instance: Turn, **kwargs: object) -> None:
+    enqueue_exchanges([instance.exchange_id])
+
+
+@receiver(post_save, sender=Exchange)
+def exchange_saved(sender: type, instance: Exchange, **kwargs: object) -> None:
+    enqueue_exchanges([instance.pk])
+
+
+@receiver(post_delete, sender=Exchange)
+def exchange_deleted(sender: type, instance: Exchange, **kwargs: object) -> None:
+    enqueue_exchanges([instance.pk], IndexQueue.Op.DELETE)
+
+
+@receiver(post_save, sender=Conference)
+def conference_saved(sender: type, instance: Conference, **kwargs: object) -> None:
+    if kwargs.get("created"):
+        return
+    if _touches(kwargs.get("update_fields"), "title", "slug", "held_on", "organizer"):
+        enqueue_exchanges(instance.exchanges.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Participant)
+@receiver(post_delete, sender=Participant)
+def participant_changed(sender: type, instance: Participant, **kwargs: object) -> None:
+    enqueue_exchanges(
+        Exchange.objects.filter(
+            conference_id=instance.conference_id, turns__person_id=instance.person_id
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@receiver(post_save, sender=Person)
+def person_saved(sender: type, instance: Person, **kwargs: object) -> None:
+    if not kwargs.get("created") and _touches(kwargs.get("update_fields"), "name", "slug"):
+        enqueue_exchanges(
+            Exchange.objects.filter(turns__person=instance).values_list("pk", flat=True).distinct()
+        )
+
+
+@receiver(post_save, sender=Organization)
+def organization_saved(sender: type, instance: Organization, **kwargs: object) -> None:
+    if not kwargs.get("created") and _touches(kwargs.get("update_fields"), "name", "slug"):
+        enqueue_exchanges(
+            Exchange.objects.filter(Q(turns__outlet=instance) | Q(conference__organizer=instance))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
