@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -41,7 +42,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         model = index.get_model()
         label = f"{model._meta.app_label}.{model._meta.model_name}"
-        writer = self.index.writer(timeout=30.0)
+        writer = self.index.writer(timeout=writer_timeout())
         try:
             searcher = writer.searcher()
             try:
@@ -97,9 +98,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=30.0)
+        writer = self.index.writer(timeout=writer_timeout())
         writer.delete_by_term(ID, identifier)
         writer.commit()
+
+
+def writer_timeout() -> float:
+    """Seconds to wait for Whoosh's own write lock before the write fails (and stays queued)."""
+    return float(getattr(settings, "SEARCH_WRITER_TIMEOUT", 30.0))
 
 
 def ensure_generation_layout(link: Path) -> None:
