@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import upload
 from .forms import ConfirmUploadForm, MergePeopleForm, UploadForm
-from .ingest.run import FAILED, load_documents, read_documents
+from .ingest.run import FAILED, load_documents, preview_status, read_documents
 from .models import (
     Conference,
     Exchange,
@@ -25,11 +26,33 @@ from .models import (
 )
 
 admin.site.site_header = "Briefing Archive administration"
+
+
+class AliasesField(forms.CharField):
+    """A list of names edited as lines of text, not as JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: object) -> str:
+        if isinstance(value, list):
+            return "\n".join(value)
+        return "" if value is None else str(value)
+
+    def to_python(self, value: object) -> list[str]:
+        lines = str(value or "").splitlines()
+        return list(dict.fromkeys(" ".join(line.split()) for line in lines if line.strip()))
+
+
+class WithAliasesForm(forms.ModelForm):
+    aliases = AliasesField(required=False, help_text="One per line, e.g. MS. PSAKI.")
+
+
 admin.site.site_title = "Briefing Archive"
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = WithAliasesForm
     list_display = ["name", "kind", "question_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
@@ -45,7 +68,8 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "aliases", "turn_count"]
+    form = WithAliasesForm
+    list_display = ["name", "other_names", "turn_count"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_people"]
@@ -56,6 +80,10 @@ class PersonAdmin(admin.ModelAdmin):
     @admin.display(description="turns", ordering="turn_total")
     def turn_count(self, person: Person) -> int:
         return person.turn_total
+
+    @admin.display(description="also printed as")
+    def other_names(self, person: Person) -> str:
+        return ", ".join(person.aliases)
 
     @admin.action(description="Merge selected people into one")
     def merge_people(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
@@ -98,8 +126,9 @@ class SourceInline(admin.TabularInline):
     model = Source
     extra = 0
     can_delete = False
-    fields = ["position", "filename", "url", "media_type", "format", "parser_version", "sha256"]
+    fields = ["position", "filename", "format", "parser_version"]
     readonly_fields = fields
+    show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -122,11 +151,12 @@ class ExchangeInline(admin.TabularInline):
 
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
-    list_display = ["title", "held_on", "kind", "organizer", "format", "exchange_count"]
-    list_filter = ["kind", "organizer", "format", "language"]
+    list_display = ["title", "held_on", "kind", "organizer", "exchange_count"]
+    list_filter = ["kind", ("organizer", admin.RelatedOnlyFieldListFilter), "format"]
     search_fields = ["title", "summary", "location", "source_url"]
     date_hierarchy = "held_on"
-    readonly_fields = ["content_hash", "format", "warnings", "created_at", "updated_at"]
+    exclude = ["warnings"]
+    readonly_fields = ["parse_warnings", "content_hash", "format", "created_at", "updated_at"]
     autocomplete_fields = ["organizer"]
     inlines = [ParticipantInline, SourceInline, ExchangeInline]
 
@@ -141,6 +171,12 @@ class ConferenceAdmin(admin.ModelAdmin):
     @admin.display(description="exchanges", ordering="exchange_total")
     def exchange_count(self, conference: Conference) -> int:
         return conference.exchange_total
+
+    @admin.display(description="warnings")
+    def parse_warnings(self, conference: Conference) -> str:
+        if not conference.warnings:
+            return "none"
+        return format_html_join("", "<p>{}</p>", ((warning,) for warning in conference.warnings))
 
     def get_urls(self) -> list:
         return [
@@ -169,8 +205,9 @@ class ConferenceAdmin(admin.ModelAdmin):
         """Step 1: files in, a parsed preview out; nothing is saved yet."""
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
+        if posted and form.is_valid():
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
             format_name = form.cleaned_data["format"] or None
             documents = read_documents(files, format_name=format_name)
@@ -188,7 +225,7 @@ class ConferenceAdmin(admin.ModelAdmin):
                 self._context(
                     request,
                     title="Check the transcripts before saving",
-                    documents=documents,
+                    previews=[(document, preview_status(document)) for document in documents],
                     confirm=confirm,
                     can_save=any(document.parsed for document in documents),
                     failures=sum(1 for document in documents if document.parsed is None),
@@ -253,8 +290,8 @@ class TurnInline(admin.StackedInline):
 
 @admin.register(Exchange)
 class ExchangeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "conference"]
-    list_filter = ["kind", "conference__kind"]
+    list_display = ["conference", "position", "kind"]
+    list_filter = ["kind"]
     search_fields = ["conference__title", "turns__text"]
     list_select_related = ["conference"]
     raw_id_fields = ["conference"]
@@ -319,14 +356,67 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(IngestRun)
 class IngestRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "via", "user", "status", "created", "replaced", "unchanged"]
-    list_display += ["failed"]
+    """The ingest log: read-only, and kept (no deletes) so it stays a record."""
+
+    list_display = ["started_at", "via", "user", "status", "summary"]
     list_filter = ["status", "via"]
     search_fields = ["report", "error_text", "files"]
-    readonly_fields = [field.name for field in IngestRun._meta.fields]
+    fields = [
+        "started_at",
+        "finished_at",
+        "via",
+        "user",
+        "status",
+        "summary",
+        "briefings",
+        "file_list",
+        "report_text",
+        "errors",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="result")
+    def summary(self, run: IngestRun) -> str:
+        parts = [
+            f"{count} {label}"
+            for count, label in (
+                (run.created, "created"),
+                (run.replaced, "replaced"),
+                (run.unchanged, "unchanged"),
+                (run.failed, "failed"),
+            )
+            if count
+        ]
+        return ", ".join(parts) or "nothing"
+
+    @admin.display(description="briefings")
+    def briefings(self, run: IngestRun) -> str:
+        return format_html_join(
+            "",
+            '<p><a href="{}">{}</a></p>',
+            (
+                (reverse("admin:briefings_conference_change", args=[c.pk]), str(c))
+                for c in run.conferences.all()
+            ),
+        )
+
+    @admin.display(description="files")
+    def file_list(self, run: IngestRun) -> str:
+        return format_html("<pre>{}</pre>", "\n".join(run.files))
+
+    @admin.display(description="report")
+    def report_text(self, run: IngestRun) -> str:
+        return format_html("<pre>{}</pre>", run.report)
+
+    @admin.display(description="errors")
+    def errors(self, run: IngestRun) -> str:
+        return format_html("<pre>{}</pre>", run.error_text) if run.error_text else "none"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

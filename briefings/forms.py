@@ -20,6 +20,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: object, initial: object = None) -> list:
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError("Choose at least one file to upload.")
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 

@@ -348,6 +348,9 @@ class IngestRun(models.Model):
     failed = models.PositiveIntegerField(default=0)
     report = models.TextField(blank=True)
     error_text = models.TextField(blank=True)
+    conferences = models.ManyToManyField(
+        Conference, blank=True, related_name="ingest_runs", help_text="Briefings it touched."
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -15,8 +15,11 @@ TURNS = Prefetch(
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    conferences = Conference.objects.select_related("organizer").annotate(
-        exchange_total=Count("exchanges")
+    # Meta.ordering does not apply to aggregate queries: order explicitly.
+    conferences = (
+        Conference.objects.select_related("organizer")
+        .annotate(exchange_total=Count("exchanges"))
+        .order_by("-held_on", "-id")
     )
     page = Paginator(conferences, 25).get_page(request.GET.get("page"))
     return render(

@@ -163,3 +163,49 @@ def test_every_admin_list_and_edit_page_opens(admin_client_with_data_dir, name):
     first = model.objects.first()
     change = client.get(reverse(f"admin:briefings_{name}_change", args=[first.pk]))
     assert change.status_code == 200
+
+
+def test_upload_with_no_file_says_so(admin_client_with_data_dir):
+    response = admin_client_with_data_dir.post(UPLOAD, {})
+
+    assert response.status_code == 200
+    assert "Choose at least one file to upload." in response.content.decode()
+    assert Conference.objects.count() == 0
+
+
+def test_the_preview_says_what_saving_would_do(admin_client_with_data_dir):
+    client = admin_client_with_data_dir
+    assert "New: will be added" in client.post(UPLOAD, {"files": [demo_file()]}).content.decode()
+    preview = client.post(UPLOAD, {"files": [demo_file()]})
+    client.post(CONFIRM, {"token": preview.context["confirm"].initial["token"], "save": "1"})
+
+    again = client.post(UPLOAD, {"files": [demo_file()]})
+
+    assert "Already in the archive: saving changes nothing" in again.content.decode()
+
+
+def test_the_log_links_the_briefings_and_the_source_keeps_only_the_file_name(
+    admin_client_with_data_dir,
+):
+    client = admin_client_with_data_dir
+    preview = client.post(UPLOAD, {"files": [demo_file()]})
+    client.post(CONFIRM, {"token": preview.context["confirm"].initial["token"], "save": "1"})
+    run = IngestRun.objects.get()
+    conference = Conference.objects.get()
+
+    page = client.get(reverse("admin:briefings_ingestrun_change", args=[run.pk])).content.decode()
+
+    assert reverse("admin:briefings_conference_change", args=[conference.pk]) in page
+    assert "/" not in conference.sources.get().filename
+
+
+def test_aliases_are_edited_one_per_line(admin_client_with_data_dir):
+    person = Person.objects.create(name="Jeff Zients", slug="jeff-zients")
+
+    admin_client_with_data_dir.post(
+        reverse("admin:briefings_person_change", args=[person.pk]),
+        {"name": "Jeff Zients", "slug": "jeff-zients", "aliases": "Zients\r\nMR. ZIENTS\r\n\r\n"},
+    )
+
+    person.refresh_from_db()
+    assert person.aliases == ["Zients", "MR. ZIENTS"]

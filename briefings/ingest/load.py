@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
@@ -119,7 +120,9 @@ def load_conference(
         Source.objects.create(
             conference=conference,
             position=source.position,
-            filename=source.filename[:500],
+            # The name, not the path: paths of the ingesting machine do not belong in the
+            # archive (or on its public pages).
+            filename=Path(source.filename).name[:500],
             url=source.url,
             media_type=source.media_type,
             sha256=source.sha256,

@@ -22,7 +22,16 @@ from ..models import Conference, IngestRun
 from .decode import check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
 from .formats import archive_json, scio_pages
-from .load import CREATED, REPLACED, UNCHANGED, SourceFile, load_conference, rewrite_conference
+from .load import (
+    CREATED,
+    REPLACED,
+    UNCHANGED,
+    SourceFile,
+    content_hash,
+    find_existing,
+    load_conference,
+    rewrite_conference,
+)
 from .records import ParsedConference, ParseError
 
 logger = logging.getLogger(__name__)
@@ -72,7 +81,7 @@ class Outcome:
         if self.status == FAILED:
             return f"FAILED  {self.name}: {self.error}"
         return (
-            f"{self.status:<9} {self.held_on or 'undated':<10}  {self.title[:70]}  "
+            f"{self.status:<9} {self.held_on or 'undated':<10}  {self.title}  "
             f"({self.exchanges} exchanges, {self.turns} turns)"
         )
 
@@ -171,6 +180,21 @@ def iter_documents(
         yield document
     for pages in series.values():
         yield _series_document(pages)
+
+
+def preview_status(document: Document) -> str:
+    """What saving this document would do, for the upload preview."""
+    if document.parsed is None:
+        return "will not be saved"
+    if Conference.objects.filter(content_hash=content_hash(document.sources)).exists():
+        return "already in the archive: saving changes nothing"
+    existing = find_existing(document.parsed)
+    if existing is not None:
+        return (
+            f"a different version is in the archive as '{existing.slug}': tick "
+            "'Replace' to update it (its URLs stay the same), or it will be refused"
+        )
+    return "new: will be added to the archive"
 
 
 def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
@@ -273,6 +297,8 @@ def _finish_run(run: IngestRun, report: Report) -> None:
     run.error_text = "\n".join(o.line() for o in report.outcomes if o.status == FAILED)
     run.finished_at = timezone.now()
     run.save()
+    slugs = [outcome.slug for outcome in report.outcomes if outcome.slug]
+    run.conferences.set(Conference.objects.filter(slug__in=slugs))
 
 
 def ingest_paths(
