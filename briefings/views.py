@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from search.searching import similar_exchanges
+
 from .models import Conference, Exchange, Turn
 
 TURNS = Prefetch(
@@ -62,5 +64,6 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
             "conference": conference,
             "previous": by_position.get(position - 1),
             "next": by_position.get(position + 1),
+            "similar": similar_exchanges(exchange),
         },
     )

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("search/", include("search.urls")),
     path("", include("briefings.urls")),
 ]

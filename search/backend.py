@@ -6,6 +6,9 @@ Writes (used only by the single writer in search/indexing.py):
   the cause of haystack's quadratic rebuild, whoosh#531), and raises on failure;
 - `build_generation` writes a whole index into a fresh folder with `add_document` only;
 - `setup` makes the index path a symlink to a generation folder, so a rebuild can swap it.
+
+Reads (searching, haystack's `search` and `more_like_this`) are `ReadPath`, mixed in from
+search/reading.py.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from haystack.utils import get_identifier
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
+from .reading import ReadPath
 
-class ArchiveWhooshBackend(WhooshSearchBackend):
+
+class ArchiveWhooshBackend(ReadPath, WhooshSearchBackend):
     def setup(self) -> None:
         if self.use_file_storage:
             ensure_generation_layout(Path(self.path))

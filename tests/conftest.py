@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,43 @@ def miit_briefing(**changes: object) -> ParsedConference:
 
 def source_file(name: str = "miit.txt", text: str = "page one") -> SourceFile:
     return SourceFile(filename=name, data=text.encode())
+
+
+def briefing(
+    title: str,
+    held_on: dt.date,
+    turns: list[ParsedTurn],
+    *,
+    organizer: str = "The White House",
+) -> ParsedConference:
+    """A briefing of `turns`: each question opens an exchange, its answers follow it."""
+    return ParsedConference(
+        title=title,
+        held_on=held_on,
+        organizer=organizer,
+        exchanges=group_exchanges(turns),
+        format="archive-json",
+    )
+
+
+# Search: a real Whoosh index in a temporary folder.
+
+
+@pytest.fixture
+def search_index(tmp_path: Path) -> Iterator[Path]:
+    """An empty index of its own for one test. haystack's connection and our shared
+    searcher are reset on the way in and out, so nothing leaks between tests."""
+    import haystack
+    from django.conf import settings
+    from django.test import override_settings
+
+    from search.reading import close_searchers
+
+    folder = tmp_path / "whoosh_index"
+    connection = {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(folder)}
+    with override_settings(HAYSTACK_CONNECTIONS={"default": connection}):
+        haystack.connections.reload("default")
+        close_searchers()
+        yield folder
+        close_searchers()
+    haystack.connections.reload("default")  # back on the settings' own index

@@ -122,9 +122,13 @@ def clean_label(label: str) -> tuple[str, str]:
     if not label or is_role_label(label):
         return "", smart_title_phrase(label)
     words = label.split()
+    shouting = label.isupper()
     while words and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
-    shouting = label.isupper()
+    # Upper-case labels never print initials: "M. PSAKI" and "S. PSAKI" are typos of
+    # "MS. PSAKI", not other people.
+    if shouting and len(words) == 2 and re.fullmatch(r"[A-Z]\.", words[0]):
+        words = words[1:]
     title_words: list[str] = []
     if shouting:
         # "SECRETARY BECERRA": office words before the surname are a title.

@@ -1,0 +1,371 @@
+"""Searching the archive, for the pages and exports: the public query language
+(search/query.py) run on the index (search/reading.py), joined with the database for
+what the pages show. Views call these functions; nothing here knows about requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from haystack import connections
+from haystack.constants import DJANGO_ID
+from haystack.utils import get_identifier
+from whoosh.index import IndexError as WhooshIndexError
+
+from briefings.models import Exchange, Organization, Person, Turn
+
+from .highlight import opening
+from .query import (
+    ParsedQuery,
+    ResolvedFilter,
+    Word,
+    compile_query,
+    parse_query,
+    resolve_filters,
+)
+from .reading import YEAR, Found, Hit, ReadPath
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGES = 50  # 1,000 results at 20 a page; deeper pages rank more than anyone reads
+EXPORT_MAX_ROWS = 5000  # CSV and JSON exports; documented on the search page
+FEED_ENTRIES = 50
+SIMILAR = 5
+FACET_FIELDS = ("speakers", "outlets", "organizations", YEAR)
+FACETS_SHOWN = 10
+SORTS = {"relevance": (), "newest": ("-held_on",), "oldest": ("held_on",)}
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+
+
+@dataclass
+class SearchInput:
+    """What a search asks for: the box, the form's filter controls, sort and page."""
+
+    q: str = ""
+    speaker: str = ""
+    outlet: str = ""
+    organization: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    conference: str = ""
+    sort: str = "relevance"
+    page: int = 1
+
+    def parse(self) -> ParsedQuery:
+        return parse_query(
+            self.q,
+            speaker=self.speaker,
+            outlet=self.outlet,
+            organization=self.organization,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            conference=self.conference,
+        )
+
+
+@dataclass
+class SearchHit:
+    exchange: Exchange
+    snippet: SafeString  # escaped, with <mark> around matches
+    score: float | None
+    speakers: list[tuple[str, str]]  # (name, title at that briefing) of who answered
+    outlets: list[str]  # where the questions came from
+
+
+@dataclass
+class FacetValue:
+    value: str  # the slug (or year) the filter uses
+    label: str
+    count: int
+    selected: bool = False
+    share: int = 0  # percent of the largest count, for bars
+
+
+@dataclass
+class SearchPage:
+    input: SearchInput
+    parsed: ParsedQuery
+    filters: list[ResolvedFilter]
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    estimated: bool = False  # `total` is an estimate: the time budget ran out
+    timed_out: bool = False
+    page: int = 1
+    pages: int = 0
+    page_size: int = 20
+    sort: str = "relevance"  # the order shown (a filter-only search is newest first)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    years: list[FacetValue] = field(default_factory=list)  # in order, for the chart
+    suggestion: str = ""  # a corrected query, when nothing was found
+
+    @property
+    def messages(self) -> list[str]:
+        return self.parsed.messages
+
+    @property
+    def searched(self) -> bool:
+        return not self.parsed.is_empty
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.hits) - 1
+
+
+@dataclass
+class ExportRow:
+    url: str  # the exchange's path; views make it absolute
+    held_on: dt.date | None
+    conference: str
+    conference_slug: str
+    position: int
+    kind: str
+    speakers: list[str]
+    outlets: list[str]
+    score: float | None
+    excerpt: str
+
+
+@dataclass
+class Export:
+    parsed: ParsedQuery
+    rows: list[ExportRow]
+    total: int
+    estimated: bool
+    timed_out: bool
+
+
+def backend() -> ReadPath:
+    return connections["default"].get_backend()
+
+
+def search_archive(wanted: SearchInput) -> SearchPage:
+    """One page of results, with facets and hits per year."""
+    parsed = wanted.parse()
+    filters = resolve_filters(parsed)
+    result = SearchPage(wanted, parsed, filters)
+    if parsed.is_empty:
+        return result
+    engine = backend()
+    compiled = compile_query(parsed, filters, engine.text_analyzer())
+    size = settings.HAYSTACK_SEARCH_RESULTS_PER_PAGE
+    asked = max(1, wanted.page)
+    page = min(asked, MAX_PAGES)
+    found = engine.find(
+        compiled.query,
+        start=(page - 1) * size,
+        end=page * size,
+        sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
+        dates=compiled.dates,
+        highlight=compiled.highlight,
+        facets=FACET_FIELDS,
+        last_page=True,
+    )
+    shown = found.start // size + 1
+    if asked > MAX_PAGES and found.total > MAX_PAGES * size:
+        parsed.note(f"Only the first {MAX_PAGES} pages can be shown; narrow the search.")
+    elif found.hits and shown != asked:
+        parsed.note(f"There is no page {asked}; this is the last page, {shown}.")
+    elif not found.hits and asked > 1:
+        parsed.note(f"There is no page {asked} of these results.")
+    result.page, result.page_size = shown, size
+    result.sort = effective_sort(wanted.sort, has_text=compiled.has_text)
+    result.total, result.estimated, result.timed_out = found.total, found.estimated, found.timed_out
+    result.pages = max(shown, math.ceil(min(found.total, MAX_PAGES * size) / size))
+    result.hits = _page_hits(found.hits)
+    result.facets = _facets(found, parsed, filters)
+    result.years = sorted(result.facets.pop(YEAR, []), key=lambda value: value.value)
+    _scale(result.years)
+    if found.timed_out:
+        parsed.note(
+            "This search took too long and was stopped early: the results and counts "
+            "cover part of the archive. Adding words or a filter makes it faster."
+        )
+    if found.total == 0 and not found.timed_out:
+        result.suggestion = _suggestion(wanted.q, parsed, engine)
+    return result
+
+
+def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Export:
+    """Up to `limit` results as plain rows (CSV, JSON, the Atom feed): read from the
+    index's stored fields, with names from two queries, never a query per row."""
+    parsed = wanted.parse()
+    filters = resolve_filters(parsed)
+    if parsed.is_empty:
+        return Export(parsed, [], 0, False, False)
+    engine = backend()
+    compiled = compile_query(parsed, filters, engine.text_analyzer())
+    found = engine.find(
+        compiled.query,
+        start=0,
+        end=limit,
+        sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
+        dates=compiled.dates,
+    )
+    if found.total > limit:
+        parsed.note(f"Exports hold at most {limit:,} rows; the first {limit:,} are here.")
+    people = _names(Person, _values(found.hits, "speakers"))
+    outlets = _names(Organization, _values(found.hits, "outlets"))
+    rows = []
+    for hit in found.hits:
+        stored = hit.fields
+        held_on = stored.get("held_on")
+        rows.append(
+            ExportRow(
+                url=_exchange_path(stored),
+                held_on=held_on.date() if isinstance(held_on, dt.datetime) else None,
+                conference=str(stored.get("conference_title", "")),
+                conference_slug=str(stored.get("conference", "")),
+                position=int(stored.get("position") or 0),
+                kind=str(stored.get("kind", "")),
+                speakers=[people.get(slug, slug) for slug in _split(stored.get("speakers"))],
+                outlets=[outlets.get(slug, slug) for slug in _split(stored.get("outlets"))],
+                score=hit.score,
+                excerpt=opening(str(stored.get("text", ""))),
+            )
+        )
+    return Export(parsed, rows, found.total, found.estimated, found.timed_out)
+
+
+def similar_exchanges(exchange: Exchange, *, limit: int = SIMILAR) -> list[Exchange]:
+    """Exchanges most like this one, best first; none when the index does not have it.
+
+    The exchange page is the archive's core: a search index that cannot be read (not
+    built yet, a folder gone) costs it this list, never the page.
+    """
+    try:
+        found = backend().similar(get_identifier(exchange), end=limit)
+    except (OSError, WhooshIndexError):
+        logger.exception("more like this failed for exchange %s", exchange.pk)
+        return []
+    ids = [int(hit.fields[DJANGO_ID]) for hit in found.hits]
+    by_id = Exchange.objects.select_related("conference").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def effective_sort(sort: str, *, has_text: bool) -> str:
+    if sort not in SORTS:
+        return "relevance" if has_text else "newest"
+    if sort == "relevance" and not has_text:
+        return "newest"  # a filter alone gives every hit the same score
+    return sort
+
+
+def _sort_fields(sort: str, *, has_text: bool) -> tuple[str, ...]:
+    return SORTS[effective_sort(sort, has_text=has_text)]
+
+
+def _page_hits(hits: list[Hit]) -> list[SearchHit]:
+    """The page's exchanges from the database (2 queries), in the index's order. An
+    exchange deleted since the last index write is left out."""
+    ids = [int(hit.fields[DJANGO_ID]) for hit in hits]
+    turns = Turn.objects.select_related("person", "outlet").defer("text").order_by("position")
+    exchanges = Exchange.objects.select_related("conference").prefetch_related(
+        Prefetch("turns", queryset=turns)
+    )
+    by_id = exchanges.in_bulk(ids)
+    page = []
+    for hit, pk in zip(hits, ids, strict=True):
+        exchange = by_id.get(pk)
+        if exchange is None:
+            continue
+        speakers: dict[int, tuple[str, str]] = {}
+        outlets: list[str] = []
+        for turn in exchange.turns.all():
+            if turn.role == Turn.Role.QUESTION:
+                if turn.outlet and turn.outlet.name not in outlets:
+                    outlets.append(turn.outlet.name)
+            elif turn.person and turn.role in (Turn.Role.ANSWER, Turn.Role.STATEMENT):
+                speakers.setdefault(turn.person_id, (turn.person.name, turn.speaker_title))
+        # The snippet is HTML built by search.highlight: escaped text and our <mark>s.
+        snippet = mark_safe(hit.snippet)
+        page.append(SearchHit(exchange, snippet, hit.score, list(speakers.values()), outlets))
+    return page
+
+
+def _facets(
+    found: Found, parsed: ParsedQuery, filters: list[ResolvedFilter]
+) -> dict[str, list[FacetValue]]:
+    """Facet values with display names: one query per facet, for the values shown."""
+    chosen = {
+        (item.filter.kind, value)
+        for item in filters
+        if not item.filter.negated
+        for value in item.values
+    }
+    kinds = {"speakers": "speaker", "outlets": "outlet", "organizations": "organization"}
+    facets: dict[str, list[FacetValue]] = {}
+    for name, counts in found.facets.items():
+        if name == YEAR:
+            wanted_years = _selected_years(parsed)
+            facets[name] = [
+                FacetValue(year, year, count, selected=year in wanted_years)
+                for year, count in counts
+            ]
+            continue
+        top = counts[:FACETS_SHOWN]
+        model = Person if name == "speakers" else Organization
+        labels = _names(model, [slug for slug, _ in top])
+        facets[name] = [
+            FacetValue(slug, labels.get(slug, slug), count, (kinds[name], slug) in chosen)
+            for slug, count in top
+        ]
+    return facets
+
+
+def _selected_years(parsed: ParsedQuery) -> set[str]:
+    start, end = parsed.date_from, parsed.date_to
+    if start and end and start.year == end.year:
+        return {str(start.year)}
+    return set()
+
+
+def _scale(values: list[FacetValue]) -> None:
+    largest = max((value.count for value in values), default=0)
+    for value in values:
+        value.share = round(100 * value.count / largest) if largest else 0
+
+
+def _suggestion(q: str, parsed: ParsedQuery, engine: ReadPath) -> str:
+    """The query with misspelt words replaced, or "" when there is nothing to offer."""
+    words = [
+        clause.text
+        for group in parsed.required
+        for clause in group
+        if isinstance(clause, Word) and clause.text.isalpha()
+    ]
+    corrected = engine.suggest_spelling(words) if words else {}
+    for word, replacement in corrected.items():
+        q = re.sub(rf"(?<![\w:-]){re.escape(word)}(?!\w)", replacement, q, count=1)
+    return q if corrected else ""
+
+
+def _names(model: type[Person] | type[Organization], slugs: list[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    return dict(model.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
+
+
+def _values(hits: list[Hit], fieldname: str) -> list[str]:
+    return [slug for hit in hits for slug in _split(hit.fields.get(fieldname))]
+
+
+def _split(value: object) -> list[str]:
+    return [part for part in str(value or "").split(",") if part]
+
+
+def _exchange_path(stored: dict) -> str:
+    return reverse(
+        "briefings:exchange-detail", args=[stored.get("conference"), stored.get("position")]
+    )

@@ -1,0 +1,258 @@
+"""The search page, its exports (CSV, JSON) and its Atom feed. Function views; the work is
+in search/searching.py. Every URL carries the whole search in its query string, in a fixed
+order, so a results page, a facet link or an export can be bookmarked and shared."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .forms import SearchForm
+from .query import describe
+from .searching import (
+    EXPORT_MAX_ROWS,
+    FEED_ENTRIES,
+    SORT_LABELS,
+    Export,
+    ExportRow,
+    FacetValue,
+    SearchInput,
+    SearchPage,
+    export_results,
+    search_archive,
+)
+
+CSV_COLUMNS = [
+    "url",
+    "held_on",
+    "conference",
+    "position",
+    "kind",
+    "speakers",
+    "outlets",
+    "score",
+    "excerpt",
+]
+FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
+FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    wanted = SearchForm(request.GET).search_input()
+    page = search_archive(wanted)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": SearchForm(request.GET),
+            "result": page,
+            "facets": _facet_groups(page),
+            "years": [(value, _year_link(wanted, value)) for value in page.years],
+            "sorts": [
+                (label, _link(wanted, sort=key, page=None), key == page.sort)
+                for key, label in SORT_LABELS.items()
+            ],
+            "pages": _pager(page),
+            "suggestion_link": _link(wanted, q=page.suggestion, page=None)
+            if page.suggestion
+            else "",
+            "exports": {
+                "csv": _link(wanted, view="search:export-csv", page=None),
+                "json": _link(wanted, view="search:export-json", page=None),
+                "atom": _link(wanted, view="search:feed", page=None, sort=None),
+            },
+            "export_max_rows": EXPORT_MAX_ROWS,
+            "within": _within(page),
+        },
+    )
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    export = export_results(SearchForm(request.GET).search_input())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="briefing-search.csv"'
+    _count_headers(response, export)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in export.rows:
+        record = _record(request, row)
+        writer.writerow(
+            [
+                record["url"],
+                record["held_on"] or "",
+                _cell(row.conference),
+                row.position,
+                row.kind,
+                _cell("; ".join(row.speakers)),
+                _cell("; ".join(row.outlets)),
+                "" if row.score is None else f"{row.score:.4f}",
+                _cell(row.excerpt),
+            ]
+        )
+    return response
+
+
+def export_json(request: HttpRequest) -> JsonResponse:
+    wanted = SearchForm(request.GET).search_input()
+    export = export_results(wanted)
+    response = JsonResponse(
+        {
+            "query": wanted.q,
+            "understood_as": describe(export.parsed),
+            "sort": wanted.sort,
+            "total": export.total,
+            "total_is_estimate": export.estimated,
+            "timed_out": export.timed_out,
+            "max_rows": EXPORT_MAX_ROWS,
+            "returned": len(export.rows),
+            "messages": export.parsed.messages,
+            "results": [_record(request, row) for row in export.rows],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    _count_headers(response, export)
+    return response
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    """The newest matching exchanges, for a feed reader: subscribe to a search."""
+    wanted = SearchForm(request.GET).search_input()
+    wanted.sort = "newest"
+    export = export_results(wanted, limit=FEED_ENTRIES)
+    title = describe(export.parsed) or "everything"
+    atom = Atom1Feed(
+        title=f"Briefing Archive: {title}",
+        link=request.build_absolute_uri(_link(wanted, page=None, sort=None)),
+        description=f"The newest exchanges matching {title}",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+    )
+    for row in export.rows:
+        url = request.build_absolute_uri(row.url)
+        held = dt.datetime.combine(row.held_on, dt.time.min, tzinfo=dt.UTC) if row.held_on else None
+        atom.add_item(
+            title=f"{row.conference} (#{row.position})",
+            link=url,
+            unique_id=url,
+            # Atom's summary is HTML: the transcript's words are text, so escape them.
+            description=html.escape(row.excerpt),
+            author_name=", ".join(row.speakers) or None,
+            pubdate=held,
+            updateddate=held,
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    atom.write(response, "utf-8")
+    return response
+
+
+# Links: the search in the query string, in a fixed order, defaults left out.
+
+
+def _params(wanted: SearchInput) -> dict[str, object]:
+    return {
+        "q": wanted.q,
+        "speaker": wanted.speaker,
+        "outlet": wanted.outlet,
+        "org": wanted.organization,
+        "from": wanted.date_from,
+        "to": wanted.date_to,
+        "conference": wanted.conference,
+        "sort": "" if wanted.sort == "relevance" else wanted.sort,
+        "page": wanted.page if wanted.page > 1 else "",
+    }
+
+
+def _link(wanted: SearchInput, *, view: str = "search:search", **changes: object) -> str:
+    params = _params(wanted)
+    for key, value in changes.items():
+        params[key] = value or ""
+    if params.get("sort") == "relevance":
+        params["sort"] = ""
+    query = urlencode([(key, value) for key, value in params.items() if value])
+    return reverse(view) + (f"?{query}" if query else "")
+
+
+def _facet_link(wanted: SearchInput, name: str, value: FacetValue) -> str:
+    """The same search with this facet's value as one more filter."""
+    param = FACET_FILTERS[name]
+    current = _params(wanted)
+    if not current[param]:
+        return _link(wanted, page=None, **{param: value.value})
+    # The control holds another value already: add this one to the query instead, in
+    # front, so that cutting a long query never drops it.
+    return _link(wanted, page=None, q=f"{param}:{value.value} {wanted.q}".strip())
+
+
+def _year_link(wanted: SearchInput, value: FacetValue) -> str:
+    return _link(wanted, page=None, **{"from": value.value, "to": value.value})
+
+
+def _facet_groups(page: SearchPage) -> list[tuple[str, str, list[tuple[FacetValue, str]]]]:
+    groups = []
+    for name, title in FACET_TITLES.items():
+        values = page.facets.get(name, [])
+        if values:
+            links = [(value, _facet_link(page.input, name, value)) for value in values]
+            groups.append((name, title, links))
+    return groups
+
+
+def _pager(page: SearchPage) -> list[tuple[str, str, bool]]:
+    """(label, link, is current) for previous, nearby page numbers, next."""
+    if page.pages <= 1:
+        return []
+    wanted = page.input
+    items = []
+    if page.page > 1:
+        items.append(("Previous", _link(wanted, page=page.page - 1), False))
+    for number in range(max(1, page.page - 4), min(page.pages, page.page + 4) + 1):
+        items.append((str(number), _link(wanted, page=number), number == page.page))
+    if page.page < page.pages:
+        items.append(("Next", _link(wanted, page=page.page + 1), False))
+    return items
+
+
+def _within(page: SearchPage) -> tuple[str, str] | None:
+    """(briefing title, link without it) when the search is inside one briefing."""
+    for item in page.filters:
+        if item.filter.kind == "conference" and not item.filter.negated and item.values:
+            if page.input.conference:
+                return item.label, _link(page.input, conference=None, page=None)
+            return item.label, ""
+    return None
+
+
+# Exports.
+
+
+def _record(request: HttpRequest, row: ExportRow) -> dict[str, object]:
+    return {
+        "url": request.build_absolute_uri(row.url),
+        "held_on": row.held_on.isoformat() if row.held_on else None,
+        "conference": row.conference,
+        "conference_slug": row.conference_slug,
+        "position": row.position,
+        "kind": row.kind,
+        "speakers": row.speakers,
+        "outlets": row.outlets,
+        "score": row.score,
+        "excerpt": row.excerpt,
+    }
+
+
+def _cell(text: str) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet (CSV injection);
+    # a leading apostrophe keeps it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _count_headers(response: HttpResponse, export: Export) -> None:
+    response["X-Total-Count"] = str(export.total)
+    response["X-Total-Is-Estimate"] = "true" if export.estimated else "false"
