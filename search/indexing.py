@@ -36,7 +36,8 @@ from .models import IndexQueue
 
 logger = logging.getLogger(__name__)
 
-GENERATIONS_KEPT = 2  # the live one and the one before it, for a quick rollback
+GENERATIONS_KEPT = 2
+PARALLEL_FROM = 5000  # exchanges  # the live one and the one before it, for a quick rollback
 
 
 def index_link() -> Path:
@@ -201,7 +202,9 @@ def rebuild(
                 if progress is not None:
                     progress(min(start + chunk, len(ids)), len(ids))
 
-        count = backend().build_generation(folder, exchange_index(), documents())
+        # Sub-processes pay off only on a large rebuild; small ones start faster alone.
+        procs = min(os.cpu_count() or 1, 2) if len(ids) >= PARALLEL_FROM else 1
+        count = backend().build_generation(folder, exchange_index(), documents(), procs=procs)
         swap_generation(folder)
         # Changes queued before the rebuild read the database are in the new index.
         if queued_before is not None:
