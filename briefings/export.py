@@ -12,7 +12,7 @@ from typing import IO
 
 from django.db.models import Prefetch
 
-from .models import Conference, Participant, Turn
+from .models import Commitment, Conference, Participant, Turn
 
 SCHEMA = "briefing-archive/1"
 
@@ -28,7 +28,9 @@ def conferences_for_export() -> Iterable[Conference]:
             ),
             Prefetch(
                 "exchanges__turns",
-                queryset=Turn.objects.select_related("person", "outlet").order_by("position"),
+                queryset=Turn.objects.select_related("person", "outlet")
+                .prefetch_related("commitments")
+                .order_by("position"),
             ),
         )
         .order_by("held_on", "id")
@@ -83,12 +85,39 @@ def conference_record(conference: Conference) -> dict:
                         "outlet": turn.outlet.name if turn.outlet else "",
                         "role": turn.role,
                         "text": turn.text,
+                        "commitments": [commitment_record(c) for c in turn.commitments.all()],
                     }
                     for turn in exchange.turns.all()
                 ],
             }
             for exchange in conference.exchanges.all()
         ],
+    }
+
+
+def commitment_record(commitment: Commitment) -> dict:
+    """The extractor's field names, plus what an admin decided."""
+    return {
+        "sentence": commitment.sentence,
+        "start": commitment.start,
+        "end": commitment.end,
+        "actor": commitment.actor,
+        "action": commitment.action,
+        "quantity": commitment.quantity_text,
+        "quantity_value": commitment.quantity_value,
+        "quantity_unit": commitment.quantity_unit,
+        "quantity_modifier": commitment.quantity_modifier,
+        "deadline_text": commitment.deadline_text,
+        "deadline_date": commitment.deadline_date.isoformat() if commitment.deadline_date else None,
+        "deadline_precision": commitment.deadline_precision,
+        "kind": commitment.kind,
+        "strength": commitment.strength,
+        "confidence": commitment.confidence,
+        "extractor_version": commitment.extractor_version,
+        "review": commitment.review,
+        "status": commitment.status,
+        "status_note": commitment.status_note,
+        "evidence_url": commitment.evidence_url,
     }
 
 

@@ -225,7 +225,14 @@ class ExchangeQuerySet(models.QuerySet):
         return self.select_related("conference__organizer").prefetch_related(
             models.Prefetch(
                 "turns",
-                queryset=Turn.objects.select_related("person", "outlet").order_by("position"),
+                queryset=Turn.objects.select_related("person", "outlet")
+                .prefetch_related(
+                    models.Prefetch(
+                        "commitments",
+                        queryset=Commitment.objects.exclude(review=Commitment.Review.REJECTED),
+                    )
+                )
+                .order_by("position"),
             ),
             models.Prefetch(
                 "conference__participants",
@@ -357,3 +364,103 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_via_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Commitment(models.Model):
+    """A checkable pledge in an official's turn, found by the extractor or an admin.
+
+    Machine-found rows are replaced when the extractor is re-run; rows an admin confirmed,
+    rejected or edited are kept as the admin left them.
+    """
+
+    class Review(models.TextChoices):
+        MACHINE = "machine", "Machine-found, not reviewed"
+        CONFIRMED = "confirmed", "Confirmed"
+        EDITED = "edited", "Edited by an admin"
+        REJECTED = "rejected", "Rejected"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FULFILLED = "fulfilled", "Fulfilled"
+        PARTLY = "partly", "Partly fulfilled"
+        MISSED = "missed", "Missed"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Kind(models.TextChoices):
+        PLEDGE = "pledge", "Pledge"
+        TARGET = "target", "Target"
+        PLAN = "plan", "Plan"
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="commitments")
+    sentence = models.TextField(help_text="Exactly as in the turn's text.")
+    start = models.PositiveIntegerField(help_text="Offset of the sentence in the turn's text.")
+    end = models.PositiveIntegerField()
+    actor = models.CharField(max_length=300, blank=True)
+    action = models.TextField(blank=True)
+    quantity_text = models.CharField(max_length=300, blank=True)
+    quantity_value = models.FloatField(null=True, blank=True)
+    quantity_unit = models.CharField(max_length=100, blank=True)
+    quantity_modifier = models.CharField(max_length=50, blank=True)
+    deadline_text = models.CharField(max_length=300, blank=True)
+    deadline_date = models.DateField(null=True, blank=True, db_index=True)
+    deadline_precision = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PLEDGE)
+    strength = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField(default=0.0)
+    extractor_version = models.CharField(max_length=20, blank=True)
+    review = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.MACHINE, db_index=True
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status_note = models.TextField(blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["deadline_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="commitment_span"),
+            models.UniqueConstraint(
+                fields=["turn", "start", "end"], name="commitment_one_per_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(review__in=["machine", "confirmed", "edited", "rejected"]),
+                name="commitment_review_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "fulfilled", "partly", "missed", "unknown"]),
+                name="commitment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["pledge", "target", "plan"]), name="commitment_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sentence[:100]
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.review != self.Review.MACHINE
+
+
+class CommitmentChange(models.Model):
+    """One admin change to a commitment, field by field: the history an admin can read."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(help_text='{"field": ["old", "new"], ...}')
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.changes)} changed {self.changed_at:%Y-%m-%d %H:%M}"

@@ -54,4 +54,5 @@ class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
         return sorted({t.role for t in self._turns(exchange)})
 
     def prepare_has_commitments(self, exchange: Exchange) -> bool:
-        return False  # commitments arrive with the extraction issue
+        # for_search() prefetches only commitments that are not rejected.
+        return any(turn.commitments.all() for turn in self._turns(exchange))

@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from briefings.models import Conference, Exchange, Organization, Participant, Person, Turn
+from briefings.models import (
+    Commitment,
+    Conference,
+    Exchange,
+    Organization,
+    Participant,
+    Person,
+    Turn,
+)
 
 from .indexing import enqueue_exchanges
 from .models import IndexQueue
@@ -24,6 +32,14 @@ def _touches(update_fields: frozenset[str] | None, *names: str) -> bool:
 @receiver(post_delete, sender=Turn)
 def turn_changed(sender: type, instance: Turn, **kwargs: object) -> None:
     enqueue_exchanges([instance.exchange_id])
+
+
+@receiver(post_save, sender=Commitment)
+@receiver(post_delete, sender=Commitment)
+def commitment_changed(sender: type, instance: Commitment, **kwargs: object) -> None:
+    enqueue_exchanges(
+        Turn.objects.filter(pk=instance.turn_id).values_list("exchange_id", flat=True)
+    )
 
 
 @receiver(post_save, sender=Exchange)

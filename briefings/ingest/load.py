@@ -29,6 +29,7 @@ from ..models import (
     Turn,
     unique_slug,
 )
+from .extraction import ReviewedSnapshot, extract_for_conference
 from .names import clean_label, name_key
 from .records import ParsedConference, ParsedParticipant, ParseError
 
@@ -101,8 +102,10 @@ def load_conference(
             f"'{existing.slug}'; ingest with --replace to update it"
         )
     status = CREATED
+    reviewed = ReviewedSnapshot()
     if existing is not None:
         conference = existing
+        reviewed = ReviewedSnapshot.take(conference)
         enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
         conference.sources.all().delete()
         conference.exchanges.all().delete()
@@ -131,19 +134,25 @@ def load_conference(
             parser_version=_parser_version(parsed.format),
         )
     exchanges, turns = write_transcript(conference, parsed)
-    return LoadResult(conference, status, exchanges, turns, list(parsed.warnings))
+    warnings = [*parsed.warnings, *reviewed.restore(conference)]
+    extract_for_conference(conference)
+    return LoadResult(conference, status, exchanges, turns, warnings)
 
 
 @transaction.atomic
 def rewrite_conference(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
     """Replace a stored conference's transcript with a new parse of its own sources."""
+    reviewed = ReviewedSnapshot.take(conference)
     enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
     conference.exchanges.all().delete()
     conference.participants.all().delete()
     _fill_conference(conference, parsed, conference.content_hash)
     conference.save()
     conference.sources.update(format=parsed.format, parser_version=_parser_version(parsed.format))
-    return write_transcript(conference, parsed)
+    counts = write_transcript(conference, parsed)
+    reviewed.restore(conference)
+    extract_for_conference(conference)
+    return counts
 
 
 def _parser_version(format_name: str) -> str:
