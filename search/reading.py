@@ -243,7 +243,10 @@ class ReadPath:
                 current.refresh()
                 return current
             try:
-                index = FileStorage(folder).open_index(schema=self.schema)
+                # No mmap: Whoosh copies every mmapped sub-file of a compound segment into
+                # a BytesIO (142 MB of a worker's memory on the full corpus); read through
+                # file handles instead and let the page cache hold the index.
+                index = FileStorage(folder, supports_mmap=False).open_index(schema=self.schema)
             except EmptyIndexError:
                 return None
             except FileNotFoundError:
