@@ -121,6 +121,12 @@ def commitment_record(commitment: Commitment) -> dict:
     }
 
 
+def csv_cell(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run: a cell starting with = + - @
+    is a formula to it (CSV injection), and a leading apostrophe keeps it text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def iter_jsonl(conferences: Iterable[Conference] | None = None) -> Iterator[str]:
     if conferences is None:
         conferences = conferences_for_export().iterator(chunk_size=50)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 
 from .ingest.detect import format_names
+from .models import DUE_SOON_DAYS, Commitment, Person
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,3 +74,72 @@ class MergePeopleForm(forms.Form):
     def __init__(self, *args: object, people: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = people
+
+
+@dataclass(frozen=True)
+class CommitmentFilters:
+    """The commitments page's question, as its links and exports carry it."""
+
+    status: str = ""
+    actor: str = ""
+    speaker: str = ""
+    year: int | None = None
+    due: str = ""
+    sort: str = "deadline"
+
+    def params(self) -> dict[str, object]:
+        """In a fixed order, defaults left out: one question, one URL."""
+        return {
+            key: value
+            for key, value in (
+                ("status", self.status),
+                ("actor", self.actor),
+                ("speaker", self.speaker),
+                ("year", self.year),
+                ("due", self.due),
+                ("sort", "" if self.sort == "deadline" else self.sort),
+            )
+            if value
+        }
+
+
+class CommitmentFilterForm(forms.Form):
+    """The commitments page's filters. Nothing here fails the page: a value that is not one
+    of the choices is left out, and the page says so."""
+
+    DUE_CHOICES = [
+        ("", "Any time"),
+        ("soon", f"Due in the next {DUE_SOON_DAYS} days"),
+        ("overdue", "Past deadline and still open"),
+    ]
+    SORT_CHOICES = [("deadline", "Deadline, soonest first"), ("newest", "Newest said")]
+
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any"), *Commitment.Status.choices]
+    )
+    actor = forms.CharField(label="Actor", required=False, help_text="Contains, e.g. ministry")
+    speaker = forms.ChoiceField(label="Speaker", required=False)
+    year = forms.TypedChoiceField(label="Deadline year", required=False, coerce=int)
+    due = forms.ChoiceField(label="When", required=False, choices=DUE_CHOICES)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        shown = Commitment.objects.shown()
+        speakers = Person.objects.filter(turns__commitments__in=shown).distinct()
+        self.fields["speaker"].choices = [("", "Anyone"), *speakers.values_list("slug", "name")]
+        years = shown.dates("deadline_date", "year")
+        self.fields["year"].choices = [("", "Any"), *((d.year, d.year) for d in years)]
+
+    def filters(self) -> CommitmentFilters:
+        """What was asked for; a field whose value is not valid counts as not set."""
+        self.is_valid()  # fills cleaned_data with every field that is valid
+        data = self.cleaned_data
+        return CommitmentFilters(
+            status=data.get("status", ""),
+            actor=data.get("actor", "").strip(),
+            speaker=data.get("speaker", ""),
+            year=data.get("year") or None,
+            due=data.get("due", ""),
+            sort=data.get("sort") or "deadline",
+        )

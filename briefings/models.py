@@ -7,9 +7,12 @@ allowed values of every choice field.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -309,6 +312,11 @@ class Turn(models.Model):
         return f"{self.speaker_label}: {self.text[:60]}"
 
     @property
+    def speaker_name(self) -> str:
+        """The person's name where the label was resolved to one, else the label as printed."""
+        return self.person.name if self.person else self.speaker_label
+
+    @property
     def spoken_text(self) -> str:
         """The words spoken, without bracketed notes: what the search index reads."""
         return strip_notes(self.text)
@@ -366,6 +374,82 @@ class IngestRun(models.Model):
         return f"{self.get_via_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
 
 
+# "Falling due soon": the commitments page's filter and the home page's list.
+DUE_SOON_DAYS = 90
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def shown(self) -> CommitmentQuerySet:
+        """What the public pages show: everything but what an admin rejected."""
+        return self.exclude(review=Commitment.Review.REJECTED)
+
+    def due_soon(self, today: dt.date, *, days: int = DUE_SOON_DAYS) -> CommitmentQuerySet:
+        """Deadlines from today to `days` ahead, both ends included."""
+        return self.filter(
+            deadline_date__gte=today, deadline_date__lte=today + dt.timedelta(days=days)
+        )
+
+    def overdue(self, today: dt.date) -> CommitmentQuerySet:
+        """Past the deadline and still open: what nobody has reported on yet."""
+        return self.filter(deadline_date__lt=today, status=Commitment.Status.OPEN)
+
+    def matching(
+        self,
+        *,
+        today: dt.date,
+        status: str = "",
+        actor: str = "",
+        speaker: str = "",
+        year: int | None = None,
+        due: str = "",
+    ) -> CommitmentQuerySet:
+        """The commitments page's filters; an empty value filters nothing. `due` is "soon"
+        (see `due_soon`) or "overdue"."""
+        found = self
+        if status:
+            found = found.filter(status=status)
+        if actor:
+            found = found.filter(actor__icontains=actor)
+        if speaker:
+            found = found.filter(turn__person__slug=speaker)
+        if year:
+            found = found.filter(deadline_date__year=year)
+        if due == "soon":
+            found = found.due_soon(today)
+        elif due == "overdue":
+            found = found.overdue(today)
+        return found
+
+    def in_order(self, sort: str) -> CommitmentQuerySet:
+        """ "deadline": the soonest deadline first, undated last; "newest": the newest
+        briefing first, in reading order within it."""
+        if sort == "newest":
+            return self.order_by(
+                models.F("turn__exchange__conference__held_on").desc(nulls_last=True),
+                "-turn__exchange__conference_id",
+                "turn__exchange__position",
+                "turn__position",
+                "start",
+                "id",
+            )
+        return self.order_by(models.F("deadline_date").asc(nulls_last=True), "id")
+
+    def for_listing(self) -> CommitmentQuerySet:
+        """Each row with its speaker, briefing and exchange in the same query, and the
+        speaker's title: as printed in the turn, else from the briefing's participants."""
+        participant_title = Participant.objects.filter(
+            conference=models.OuterRef("turn__exchange__conference"),
+            person=models.OuterRef("turn__person"),
+        ).values("title")[:1]
+        return self.select_related("turn__person", "turn__exchange__conference").annotate(
+            speaker_title=Coalesce(
+                NullIf("turn__speaker_title", models.Value("")),
+                models.Subquery(participant_title),
+                models.Value(""),
+            )
+        )
+
+
 class Commitment(models.Model):
     """A checkable pledge in an official's turn, found by the extractor or an admin.
 
@@ -421,6 +505,8 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["deadline_date", "id"]
         constraints = [
@@ -447,6 +533,11 @@ class Commitment(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.review != self.Review.MACHINE
+
+    @property
+    def review_badge(self) -> str:
+        """The short word the public pages show: machine-found, confirmed or edited."""
+        return "machine-found" if self.review == self.Review.MACHINE else self.review
 
 
 class CommitmentChange(models.Model):

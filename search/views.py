@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from briefings.export import csv_cell
+
 from .forms import SearchForm
 from .query import describe
 from .searching import (
@@ -87,13 +89,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             [
                 record["url"],
                 record["held_on"] or "",
-                _cell(row.conference),
+                csv_cell(row.conference),
                 row.position,
                 row.kind,
-                _cell("; ".join(row.speakers)),
-                _cell("; ".join(row.outlets)),
+                csv_cell("; ".join(row.speakers)),
+                csv_cell("; ".join(row.outlets)),
                 "" if row.score is None else f"{row.score:.4f}",
-                _cell(row.excerpt),
+                csv_cell(row.excerpt),
             ]
         )
     return response
@@ -245,12 +247,6 @@ def _record(request: HttpRequest, row: ExportRow) -> dict[str, object]:
         "score": row.score,
         "excerpt": row.excerpt,
     }
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet (CSV injection);
-    # a leading apostrophe keeps it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _count_headers(response: HttpResponse, export: Export) -> None:

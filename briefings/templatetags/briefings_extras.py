@@ -1,8 +1,20 @@
-from django import template
+from __future__ import annotations
 
-from briefings.models import ExchangeKind, TurnRole
+import itertools
+import re
+from collections.abc import Sequence
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from briefings.ingest.text import NOTE_PATTERN
+from briefings.models import Commitment, ExchangeKind, Turn, TurnRole
 
 register = template.Library()
+
+# What Django's `linebreaks` filter reads as a paragraph break.
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
 @register.filter
@@ -12,3 +24,109 @@ def role_label(value: str) -> str:
         if value in choices.values:
             return choices(value).label
     return value
+
+
+@register.simple_tag
+def turn_text(turn: Turn) -> SafeString:
+    """The turn's text as paragraphs, notes marked apart and the sentences of its shown
+    commitments (prefetched as `shown_commitments`; none when they were not) in <mark>."""
+    return marked_text_html(turn.text, getattr(turn, "shown_commitments", []))
+
+
+def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString:
+    """`text` as <p> paragraphs (a single newline a <br>, as `linebreaks` does), every
+    bracketed note in <span class="note">, and each commitment's text[start:end] in a <mark>
+    followed by a link to its card, numbered as the cards are (the order of `commitments`).
+
+    A note may sit inside a sentence, or a sentence may start or end inside a note, or run
+    over a paragraph break: elements are closed and opened again wherever they cross, so the
+    HTML stays well nested. Every piece of text is escaped. Overlapping spans are not marked
+    twice: the first keeps the mark, the other still has its card.
+    """
+    spans: list[tuple[int, int, int, int]] = []  # start, end, number, pk
+    ordered = sorted(enumerate(commitments, 1), key=lambda item: item[1].start)
+    for number, commitment in ordered:
+        start, end = max(commitment.start, 0), min(commitment.end, len(text))
+        if start < end and (not spans or start >= spans[-1][1]):
+            spans.append((start, end, number, commitment.pk))
+    notes = [(match.start(), match.end()) for match in NOTE_PATTERN.finditer(text)]
+    paragraphs, last = [], 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        paragraphs.append((last, match.start()))
+        last = match.end()
+    paragraphs.append((last, len(text)))
+
+    # Cut every paragraph where a note or a mark begins or ends: each piece lies wholly
+    # inside or outside each of them.
+    cuts = sorted({edge for pair in (*notes, *(span[:2] for span in spans)) for edge in pair})
+    pieces: list[tuple[int, int, int, int | None, int | None]] = []
+    for index, (para_start, para_end) in enumerate(paragraphs):
+        edges = [para_start, *(c for c in cuts if para_start < c < para_end), para_end]
+        for a, b in itertools.pairwise(edges):
+            if a < b:
+                pieces.append((index, a, b, _covering(notes, a), _covering(spans, a)))
+    last_piece = {span: position for position, (*_, span) in enumerate(pieces) if span is not None}
+
+    html: list[str] = []
+    open_now: list[tuple[str, int]] = []  # ("mark", span) outside ("note", note)
+    opened: set[int] = set()
+    paragraph = None
+
+    def close_to(depth: int, position: int) -> None:
+        while len(open_now) > depth:
+            kind, which = open_now.pop()
+            if kind == "note":
+                html.append("</span>")
+                continue
+            html.append("</mark>")
+            if last_piece[which] < position:
+                _, _, number, pk = spans[which]
+                html.append(
+                    format_html(
+                        '<sup class="commitment-ref"><a href="#commitment-{}" '
+                        'aria-label="Commitment {}">{}</a></sup>',
+                        pk,
+                        number,
+                        number,
+                    )
+                )
+
+    for position, (index, a, b, note, span) in enumerate(pieces):
+        if index != paragraph:
+            if paragraph is not None:
+                close_to(0, position)
+                html.append("</p>\n\n")
+            html.append("<p>")
+            paragraph = index
+        wanted = ([("mark", span)] if span is not None else []) + (
+            [("note", note)] if note is not None else []
+        )
+        depth = 0
+        while depth < min(len(open_now), len(wanted)) and open_now[depth] == wanted[depth]:
+            depth += 1
+        close_to(depth, position)
+        for kind, which in wanted[depth:]:
+            if kind == "note":
+                html.append('<span class="note">')
+            elif which in opened:
+                html.append('<mark class="commitment">')
+            else:
+                html.append(f'<mark class="commitment" id="said-{spans[which][3]}">')
+                opened.add(which)
+            open_now.append((kind, which))
+        html.append(escape(text[a:b]).replace("\n", "<br>"))
+    if paragraph is not None:
+        close_to(0, len(pieces))
+        html.append("</p>")
+    # Safe: every piece of the text was escaped on its way in.
+    return mark_safe("".join(html))
+
+
+def _covering(ranges: Sequence[tuple[int, ...]], offset: int) -> int | None:
+    """The index of the range holding `offset`; ranges are sorted and do not overlap."""
+    for index, (start, end, *_) in enumerate(ranges):
+        if start <= offset < end:
+            return index
+        if start > offset:
+            break
+    return None
