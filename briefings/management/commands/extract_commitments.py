@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from briefings.commitments import EXTRACTOR_VERSION
 from briefings.ingest.extraction import reextract
-from briefings.models import Conference
+from briefings.management.selection import select_conferences
 
 
 class Command(BaseCommand):
@@ -17,12 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("slugs", nargs="*", help="Only these briefings (default: all).")
 
     def handle(self, *args: object, **options: object) -> None:
-        conferences = Conference.objects.all()
-        if options["slugs"]:
-            conferences = conferences.filter(slug__in=options["slugs"])
-            unknown = set(options["slugs"]) - set(conferences.values_list("slug", flat=True))
-            if unknown:
-                raise CommandError(f"no briefing with slug {', '.join(sorted(unknown))}")
+        conferences = select_conferences(options["slugs"])
         report = reextract(conferences)
         self.stdout.write(
             f"Extractor {EXTRACTOR_VERSION} over {report.conferences} briefings: "

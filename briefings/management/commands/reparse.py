@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.ingest.run import FAILED, Outcome, reparse_conferences
-from briefings.models import Conference
+from briefings.management.selection import select_conferences
 
 
 class Command(BaseCommand):
@@ -16,12 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("slugs", nargs="*", help="Only these briefings (default: all).")
 
     def handle(self, *args: object, **options: object) -> None:
-        conferences = Conference.objects.all()
-        if options["slugs"]:
-            conferences = conferences.filter(slug__in=options["slugs"])
-            unknown = set(options["slugs"]) - set(conferences.values_list("slug", flat=True))
-            if unknown:
-                raise CommandError(f"no briefing with slug {', '.join(sorted(unknown))}")
+        conferences = select_conferences(options["slugs"])
 
         total = conferences.count()
 
