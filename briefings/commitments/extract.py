@@ -168,14 +168,22 @@ def _sentence_commitments(
     text = sentence.text
     if text.rstrip().rstrip("\"”’')").endswith("?") or PAST_PLEDGE_RE.search(text):
         return []
-    parsed = _parse(sentence, reference)
-    results: list[Commitment] = []
+    clauses = []
     for clause_start, clause_end in _clauses(text):
         cues = find_cues(text, clause_start, clause_end, speaker_org)
         if not speaker_is_government:
             # A company's "we" (and a passive future in its mouth) is not the government's.
             own = speaker_org or "speaker"
             cues = [cue for cue in cues if cue.kind == "active" and cue.actor != own]
+        if cues:
+            clauses.append((clause_start, clause_end, cues))
+    if not clauses:
+        # Most sentences have no commissive cue; the deadline and quantity grammars
+        # (three quarters of the extractor's time) are run only on those that do.
+        return []
+    parsed = _parse(sentence, reference)
+    results: list[Commitment] = []
+    for clause_start, clause_end, cues in clauses:
         # Any later modal ends a cue's action, even someone else's: in "the work that we will
         # continue to do is going to give $25", the $25 is not ours to deliver.
         modals = [
