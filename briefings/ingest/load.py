@@ -101,24 +101,15 @@ def load_conference(
             f"a different version of this briefing is already in the archive as "
             f"'{existing.slug}'; ingest with --replace to update it"
         )
-    status = CREATED
-    reviewed = ReviewedSnapshot()
     if existing is not None:
-        conference = existing
-        reviewed = ReviewedSnapshot.take(conference)
-        enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
+        conference, status = existing, REPLACED
         conference.sources.all().delete()
-        conference.exchanges.all().delete()
-        conference.participants.all().delete()
-        status = REPLACED
     else:
-        conference = Conference(
-            slug=unique_slug(
-                Conference, f"{parsed.held_on or 'undated'} {parsed.title}", max_length=120
-            )
+        conference, status = Conference(), CREATED
+        conference.slug = unique_slug(
+            Conference, f"{parsed.held_on or 'undated'} {parsed.title}", max_length=120
         )
-    _fill_conference(conference, parsed, digest)
-    conference.save()
+    result = _write_conference(conference, parsed, digest, status=status)
     for source in sources:
         Source.objects.create(
             conference=conference,
@@ -133,26 +124,35 @@ def load_conference(
             format=parsed.format,
             parser_version=_parser_version(parsed.format),
         )
-    exchanges, turns = write_transcript(conference, parsed)
-    warnings = [*parsed.warnings, *reviewed.restore(conference)]
-    extract_for_conference(conference)
-    return LoadResult(conference, status, exchanges, turns, warnings)
+    return result
 
 
 @transaction.atomic
-def rewrite_conference(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
+def rewrite_conference(conference: Conference, parsed: ParsedConference) -> LoadResult:
     """Replace a stored conference's transcript with a new parse of its own sources."""
-    reviewed = ReviewedSnapshot.take(conference)
-    enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
-    conference.exchanges.all().delete()
-    conference.participants.all().delete()
-    _fill_conference(conference, parsed, conference.content_hash)
-    conference.save()
     conference.sources.update(format=parsed.format, parser_version=_parser_version(parsed.format))
-    counts = write_transcript(conference, parsed)
-    reviewed.restore(conference)
+    return _write_conference(conference, parsed, conference.content_hash, status=REPLACED)
+
+
+def _write_conference(
+    conference: Conference, parsed: ParsedConference, digest: str, *, status: str
+) -> LoadResult:
+    """The one path that (re)writes a conference's rows, new or replaced: admin decisions
+    on commitments are carried over, the old exchanges leave the index, the new ones are
+    queued, and the extractor runs."""
+    reviewed = ReviewedSnapshot()
+    if conference.pk is not None:
+        reviewed = ReviewedSnapshot.take(conference)
+        enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
+        conference.exchanges.all().delete()
+        conference.participants.all().delete()
+    organizations = OrganizationResolver()
+    _fill_conference(conference, parsed, digest, organizations)
+    conference.save()
+    exchanges, turns = write_transcript(conference, parsed, organizations)
+    warnings = [*parsed.warnings, *reviewed.restore(conference)]
     extract_for_conference(conference)
-    return counts
+    return LoadResult(conference, status, exchanges, turns, warnings)
 
 
 def _parser_version(format_name: str) -> str:
@@ -165,7 +165,12 @@ def _turn_count(conference: Conference) -> int:
     return Turn.objects.filter(exchange__conference=conference).count()
 
 
-def _fill_conference(conference: Conference, parsed: ParsedConference, digest: str) -> None:
+def _fill_conference(
+    conference: Conference,
+    parsed: ParsedConference,
+    digest: str,
+    organizations: OrganizationResolver,
+) -> None:
     conference.title = parsed.title[:500]
     conference.held_on = parsed.held_on
     conference.published_on = parsed.published_on
@@ -181,16 +186,17 @@ def _fill_conference(conference: Conference, parsed: ParsedConference, digest: s
     conference.format = parsed.format
     conference.warnings = list(parsed.warnings)
     conference.organizer = (
-        resolve_organization(parsed.organizer, kind=Organization.Kind.GOVERNMENT)
+        organizations.resolve(parsed.organizer, kind=Organization.Kind.GOVERNMENT)
         if parsed.organizer
         else None
     )
 
 
-def write_transcript(conference: Conference, parsed: ParsedConference) -> tuple[int, int]:
+def write_transcript(
+    conference: Conference, parsed: ParsedConference, organizations: OrganizationResolver
+) -> tuple[int, int]:
     """Participants, exchanges and turns of one conference, in bulk."""
     people = PersonResolver()
-    organizations = OrganizationResolver()
     participants = _participants(parsed)
     participant_rows: dict[int, Participant] = {}
     for participant in participants:
@@ -253,10 +259,6 @@ def _participants(parsed: ParsedConference) -> list[ParsedParticipant]:
             seen.add(key)
             listed.append(ParsedParticipant(name=turn.speaker_name, title=turn.speaker_title))
     return listed
-
-
-def resolve_organization(name: str, *, kind: str) -> Organization:
-    return OrganizationResolver().resolve(name, kind=kind)
 
 
 class OrganizationResolver:

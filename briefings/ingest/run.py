@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
@@ -26,6 +25,7 @@ from .load import (
     CREATED,
     REPLACED,
     UNCHANGED,
+    LoadResult,
     SourceFile,
     content_hash,
     find_existing,
@@ -261,14 +261,22 @@ def load_documents(
 
 
 def _load_one(document: Document, *, replace: bool) -> Outcome:
+    return _store(
+        document, lambda parsed: load_conference(parsed, document.sources, replace=replace)
+    )
+
+
+def _store(document: Document, store: Callable[[ParsedConference], LoadResult]) -> Outcome:
+    """Save a parsed document with `store` (its own transaction); any failure is an outcome
+    line, never the end of the run."""
     if document.parsed is None:
         return Outcome(document.name, FAILED, error=document.error)
     try:
-        result = load_conference(document.parsed, document.sources, replace=replace)
+        result = store(document.parsed)
     except ParseError as error:
         return Outcome(document.name, FAILED, error=str(error))
     except Exception as error:  # rolled back by the transaction; the others go on
-        logger.exception("loading %s failed", document.name)
+        logger.exception("storing %s failed", document.name)
         return Outcome(document.name, FAILED, error=f"could not be stored (a bug): {error!r}")
     conference = result.conference
     return Outcome(
@@ -352,34 +360,27 @@ def reparse_conferences(
     run = IngestRun.objects.create(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
     report = Report(run=run)
     for number, conference in enumerate(selected, start=1):
-        sources = [
-            SourceFile(s.filename, bytes(s.content), s.position, s.url, s.media_type)
-            for s in conference.sources.order_by("position")
-        ]
-        document = Document(sources)
-        try:
-            if len(sources) > 1 or conference.format == scio_pages.NAME:
-                texts = [prepare_text(decode_transcript(s.data), scio_pages.NAME) for s in sources]
-                numbers = [s.position for s in sources]
-                document.parsed = scio_pages.parse_pages(texts, numbers=numbers)
-                document.parsed.format = scio_pages.NAME
-            else:
-                document.parsed = parse_transcript(decode_transcript(sources[0].data))
-            with transaction.atomic():
-                exchanges, turns = rewrite_conference(conference, document.parsed)
-            outcome = Outcome(
-                document.name,
-                REPLACED,
-                title=conference.title,
-                held_on=conference.held_on.isoformat() if conference.held_on else "",
-                exchanges=exchanges,
-                turns=turns,
-                slug=conference.slug,
-            )
-        except ParseError as error:
-            outcome = Outcome(document.name, FAILED, error=str(error))
+        document = _stored_document(conference)
+        outcome = _store(document, lambda parsed, c=conference: rewrite_conference(c, parsed))
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(number, outcome)
     _finish_run(run, report)
     return report
+
+
+def _stored_document(conference: Conference) -> Document:
+    """A stored conference's own files, parsed again by the current parsers."""
+    sources = [
+        SourceFile(s.filename, bytes(s.content), s.position, s.url, s.media_type)
+        for s in conference.sources.order_by("position")
+    ]
+    try:
+        if len(sources) > 1 or conference.format == scio_pages.NAME:
+            return _series_document([(s, decode_transcript(s.data)) for s in sources])
+        return Document(sources, parse_transcript(decode_transcript(sources[0].data)))
+    except ParseError as error:
+        return Document(sources, error=str(error))
+    except Exception as error:  # a parser bug must not stop the other briefings
+        logger.exception("parser failed on %s", conference.slug)
+        return Document(sources, error=f"parser error (a bug): {error!r}")
