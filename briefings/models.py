@@ -450,6 +450,27 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
+class CommitmentReview(models.TextChoices):
+    MACHINE = "machine", "Machine-found, not reviewed"
+    CONFIRMED = "confirmed", "Confirmed"
+    EDITED = "edited", "Edited by an admin"
+    REJECTED = "rejected", "Rejected"
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    FULFILLED = "fulfilled", "Fulfilled"
+    PARTLY = "partly", "Partly fulfilled"
+    MISSED = "missed", "Missed"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CommitmentKind(models.TextChoices):
+    PLEDGE = "pledge", "Pledge"
+    TARGET = "target", "Target"
+    PLAN = "plan", "Plan"
+
+
 class Commitment(models.Model):
     """A checkable pledge in an official's turn, found by the extractor or an admin.
 
@@ -457,23 +478,9 @@ class Commitment(models.Model):
     rejected or edited are kept as the admin left them.
     """
 
-    class Review(models.TextChoices):
-        MACHINE = "machine", "Machine-found, not reviewed"
-        CONFIRMED = "confirmed", "Confirmed"
-        EDITED = "edited", "Edited by an admin"
-        REJECTED = "rejected", "Rejected"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        FULFILLED = "fulfilled", "Fulfilled"
-        PARTLY = "partly", "Partly fulfilled"
-        MISSED = "missed", "Missed"
-        UNKNOWN = "unknown", "Unknown"
-
-    class Kind(models.TextChoices):
-        PLEDGE = "pledge", "Pledge"
-        TARGET = "target", "Target"
-        PLAN = "plan", "Plan"
+    Review = CommitmentReview
+    Status = CommitmentStatus
+    Kind = CommitmentKind
 
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="commitments")
     sentence = models.TextField(help_text="Exactly as in the turn's text.")
@@ -515,15 +522,15 @@ class Commitment(models.Model):
                 fields=["turn", "start", "end"], name="commitment_one_per_span"
             ),
             models.CheckConstraint(
-                condition=Q(review__in=["machine", "confirmed", "edited", "rejected"]),
+                condition=Q(review__in=CommitmentReview.values),
                 name="commitment_review_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "fulfilled", "partly", "missed", "unknown"]),
+                condition=Q(status__in=CommitmentStatus.values),
                 name="commitment_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["pledge", "target", "plan"]), name="commitment_kind_valid"
+                condition=Q(kind__in=CommitmentKind.values), name="commitment_kind_valid"
             ),
         ]
 
