@@ -47,8 +47,8 @@ class Timeline:
         first, last = self.periods[0].label, self.periods[-1].label
         span = first if first == last else f"{first} to {last}"
         return (
-            f"{self.dated} deadline{'s' if self.dated != 1 else ''} per {self.unit}, "
-            f"{span}; the most in {busiest.label} ({busiest.total})."
+            f"{self.dated} dated deadline{'s' if self.dated != 1 else ''}, counted by "
+            f"{self.unit}, {span}; the most in {busiest.label} ({busiest.total})."
         )
 
 

@@ -376,7 +376,7 @@ def test_the_timeline_counts_deadlines_per_year_with_text_values(client, dated):
         year: [str(total), str(open_)] for year, (total, open_) in expected.items()
     }
     caption = table.xpath("string(caption)")
-    assert "4 deadlines per" in caption
+    assert "4 dated deadlines, counted by" in caption
     assert "1 more with no dated deadline" in caption
     assert document.xpath("//h2[@id='timeline-heading']")
 
