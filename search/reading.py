@@ -193,9 +193,9 @@ class ReadPath:
         date when `newest` is not None."""
         scores = evaluated.scores
         if newest is None:
-            ranked = evaluated.ranked(lambda docnum: (-scores[docnum], docnum), end)
+            ranked = evaluated.ranked(None, end)
         else:
-            ranked = evaluated.ranked(opened.date_key(newest=newest), end)
+            ranked = evaluated.ranked(opened.date_rank(newest=newest).__getitem__, end)
         if last_page and start >= len(ranked) and ranked:
             size = end - start
             start = (len(ranked) - 1) // size * size
@@ -772,6 +772,9 @@ class OpenIndex:
         self.searcher: Searcher = index.searcher()
         self.postings = Postings(self.searcher)
         self._values: dict[str, list[tuple[str, ...]]] = {}
+        self._date_ranks: dict[bool, list[int]] = {}
+        self._live: list[int] | None = None
+        self._everything: dict[str, Counter] = {}  # facet counts over every document
         self._dates: list[int] | None = None
         self._years: list[str | None] | None = None
 
@@ -782,6 +785,9 @@ class OpenIndex:
             self.searcher = searcher
             self.postings = Postings(searcher)
             self._values = {}
+            self._date_ranks = {}
+            self._live = None
+            self._everything = {}
             self._dates = None
             self._years = None
 
@@ -828,18 +834,24 @@ class OpenIndex:
     ) -> list[tuple[None, int]]:
         """The first `limit` of `docnums` by date, undated last either way; within a day,
         in document order (a briefing's exchanges in their order)."""
-        key = self.date_key(newest=newest)
+        key = self.date_rank(newest=newest).__getitem__
         return [(None, docnum) for docnum in heapq.nsmallest(limit, docnums, key=key)]
 
-    def date_key(self, *, newest: bool) -> Callable[[int], tuple[bool, int, int]]:
-        values = self.date_values()
-        sign = -1 if newest else 1
-
-        def key(docnum: int) -> tuple[bool, int, int]:
-            value = values[docnum]
-            return value >= NO_DATE, sign * value, docnum
-
-        return key
+    def date_rank(self, *, newest: bool) -> list[int]:
+        """Each document's place in date order (undated last, then document order), so
+        that ranking by date is a list lookup per match, not a Python key function."""
+        if newest not in self._date_ranks:
+            values = self.date_values()
+            sign = -1 if newest else 1
+            order = sorted(
+                range(len(values)),
+                key=lambda docnum: (values[docnum] >= NO_DATE, sign * values[docnum], docnum),
+            )
+            rank = [0] * len(values)
+            for place, docnum in enumerate(order):
+                rank[docnum] = place
+            self._date_ranks[newest] = rank
+        return self._date_ranks[newest]
 
     def date_filter(self, bounds: tuple[int, int] | None) -> Callable[[int], bool] | None:
         """Whether a document number's date is within `bounds` (column values, inclusive)."""
@@ -855,16 +867,39 @@ class OpenIndex:
         """Exact counts per value, most frequent first, over `docnums`."""
         docnums = docnums if isinstance(docnums, Collection) else list(docnums)
         counts = {}
+        live = self.live()
+        # Most of the archive (a word in every briefing's title): count what is left
+        # out, and take it from the counts over every document.
+        complement = None
+        if fieldnames and len(docnums) > len(live) // 2:
+            complement = set(live).difference(docnums)
         for name in fieldnames:
-            if name == YEAR:
-                years = self.years()
-                counter = Counter(map(years.__getitem__, docnums))
-                counter.pop(None, None)
+            if complement is None:
+                counter = self._counted(name, docnums)
             else:
-                by_doc = self.values_by_doc(name)
-                counter = Counter(chain.from_iterable(map(by_doc.__getitem__, docnums)))
+                if name not in self._everything:
+                    self._everything[name] = self._counted(name, live)
+                counter = self._everything[name] - self._counted(name, complement)
             counts[name] = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         return counts
+
+    def _counted(self, name: str, docnums: Collection[int]) -> Counter:
+        if name == YEAR:
+            counter = Counter(map(self.years().__getitem__, docnums))
+            counter.pop(None, None)
+            return counter
+        by_doc = self.values_by_doc(name)
+        return Counter(chain.from_iterable(map(by_doc.__getitem__, docnums)))
+
+    def live(self) -> list[int]:
+        """The number of every document not deleted."""
+        if self._live is None:
+            self._live = [
+                offset + docnum
+                for leaf, offset in self.searcher.leaf_searchers()
+                for docnum in leaf.reader().all_doc_ids()
+            ]
+        return self._live
 
 
 # One searcher per process, for every thread: whoosh's readers keep file positions, so
