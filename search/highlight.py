@@ -27,6 +27,7 @@ from .query import Highlight
 
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
+SURROUND = 60  # characters of context around a match
 ELLIPSIS = " … "
 
 
@@ -47,13 +48,22 @@ def highlight_snippet(
     text's opening words when nothing in it matches (a filter-only search)."""
     if not highlight.terms and not highlight.phrases:
         return html.escape(opening(text), quote=False)  # a filter-only search
-    tokens = list(_marked_tokens(text, highlight, analyzer))
+    # Marked in what was said, not in the conference title the document begins with
+    # (the result shows the title apart): an exchange found only through its title
+    # shows its opening words.
+    body = _body(text)
+    tokens = list(_marked_tokens(body, highlight, analyzer))
     if any(token.matched for token in tokens):
-        fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND)
         fragments = top_fragments(
-            fragmenter.fragment_tokens(text, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
+            fragmenter.fragment_tokens(body, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
         )
         if fragments:
+            for fragment in fragments:
+                # whoosh starts a fragment at a word it indexes; "1 < 2 and" before the
+                # first such word near the start would be left out.
+                if fragment.startchar <= SURROUND:
+                    fragment.startchar = 0
             return MarkFormatter().format(fragments)
     return html.escape(opening(text), quote=False)
 
@@ -64,13 +74,17 @@ def plain_snippet(text: str) -> str:
 
 
 def opening(text: str) -> str:
-    # The first line of an exchange's document is the conference title, shown apart.
-    body = text.split("\n", 1)[1] if "\n" in text else text
-    body = " ".join(body.split())
+    body = " ".join(_body(text).split())
     if len(body) <= SNIPPET_CHARS:
         return body
     cut = body.rfind(" ", 0, SNIPPET_CHARS)
     return body[: cut if cut > 0 else SNIPPET_CHARS] + "…"
+
+
+def _body(text: str) -> str:
+    """An exchange's document without its first line, the conference title (see
+    templates/search/indexes/briefings/exchange_text.txt)."""
+    return text.split("\n", 1)[1] if "\n" in text else text
 
 
 def _marked_tokens(

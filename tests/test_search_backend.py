@@ -186,3 +186,12 @@ def test_undated_briefings_come_last_in_either_date_order(archive):
         assert dates[:2] == [dt.date(2021, 2, 1)] * 2
         assert set(dates[2:]) == {None}
         assert [year.value for year in result.years] == ["2021"]
+
+
+def test_a_snippet_comes_from_what_was_said_not_from_the_title():
+    text = "Background Press Call on Steel and Aluminum Tariffs\nMeagher: All right, welcome."
+    found_in_title = highlight_snippet(text, Highlight(terms=frozenset({"tariff"})), ANALYZER)
+    found_in_words = highlight_snippet(text, Highlight(terms=frozenset({"welcom"})), ANALYZER)
+
+    assert found_in_title == "Meagher: All right, welcome."
+    assert found_in_words == "Meagher: All right, <mark>welcome</mark>."
