@@ -19,7 +19,9 @@ from .models import (
     Commitment,
     CommitmentChange,
     Conference,
+    ConferenceSlug,
     Exchange,
+    ExchangeRedirect,
     IngestRun,
     Organization,
     Participant,
@@ -542,6 +544,31 @@ class CommitmentAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected commitments (not a commitment)")
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._review(request, queryset, Commitment.Review.REJECTED)
+
+
+class OldAddressAdmin(admin.ModelAdmin):
+    """Old addresses are written by renames and re-ingests (briefings/redirects.py): an
+    admin reads them here, and changes a briefing's slug on the briefing itself."""
+
+    list_select_related = ["conference"]
+    search_fields = ["slug", "conference__title", "conference__slug"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ConferenceSlug)
+class ConferenceSlugAdmin(OldAddressAdmin):
+    list_display = ["slug", "conference", "retired_at"]
+
+
+@admin.register(ExchangeRedirect)
+class ExchangeRedirectAdmin(OldAddressAdmin):
+    list_display = ["slug", "old_position", "new_position", "exact", "conference", "created_at"]
+    list_filter = ["exact"]
 
 
 def _plain(value: object) -> object:

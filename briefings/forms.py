@@ -42,7 +42,7 @@ class UploadForm(forms.Form):
     replace = forms.BooleanField(
         required=False,
         help_text="Update a briefing already in the archive with this changed transcript "
-        "(its URLs stay the same).",
+        "(its old URLs keep working).",
     )
 
     def clean_files(self) -> list:

@@ -8,6 +8,7 @@ allowed values of every choice field.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -21,11 +22,20 @@ from .ingest.names import name_key
 from .ingest.text import NOTE_PATTERN, strip_notes
 
 
-def unique_slug(model: type[models.Model], base: str, *, max_length: int = 120) -> str:
-    """A slug not yet used by `model`: base, base-2, base-3, ..."""
+def unique_slug(
+    model: type[models.Model],
+    base: str,
+    *,
+    max_length: int = 120,
+    retired: models.QuerySet | None = None,
+) -> str:
+    """A slug not yet used by `model`: base, base-2, base-3, ...; nor in `retired`, rows
+    with a slug field of slugs that old links still use (ConferenceSlug)."""
     base = (slugify(base) or "item")[: max_length - 6].strip("-")
     slug, counter = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists() or (
+        retired is not None and retired.filter(slug=slug).exists()
+    ):
         slug = f"{base}-{counter}"
         counter += 1
     return slug
@@ -79,6 +89,9 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("briefings:outlet-detail", args=[self.slug])
+
 
 class Person(models.Model):
     name = models.CharField(max_length=200)
@@ -93,6 +106,9 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefings:person-detail", args=[self.slug])
 
     def name_keys(self) -> set[str]:
         """Every name key this person answers to."""
@@ -167,6 +183,26 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on or 'undated'})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a changed slug is kept as a ConferenceSlug so that links to it redirect.
+
+        In save() rather than in the admin or the loader so that every rename keeps old
+        links working, whoever makes it. QuerySet.update() bypasses it: rename with save().
+        """
+        from .redirects import record_slug_change  # redirects.py imports these models
+
+        update_fields = kwargs.get("update_fields")
+        tracked = update_fields is None or "slug" in update_fields
+        with transaction.atomic():
+            previous = (
+                Conference.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+                if tracked and not self._state.adding
+                else None
+            )
+            super().save(*args, **kwargs)
+            if tracked and previous != self.slug:
+                record_slug_change(self, previous)
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:conference-detail", args=[self.slug])
@@ -562,3 +598,57 @@ class CommitmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{', '.join(self.changes)} changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ConferenceSlug(models.Model):
+    """A slug a conference went by before: renamed in the admin, or retired by a re-ingest
+    that renumbered its exchanges. Links to it redirect (briefings/redirects.py).
+
+    A slug is either a conference's live slug or an old one, never both: taking a slug
+    (Conference.save) removes it from here.
+    """
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=120, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "-retired_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ExchangeRedirect(models.Model):
+    """Where the address /briefings/<slug>/<old_position>/ leads now that the exchanges it
+    named were renumbered by a re-ingest: the position, in the current numbering, of the
+    exchange that holds its content (`exact`), or else of the nearest one that survived.
+
+    Rows always point into the current numbering (each re-ingest rewrites them), so a
+    redirect takes one hop and can never loop. An address with no row means the same
+    position under the conference's live slug.
+    """
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="exchange_redirects"
+    )
+    slug = models.SlugField(max_length=120, help_text="The slug of the old address.")
+    old_position = models.PositiveIntegerField()
+    new_position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty when the briefing has no exchanges left."
+    )
+    exact = models.BooleanField(
+        help_text="The exchange moved here; otherwise it is gone and this is the nearest."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "slug", "old_position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "old_position"], name="exchange_redirect_address_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug}/{self.old_position} -> {self.new_position}"

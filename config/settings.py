@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "haystack",
     "briefings",
     "search",
@@ -134,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's 404 first: old briefing addresses answer 301.
+    "briefings.redirects.OldAddressMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -3,8 +3,9 @@
 The loader never parses; it takes a `ParsedConference` and the raw files it came from.
 Re-ingesting the same files is recognised by their content hash and changes nothing. A
 changed transcript of a conference already stored (same source URL, or same title and
-date) is refused unless `replace=True`, which rewrites it in place under the same slug,
-so its URLs keep working.
+date) is refused unless `replace=True`, which rewrites it in place. Its URLs keep working:
+under the same slug, or, when its exchanges were renumbered, under a new slug that the old
+addresses redirect to (briefings/redirects.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from ..models import (
     Source,
     Turn,
     unique_slug,
+)
+from ..redirects import (
+    Keyed,
+    carry_over_addresses,
+    new_conference_slug,
+    parsed_exchange_keys,
+    stored_exchange_keys,
 )
 from .extraction import ReviewedSnapshot, extract_for_conference
 from .names import clean_label, name_key
@@ -106,9 +114,7 @@ def load_conference(
         conference.sources.all().delete()
     else:
         conference, status = Conference(), CREATED
-        conference.slug = unique_slug(
-            Conference, f"{parsed.held_on or 'undated'} {parsed.title}", max_length=120
-        )
+        conference.slug = new_conference_slug(parsed.title, parsed.held_on)
     result = _write_conference(conference, parsed, digest, status=status)
     for source in sources:
         Source.objects.create(
@@ -138,11 +144,14 @@ def _write_conference(
     conference: Conference, parsed: ParsedConference, digest: str, *, status: str
 ) -> LoadResult:
     """The one path that (re)writes a conference's rows, new or replaced: admin decisions
-    on commitments are carried over, the old exchanges leave the index, the new ones are
+    on commitments are carried over, old addresses of renumbered exchanges keep leading
+    to them (briefings/redirects.py), the old exchanges leave the index, the new ones are
     queued, and the extractor runs."""
     reviewed = ReviewedSnapshot()
+    before: list[Keyed] | None = None
     if conference.pk is not None:
         reviewed = ReviewedSnapshot.take(conference)
+        before = stored_exchange_keys(conference)
         enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
         conference.exchanges.all().delete()
         conference.participants.all().delete()
@@ -150,6 +159,8 @@ def _write_conference(
     _fill_conference(conference, parsed, digest, organizations)
     conference.save()
     exchanges, turns = write_transcript(conference, parsed, organizations)
+    if before is not None:
+        carry_over_addresses(conference, before=before, after=parsed_exchange_keys(parsed))
     warnings = [*parsed.warnings, *reviewed.restore(conference)]
     extract_for_conference(conference)
     return LoadResult(conference, status, exchanges, turns, warnings)

@@ -192,7 +192,7 @@ def preview_status(document: Document) -> str:
     if existing is not None:
         return (
             f"a different version is in the archive as '{existing.slug}': tick "
-            "'Replace' to update it (its URLs stay the same), or it will be refused"
+            "'Replace' to update it (its old URLs keep working), or it will be refused"
         )
     return "new: will be added to the archive"
 
@@ -355,7 +355,7 @@ def reparse_conferences(
     *,
     on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
-    """Re-parse stored sources with the current parsers; URLs and slugs stay."""
+    """Re-parse stored sources with the current parsers; old URLs keep working."""
     selected = list(conferences if conferences is not None else Conference.objects.all())
     run = IngestRun.objects.create(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
     report = Report(run=run)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="Update briefings already stored whose transcript changed (URLs stay).",
+            help="Update stored briefings whose transcript changed (old URLs keep working).",
         )
 
     def handle(self, *args: object, **options: object) -> None:

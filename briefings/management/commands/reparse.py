@@ -9,7 +9,7 @@ from briefings.management.selection import select_conferences
 class Command(BaseCommand):
     help = (
         "Re-parse every stored source with the current parsers and rewrite the "
-        "transcripts; briefing URLs stay the same."
+        "transcripts; old briefing and exchange URLs keep working."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
