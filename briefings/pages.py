@@ -1,0 +1,34 @@
+"""What every reading-room page shares: its JSON form (`?format=json`) and the answer to
+a `format` it does not have."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.text import Truncator
+
+
+def refuse_format(request: HttpRequest) -> HttpResponse | None:
+    """A 400 for a `format` other than json (or html); None when the request is fine."""
+    wanted = request.GET.get("format", "")
+    if wanted in ("", "html", "json"):
+        return None
+    return HttpResponseBadRequest(
+        f"Unknown format {Truncator(wanted).chars(40)!r}. Use format=json for this page's "
+        "data as JSON, or leave format out for the page.",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "json"
+
+
+def json_response(data: dict[str, object]) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def json_link(request: HttpRequest) -> str:
+    """This page's own query with format=json: the page's JSON form."""
+    params = request.GET.copy()
+    params["format"] = "json"
+    return f"{request.path}?{params.urlencode()}"
