@@ -12,7 +12,7 @@ from typing import IO
 
 from django.db.models import Prefetch
 
-from .models import Commitment, Conference, Participant, Turn
+from .models import Commitment, Conference, Exchange, Participant, Source, Turn
 
 SCHEMA = "briefing-archive/1"
 
@@ -21,7 +21,8 @@ def conferences_for_export() -> Iterable[Conference]:
     return (
         Conference.objects.select_related("organizer")
         .prefetch_related(
-            "sources",
+            # The raw bytes stay in the database: the record lists sources, never their content.
+            Prefetch("sources", queryset=Source.objects.defer("content")),
             Prefetch(
                 "participants",
                 queryset=Participant.objects.select_related("person", "organization"),
@@ -72,26 +73,30 @@ def conference_record(conference: Conference) -> dict:
             }
             for participant in conference.participants.all()
         ],
-        "exchanges": [
-            {
-                "position": exchange.position,
-                "kind": exchange.kind,
-                "turns": [
-                    {
-                        "position": turn.position,
-                        "speaker_label": turn.speaker_label,
-                        "speaker": turn.person.name if turn.person else "",
-                        "speaker_title": turn.speaker_title,
-                        "outlet": turn.outlet.name if turn.outlet else "",
-                        "role": turn.role,
-                        "text": turn.text,
-                        "commitments": [commitment_record(c) for c in turn.commitments.all()],
-                    }
-                    for turn in exchange.turns.all()
-                ],
-            }
-            for exchange in conference.exchanges.all()
-        ],
+        "exchanges": [exchange_record(exchange) for exchange in conference.exchanges.all()],
+    }
+
+
+def exchange_record(exchange: Exchange) -> dict:
+    return {
+        "position": exchange.position,
+        "kind": exchange.kind,
+        "turns": [turn_record(turn) for turn in exchange.turns.all()],
+    }
+
+
+def turn_record(turn: Turn) -> dict:
+    """With `turn.commitments.all()`: every one for the export; a public page prefetches
+    only the ones it shows, so its JSON says what the page says."""
+    return {
+        "position": turn.position,
+        "speaker_label": turn.speaker_label,
+        "speaker": turn.person.name if turn.person else "",
+        "speaker_title": turn.speaker_title,
+        "outlet": turn.outlet.name if turn.outlet else "",
+        "role": turn.role,
+        "text": turn.text,
+        "commitments": [commitment_record(c) for c in turn.commitments.all()],
     }
 
 
