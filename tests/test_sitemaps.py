@@ -1,0 +1,132 @@
+"""The sitemap index, its sections and robots.txt, through the test client."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from http import HTTPStatus
+
+import pytest
+from django.contrib.sites.requests import RequestSite
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from briefings.ingest.load import load_conference
+from briefings.models import Conference, Exchange, Person
+from briefings.sitemaps import ExchangeSitemap
+from tests.conftest import miit_briefing, source_file
+
+pytestmark = pytest.mark.django_db
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def xml(client: object, address: str) -> ET.Element:
+    response = client.get(address)
+    assert response.status_code == HTTPStatus.OK, address
+    assert response["Content-Type"].startswith("application/xml")
+    return ET.fromstring(response.content)
+
+
+def locations(root: ET.Element) -> list[str]:
+    return [element.text for element in root.findall(".//s:loc", NS)]
+
+
+@pytest.fixture
+def miit() -> Conference:
+    return load_conference(miit_briefing(), [source_file()]).conference
+
+
+def test_the_index_names_every_section_with_its_newest_date(client, miit):
+    root = xml(client, "/sitemap.xml")
+
+    assert locations(root) == [
+        "http://testserver/sitemap-briefings.xml",
+        "http://testserver/sitemap-exchanges.xml",
+        "http://testserver/sitemap-people.xml",
+        "http://testserver/sitemap-outlets.xml",
+    ]
+    dates = [element.text for element in root.findall(".//s:lastmod", NS)]
+    assert dates[:2] == [miit.updated_at.isoformat()] * 2
+
+
+def test_the_sections_list_every_briefing_exchange_person_and_outlet(client, miit):
+    briefings = locations(xml(client, "/sitemap-briefings.xml"))
+    exchanges = locations(xml(client, "/sitemap-exchanges.xml"))
+    people = locations(xml(client, "/sitemap-people.xml"))
+    outlets = locations(xml(client, "/sitemap-outlets.xml"))
+
+    assert briefings == [f"http://testserver{miit.get_absolute_url()}"]
+    assert exchanges == [
+        f"http://testserver{exchange.get_absolute_url()}" for exchange in miit.exchanges.all()
+    ]
+    assert sorted(people) == sorted(
+        f"http://testserver{person.get_absolute_url()}" for person in Person.objects.all()
+    )
+    assert "http://testserver/outlets/china-daily/" in outlets
+    # The organizer and both outlets; the officials' ministries have nothing on their page.
+    assert len(outlets) == 3
+    for address in [*briefings, *exchanges[:2], people[0], outlets[0]]:
+        assert client.get(address.removeprefix("http://testserver")).status_code == HTTPStatus.OK
+
+
+def test_a_renamed_briefing_is_listed_at_its_new_address_only(client, miit):
+    miit.slug = "renamed"
+    miit.save()
+
+    assert locations(xml(client, "/sitemap-briefings.xml")) == [
+        "http://testserver/briefings/renamed/"
+    ]
+
+
+def test_exchanges_are_split_into_pages_read_one_page_at_a_time(client, miit):
+    Exchange.objects.bulk_create(
+        Exchange(conference=miit, position=position, kind=Exchange.Kind.QA)
+        for position in range(6, ExchangeSitemap.limit + 11)
+    )
+    total = miit.exchanges.count()
+
+    index = locations(xml(client, "/sitemap.xml"))
+    first = locations(xml(client, "/sitemap-exchanges.xml?p=1"))
+    second = locations(xml(client, "/sitemap-exchanges.xml?p=2"))
+    site = RequestSite(RequestFactory().get("/"))
+    with CaptureQueriesContext(connection) as queries:
+        ExchangeSitemap().get_urls(page=2, site=site, protocol="http")
+
+    assert "http://testserver/sitemap-exchanges.xml?p=2" in index
+    assert len(first) == ExchangeSitemap.limit
+    assert len(first) + len(second) == total
+    assert second[-1].endswith(f"/{total}/")
+    reads = [
+        query["sql"] for query in queries.captured_queries if "briefings_exchange" in query["sql"]
+    ]
+    rows = [sql for sql in reads if "COUNT(" not in sql]
+    assert len(rows) == 1
+    assert int(re.search(r"LIMIT (\d+)", rows[0])[1]) <= ExchangeSitemap.limit
+    assert client.get("/sitemap-exchanges.xml?p=3").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_search_and_exports(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    for path in [
+        "/admin/",
+        "/search/",
+        "/commitments/export.csv",
+        "/commitments/export.json",
+        "/export/archive.jsonl",
+    ]:
+        assert f"Disallow: {path}" in lines
+
+
+@override_settings(ADMIN_URL="back-office-7f3a/")
+def test_robots_txt_does_not_publish_an_admin_moved_to_a_private_address(client):
+    text = client.get("/robots.txt").content.decode()
+
+    assert "back-office" not in text
+    assert "admin" not in text
