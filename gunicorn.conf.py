@@ -16,6 +16,12 @@ accesslog = "-"
 _indexer = None
 
 
+def post_fork(server, worker):
+    from config.runtime import tune_gc
+
+    tune_gc()
+
+
 def when_ready(server):
     global _indexer
     if os.environ.get("RUN_INDEXER", "1") == "1":

@@ -14,8 +14,9 @@ Django test client, DEBUG off, as a web worker would:
 - the exchange page with the most answers in the largest briefing, and an ordinary one;
 - the JSON forms of the largest briefing and that exchange.
 
-Each page is rendered 3 times to warm up, then --renders times; prints p50/p95 and the
-number of queries per render. Not a test: numbers go in the notes, never into assertions.
+The garbage collector is tuned as in a gunicorn worker (config/runtime.py; --default-gc
+leaves it). Each page is rendered 3 times to warm up, then --renders times; prints p50/p95
+and the number of queries per render. Not a test: numbers go in the notes, never into assertions.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def main() -> int:
     parser.add_argument(
         "--data-dir", help="a DATA_DIR to keep and reuse: ingested once, measured many times"
     )
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep Python's garbage collector settings instead of a gunicorn worker's",
+    )
     args = parser.parse_args()
     corpus = Path(args.corpus) / "wh-briefings"
     if not corpus.is_dir():
@@ -75,6 +81,10 @@ def main() -> int:
     import django
 
     django.setup()
+    if not args.default_gc:
+        from config.runtime import tune_gc
+
+        tune_gc()  # as gunicorn.conf.py does in each worker
     from django.core.management import call_command
     from django.db.models import Count
 

@@ -272,7 +272,6 @@ class ReadPath:
                 start=start,
                 end=end,
                 highlight=highlight,
-                exact=False,
                 time_limit=time_limit,
             )
 
