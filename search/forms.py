@@ -13,6 +13,9 @@ from .searching import SORT_LABELS, SearchInput
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
+FILTER_CONTROLS = ("speaker", "outlet", "from", "to", "sort")
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search for",
@@ -37,6 +40,12 @@ class SearchForm(forms.Form):
                 widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD", "size": 10}),
             )
         self.order_fields(["q", "speaker", "outlet", "from", "to", "sort"])
+
+    @property
+    def filters_set(self) -> bool:
+        """Whether a filter or sort control holds a value: the page then shows them
+        unfolded, even on a phone."""
+        return any(str(self.data.get(name, "")).strip() for name in FILTER_CONTROLS)
 
     def search_input(self) -> SearchInput:
         """What was asked for, with defaults wherever a value is missing or unusable."""
