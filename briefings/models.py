@@ -31,7 +31,10 @@ def unique_slug(
 ) -> str:
     """A slug not yet used by `model`: base, base-2, base-3, ...; nor in `retired`, rows
     with a slug field of slugs that old links still use (ConferenceSlug)."""
-    base = (slugify(base) or "item")[: max_length - 6].strip("-")
+    base = slugify(base) or "item"
+    if len(base) > max_length - 6:  # room for "-99999"; cut between words
+        cut = base.rfind("-", 0, max_length - 5)
+        base = base[: cut if cut > max_length // 2 else max_length - 6].strip("-")
     slug, counter = base, 2
     while model.objects.filter(slug=slug).exists() or (
         retired is not None and retired.filter(slug=slug).exists()

@@ -11,7 +11,7 @@ from briefings.ingest.load import (
     AlreadyIngested,
     load_conference,
 )
-from briefings.models import Conference, Exchange, Organization, Person, Turn
+from briefings.models import Conference, Exchange, Organization, Person, Turn, unique_slug
 from tests.conftest import miit_briefing, official, reporter, source_file
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +175,15 @@ def test_person_merge_moves_turns_and_participations():
     assert not Person.objects.filter(pk=duplicate.pk).exists()
     assert Turn.objects.filter(person=tian).count() == 2
     assert "Tian Yu-long" in Person.objects.get(pk=tian.pk).aliases
+
+
+def test_a_long_title_makes_a_slug_cut_between_words():
+    title = (
+        "2021-10-30 On-The-Record Press Call by National Security Advisor Jake Sullivan, "
+        "Commerce Secretary Gina Raimondo, and U.S. Trade Representative Katherine Tai"
+    )
+
+    slug = unique_slug(Conference, title, max_length=120)
+
+    assert slug.endswith("-commerce-secretary-gina-raimondo")
+    assert len(unique_slug(Conference, "x" * 300, max_length=120)) == 114
