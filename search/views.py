@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from briefings.export import csv_cell
+from briefings.pages import json_link, json_response, refuse_format, wants_json
 
 from .forms import SearchForm
 from .query import describe
@@ -47,8 +48,12 @@ FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "o
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    if refused := refuse_format(request):
+        return refused
     wanted = SearchForm(request.GET).search_input()
     page = search_archive(wanted)
+    if wants_json(request):
+        return json_response(_page_record(request, page))
     return render(
         request,
         "search/search.html",
@@ -72,8 +77,52 @@ def search(request: HttpRequest) -> HttpResponse:
             },
             "export_max_rows": EXPORT_MAX_ROWS,
             "within": _within(page),
+            "json_link": json_link(request),
         },
     )
+
+
+def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
+    """The page's JSON form: this page of results with what the page shows beside them.
+    Snippets are HTML, escaped, with the matches in <mark>."""
+    wanted = page.input
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path)
+
+    return {
+        "query": wanted.q,
+        "understood_as": describe(page.parsed) if page.searched else "",
+        "messages": page.messages,
+        "sort": page.sort,
+        "total": page.total,
+        "total_is_estimate": page.estimated,
+        "timed_out": page.timed_out,
+        "page": page.page,
+        "pages": page.pages,
+        "previous": absolute(_link(wanted, page=page.page - 1)) if page.page > 1 else None,
+        "next": absolute(_link(wanted, page=page.page + 1)) if page.page < page.pages else None,
+        "results": [
+            {
+                "url": absolute(hit.exchange.get_absolute_url()),
+                "conference": hit.exchange.conference.title,
+                "held_on": (held := hit.exchange.conference.held_on) and held.isoformat(),
+                "position": hit.exchange.position,
+                "kind": hit.exchange.kind,
+                "speakers": [{"name": name, "title": title} for name, title in hit.speakers],
+                "outlets": hit.outlets,
+                "score": hit.score,
+                "snippet_html": str(hit.snippet),
+            }
+            for hit in page.hits
+        ],
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for name, values in page.facets.items()
+        },
+        "years": [{"year": value.value, "count": value.count} for value in page.years],
+        "suggestion": page.suggestion,
+    }
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:

@@ -285,6 +285,24 @@ def test_json_export_says_how_many_and_whether_counted(client, archive):
     assert "<script>alert(1)</script> What about" in data["results"][1]["excerpt"]
 
 
+def test_the_search_page_has_a_json_form_of_what_it_shows(client, archive):
+    page = client.get("/search/", {"q": "supply", "sort": "oldest"})
+    response = client.get("/search/", {"q": "supply", "sort": "oldest", "format": "json"})
+    wrong = client.get("/search/", {"q": "supply", "format": "xml"})
+
+    data = json.loads(response.content)
+    assert 'type="application/json" href="/search/?q=supply&amp;sort=oldest&amp;format=json"' in (
+        page.content.decode()
+    )
+    assert (data["total"], data["page"], data["pages"], data["next"]) == (3, 1, 1, None)
+    assert [row["held_on"] for row in data["results"]] == ["2021-02-01", "2021-02-01", "2023-08-17"]
+    assert data["results"][0]["url"].startswith("http://testserver/briefings/")
+    assert "<mark>supply</mark>" in data["results"][0]["snippet_html"]
+    assert "&lt;script&gt;" in data["results"][1]["snippet_html"]
+    assert {"speakers", "outlets", "organizations"} <= set(data["facets"])
+    assert wrong.status_code == 400
+
+
 def test_the_atom_feed_lists_the_newest_first_with_text_escaped(client, archive):
     response = client.get("/search/feed.atom", {"q": "supply"})
 
