@@ -137,6 +137,12 @@ def home(request: HttpRequest) -> HttpResponse:
         _matching(due_soon).in_order(due_soon.sort).for_listing()[:DUE_SOON_ON_HOME]
     )
     archive_link = reverse("briefings:archive-jsonl")
+    counts = {
+        "briefings": page.paginator.count,
+        "exchanges": Exchange.objects.count(),
+        "people": Person.objects.count(),
+        "commitments": Commitment.objects.shown().count(),
+    }
     if wants_json(request):
         home_link = reverse("briefings:home")
         return json_response(
@@ -149,6 +155,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     }
                     for conference in page.object_list
                 ],
+                "counts": counts,
                 "due_soon": [_export_record(request, row) for row in due_soon_rows],
                 "due_soon_url": request.build_absolute_uri(_commitments_link(due_soon)),
                 "archive_jsonl": request.build_absolute_uri(archive_link),
@@ -160,6 +167,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "total": page.paginator.count,
+            "counts": counts,
             "due_soon": due_soon_rows,
             "due_soon_link": _commitments_link(due_soon),
             "due_soon_days": DUE_SOON_DAYS,

@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from briefings.export import conference_record, iter_jsonl
 from briefings.ingest.load import SourceFile, load_conference
-from briefings.models import Commitment, Conference, Exchange, Source, Turn
+from briefings.models import Commitment, Conference, Exchange, Person, Source, Turn
 from search.indexing import drain
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
 
@@ -562,6 +562,19 @@ def test_the_home_page_links_the_archive_download(client, miit):
     assert document.xpath("//main//a[@href='/export/archive.jsonl']")
 
 
+def test_the_home_page_counts_the_archive_and_has_a_search_box(client, miit):
+    document = get_page(client, "/")
+    data = client.get("/", {"format": "json"}).json()
+
+    counts = " ".join(document.xpath("string(//p[@class='counts'])").split())
+    assert counts == (
+        f"1 briefing · {Exchange.objects.count()} exchanges · "
+        f"{Person.objects.count()} people · {Commitment.objects.count()} commitments"
+    )
+    assert data["counts"]["exchanges"] == Exchange.objects.count()
+    assert document.xpath("//main//form[@action='/search/']//input[@name='q']")
+
+
 # No N+1: the same number of queries for a small briefing and a large one.
 
 
@@ -610,8 +623,8 @@ def _url_of(page: str, conference: Conference) -> str:
 @pytest.mark.parametrize(
     ("page", "most"),
     [
-        ("home", 4),
-        ("home json", 4),
+        ("home", 7),  # 3 of them count exchanges, people and commitments
+        ("home json", 7),
         ("briefing", 6),
         ("briefing json", 6),
         ("exchange", 5),  # with 1 for the exchanges the index finds similar
