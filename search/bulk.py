@@ -42,6 +42,7 @@ KEEP_FROM = 2000  # postings from which a word's are kept in memory for the next
 KEEP_AT_MOST = 600_000  # postings kept in all, per process: about 60 MB
 CHECK_ALL = 3000  # phrase candidates checked one by one before sampling instead
 SAMPLE = 1500  # candidates checked, evenly spread, to estimate a larger phrase count
+FEW = 30  # matches in the sample below which they are counted one by one instead
 
 _LENGTHS = [byte_to_length(code) for code in range(256)]
 
@@ -72,18 +73,32 @@ class Evaluated:
     total: int  # matches: exact, or estimated from the sample
     estimated: bool
     check: Check | None
+    expired: Callable[[], bool] = lambda: False
+    timed_out: bool = False  # the budget ran out: the count and the page may be partial
 
     def ranked(self, key: Callable[[int], object] | None, limit: int) -> list[int]:
         """The first `limit` matches in `key` order, or by score (best first, then in
         document order, as whoosh ranks) without a key. Candidates are checked in that
         order, so no match can be missed ahead of the ones returned: the same page as
-        whoosh's, which checks every candidate first."""
-        taken = limit if self.check is None else limit * 2
+        whoosh's, which checks every candidate first. Checking every candidate on the
+        way makes the count exact."""
+        if self.check is None:
+            return self._leading(key, limit)
+        taken = limit * 2
         while True:
             leading = self._leading(key, taken)
-            found = leading if self.check is None else [d for d in leading if self.check(d)]
-            if len(found) >= limit or len(leading) < taken:
-                return found[:limit]
+            found = []
+            for number, docnum in enumerate(leading):
+                if self.check(docnum):
+                    found.append(docnum)
+                    if len(found) == limit:
+                        return found
+                if number % 64 == 63 and self.expired():
+                    self.timed_out = True
+                    return found
+            if len(leading) < taken:  # every candidate checked: these are all
+                self.matched, self.total, self.estimated = sorted(found), len(found), False
+                return found
             taken *= 4
 
     def _leading(self, key: Callable[[int], object] | None, count: int) -> list[int]:
@@ -241,10 +256,12 @@ class Evaluator:
             inner = self.matches(node.child, scored=False)
             return Matches(dict.fromkeys(inner.scores, 0.0), inner.check)
         if isinstance(node, wq.Term):
-            if node.fieldname == self.text_field and scored:
-                scores, _ = self.postings.scored(node.fieldname, node.text)
-                return Matches(self._boosted(scores, node))
-            return Matches(self.postings.ids(node.fieldname, node.text))
+            if not scored:
+                return Matches(self.postings.ids(node.fieldname, node.text))
+            if node.fieldname != self.text_field:
+                raise Unsupported("a scored word in another field")  # whoosh scores it
+            scores, _ = self.postings.scored(node.fieldname, node.text)
+            return Matches(self._boosted(scores, node))
         if isinstance(node, wq.Phrase):
             return self._phrase(node, scored=scored)
         if isinstance(node, wq.And):
@@ -318,13 +335,11 @@ class Evaluator:
         for part in parts:
             for docnum, score in part.scores.items():
                 scores[docnum] = scores.get(docnum, 0.0) + score
-        if all(part.check is None for part in parts):
-            return Matches(scores)
-
-        def any_confirmed(docnum: int) -> bool:
-            return any(docnum in part.scores and part.confirmed(docnum) for part in parts)
-
-        return Matches(scores, any_confirmed)
+        if any(part.check is not None for part in parts):
+            # whoosh adds a phrase's score only where its words stand in a row; a sum
+            # over candidates would rank by words that are merely present.
+            raise Unsupported("a phrase among alternatives")
+        return Matches(scores)
 
 
 def evaluate(
@@ -344,16 +359,44 @@ def evaluate(
     if allow is not None:
         scores = {docnum: score for docnum, score in scores.items() if allow(docnum)}
     candidates = sorted(scores)
-    check = found.check
-    if check is None:
-        return Evaluated(candidates, scores, len(candidates), len(candidates), False, None)
+    expired = postings.expired
+    if found.check is None:
+        total = len(candidates)
+        return Evaluated(candidates, scores, total, total, False, None, expired)
+    check = _remembered(found.check)
     if len(candidates) <= CHECK_ALL:
         matched = [docnum for docnum in candidates if check(docnum)]
-        return Evaluated(matched, scores, len(candidates), len(matched), False, check)
+        return Evaluated(matched, scores, len(candidates), len(matched), False, check, expired)
     # Document numbers follow the order of indexing, which has nothing to do with what
     # the documents say: an even spread of them is a fair sample.
     step = len(candidates) / SAMPLE
     sample = [candidates[int(i * step)] for i in range(SAMPLE)]
     matched = [docnum for docnum in sample if check(docnum)]
-    total = round(len(candidates) * len(matched) / len(sample))
-    return Evaluated(matched, scores, len(candidates), total, True, check)
+    if len(matched) >= FEW:
+        total = round(len(candidates) * len(matched) / len(sample))
+        return Evaluated(matched, scores, len(candidates), total, True, check, expired)
+    # A rare phrase of common words: too few in the sample to scale up. Count them all,
+    # as far as the time budget goes.
+    matched = []
+    for number, docnum in enumerate(candidates, start=1):
+        if check(docnum):
+            matched.append(docnum)
+        if number % 256 == 0 and expired():
+            total = max(len(matched), round(len(candidates) * len(matched) / number))
+            return Evaluated(
+                matched, scores, len(candidates), total, True, check, expired, timed_out=True
+            )
+    return Evaluated(matched, scores, len(candidates), len(matched), False, check, expired)
+
+
+def _remembered(check: Check) -> Check:
+    """`check`, answering each document once however often it is asked."""
+    answers: dict[int, bool] = {}
+
+    def remembered(docnum: int) -> bool:
+        answer = answers.get(docnum)
+        if answer is None:
+            answer = answers[docnum] = check(docnum)
+        return answer
+
+    return remembered

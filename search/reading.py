@@ -212,8 +212,16 @@ class ReadPath:
             )
             for docnum in ranked[start:end]
         ]
-        total = evaluated.total
-        return Found(hits, total, estimated=evaluated.estimated, facets=counts, start=start)
+        # The page's hits are matches whatever a sample said: at least that many.
+        total = max(evaluated.total, len(ranked))
+        return Found(
+            hits,
+            total,
+            estimated=evaluated.estimated,
+            timed_out=evaluated.timed_out,
+            facets=counts,
+            start=start,
+        )
 
     def _hit(
         self, searcher: Searcher, docnum: int, score: float | None, highlight: Highlight | None
