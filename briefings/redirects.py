@@ -225,7 +225,7 @@ def record_slug_change(conference: Conference, previous: str | None) -> None:
 
 # Following old addresses.
 
-ADDRESS = re.compile(r"(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<position>[0-9]+)/)?(?P<rest>.*)", re.S)
+ADDRESS = re.compile(r"(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<position>[0-9]{1,9})/)?(?P<rest>.*)", re.S)
 
 
 def redirect_for(path: str) -> str | None:

@@ -45,6 +45,7 @@ def not_found_addresses(slug: str) -> list[str]:
         f"/briefings/{slug}/99/",
         f"/briefings/{slug}/0/",
         f"/briefings/{slug}/{HUGE}/",
+        f"/briefings/{slug}/{'9' * 5000}/",  # past Python's limit for int()
         f"/briefings/{slug}/sources/{HUGE}/",
         "/briefings/2023/13/",
         "/briefings/2023/0/",
