@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -32,7 +32,7 @@ from .models import (
     Person,
     Turn,
 )
-from .pages import json_response, refuse_format, wants_json
+from .pages import json_response, newest_briefing_first, refuse_format, wants_json
 
 BRIEFINGS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
@@ -115,11 +115,6 @@ def opening_words(text: str) -> str:
 def with_opening(turns: QuerySet[Turn]) -> QuerySet[Turn]:
     """Turns with `opening_text`, the start of their text, in place of the whole text."""
     return turns.defer("text").annotate(opening_text=Substr("text", 1, OPENING_CHARS))
-
-
-def newest_briefing_first(prefix: str = "") -> list[object]:
-    held_on = F(f"{prefix}held_on").desc(nulls_last=True)
-    return [held_on, f"-{prefix}id"]
 
 
 # The briefing list, its year and month archives and its filters.

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from .models import Commitment, Conference, Exchange, Participant, Source, Turn
 
@@ -34,7 +34,7 @@ def conferences_for_export() -> Iterable[Conference]:
                 .order_by("position"),
             ),
         )
-        .order_by("held_on", "id")
+        .order_by(F("held_on").asc(nulls_last=True), "id")  # undated last on every database
     )
 
 

@@ -18,8 +18,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .directory import SPOKEN, newest_briefing_first, opening_words, with_opening
+from .directory import SPOKEN, opening_words, with_opening
 from .models import Conference, Organization, Person, Turn
+from .pages import newest_briefing_first
 
 FEED_ENTRIES = 25
 

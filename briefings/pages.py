@@ -1,8 +1,9 @@
-"""What every reading-room page shares: its JSON form (`?format=json`) and the answer to
-a `format` it does not have."""
+"""What every reading-room page shares: its JSON form (`?format=json`), the answer to a
+`format` it does not have, and the order of briefings."""
 
 from __future__ import annotations
 
+from django.db.models import F, OrderBy
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.text import Truncator
 
@@ -32,3 +33,9 @@ def json_link(request: HttpRequest) -> str:
     params = request.GET.copy()
     params["format"] = "json"
     return f"{request.path}?{params.urlencode()}"
+
+
+def newest_briefing_first(prefix: str = "") -> list[OrderBy | str]:
+    """Newest first, undated briefings last on every database (PostgreSQL puts NULLs
+    first in a descending order, SQLite last)."""
+    return [F(f"{prefix}held_on").desc(nulls_last=True), f"-{prefix}id"]

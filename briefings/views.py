@@ -50,7 +50,13 @@ from .models import (
     Source,
     Turn,
 )
-from .pages import json_link, json_response, refuse_format, wants_json
+from .pages import (
+    json_link,
+    json_response,
+    newest_briefing_first,
+    refuse_format,
+    wants_json,
+)
 from .timeline import Period, Timeline, build_timeline
 
 # Each turn with the commitments the public pages show, in reading order: the numbers of
@@ -121,7 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The latest briefings, newest first, and the open commitments falling due soon."""
     if refused := refuse_format(request):
         return refused
-    conferences = Conference.objects.select_related("organizer").order_by("-held_on", "-id")
+    conferences = Conference.objects.select_related("organizer").order_by(*newest_briefing_first())
     page = Paginator(conferences, BRIEFINGS_PER_PAGE).get_page(request.GET.get("page"))
     # Counted for the page's briefings only: a count grouped over the whole archive cost
     # 150 ms a request on the 1,151-briefing corpus.

@@ -89,7 +89,9 @@ def test_it_lists_the_briefings_on_the_home_page(page: Page, screenshot: Callabl
     page.goto("/")
 
     expect(page).to_have_title(re.compile("Briefing Archive"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Briefings")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Government press briefings, searchable"
+    )
     briefings = page.locator("ul.briefing-list > li")
     expect(briefings.first).to_be_visible()
     assert briefings.count() >= 9, "the nine demo briefings are not all listed"
