@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -24,6 +25,32 @@ from .pages import newest_briefing_first
 
 FEED_ENTRIES = 25
 
+# What XML 1.0 cannot carry; Django's feed writer raises on it (a 500 for the whole feed).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: object) -> object:
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+def _xml_values(values: dict[str, object]) -> dict[str, object]:
+    return {name: _xml_text(value) for name, value in values.items()}
+
+
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom without the control characters a transcript may carry (an escape code in a
+    White House text, say): they are dropped from every title, summary and name."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(
+            *(_xml_text(a) for a in args), **{k: _xml_text(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args: object, **kwargs: object) -> None:
+        super().add_item(
+            *(_xml_text(a) for a in args), **{k: _xml_text(v) for k, v in kwargs.items()}
+        )
+
 
 def _held(conference: Conference) -> dt.datetime:
     if conference.held_on:
@@ -32,7 +59,7 @@ def _held(conference: Conference) -> dt.datetime:
 
 
 class LatestBriefingsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ArchiveAtomFeed
     title = "Briefing Archive: latest briefings"
     subtitle = "The newest government press briefings in the archive."
     language = "en"
@@ -72,10 +99,10 @@ class LatestBriefingsFeed(Feed):
 class _TurnFeed(Feed):
     """Turns, newest briefing first, each linking to its exchange's permalink."""
 
-    feed_type = Atom1Feed
+    feed_type = ArchiveAtomFeed
     language = "en"
 
-    def get_feed(self, obj: object, request: HttpRequest) -> Atom1Feed:
+    def get_feed(self, obj: object, request: HttpRequest) -> ArchiveAtomFeed:
         feed = super().get_feed(obj, request)
         # Django makes links absolute but not ids, and an Atom id must be absolute. The
         # feed object is shared by every request, so the request is not kept on it.

@@ -132,10 +132,11 @@ class Postings:
         if fieldname not in self._lengths:
             lengths: list[int] = []
             for leaf, _offset in self.searcher.leaf_searchers():
-                perdoc = leaf.reader()._perdoc
-                column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                reader = leaf.reader()
+                perdoc = getattr(reader, "_perdoc", None)  # none in an empty index
+                column = perdoc and perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 if column is None:
-                    lengths += [0] * perdoc.doc_count_all()
+                    lengths += [0] * reader.doc_count_all()
                 else:
                     lengths += [_LENGTHS[code] for code in column]
             self._lengths[fieldname] = lengths

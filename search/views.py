@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from briefings.export import csv_cell
+from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 
 from .forms import SearchForm
@@ -178,7 +178,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     wanted.sort = "newest"
     export = export_results(wanted, limit=FEED_ENTRIES)
     title = describe(export.parsed) or "everything"
-    atom = Atom1Feed(
+    atom = ArchiveAtomFeed(
         title=f"Briefing Archive: {title}",
         link=request.build_absolute_uri(_link(wanted, page=None, sort=None)),
         description=f"The newest exchanges matching {title}",

@@ -136,6 +136,19 @@ def test_a_persons_feed_has_their_latest_answers_each_linking_its_exchange(clien
     assert found[0]["author"] == "Jen Psaki"
 
 
+def test_a_control_character_in_a_transcript_is_dropped_not_a_500(client):
+    turns = [reporter("CNN", "Escaped?"), official("Jen Psaki", "An escape \x1b[0m code.")]
+    load(briefing("Control \x0c characters", dt.date(2021, 6, 1), turns))
+
+    found = entries(get_feed(client, "/people/jen-psaki/feed.atom"))
+    search = client.get("/search/feed.atom", {"q": "escape"})
+
+    assert found[0]["summary"] == "An escape [0m code."
+    assert found[0]["title"].startswith("Jen Psaki: Control  characters")
+    assert search.status_code == 200
+    assert b"\x1b" not in search.content
+
+
 def test_each_answer_has_its_own_absolute_id_even_in_one_exchange(client):
     turns = [
         reporter("CNN", "Two parts?"),
