@@ -13,27 +13,27 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import ExtractQuarter, ExtractYear, Length
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, http_date
 from django.utils.text import Truncator
 
 from search.searching import similar_exchanges
 
+from . import archive_file
 from .citation import FORMAT_LABELS, Author, CitedExchange, cite
 from .export import (
     commitment_record,
     conference_record,
     csv_cell,
     exchange_record,
-    iter_jsonl,
 )
 from .forms import CommitmentFilterForm, CommitmentFilters
 from .ingest.formats import mfa, scio_briefing, scio_pages
@@ -330,11 +330,26 @@ def source_download(request: HttpRequest, slug: str, source_id: int) -> HttpResp
     return response
 
 
-def archive_jsonl(request: HttpRequest) -> StreamingHttpResponse:
-    """The whole archive as JSON Lines, the `export` command's lines (briefings.export),
-    streamed a briefing at a time: memory stays flat however large the archive."""
-    response = StreamingHttpResponse(iter_jsonl(), content_type="application/x-ndjson")
-    response["Content-Disposition"] = content_disposition_header(True, "briefing-archive.jsonl")
+def archive_jsonl(request: HttpRequest) -> HttpResponse:
+    """The whole archive as JSON Lines, the `export` command's lines, from the file the
+    background writer keeps (briefings/archive_file.py): written in a worker, the full
+    archive outlived the worker's timeout and arrived cut short."""
+    written = archive_file.current()
+    if written is None:
+        response = HttpResponse(
+            "The archive file is being written. Try again in a few minutes.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "120"
+        return response
+    response = FileResponse(
+        written.path.open("rb"),
+        as_attachment=True,
+        filename=archive_file.FILE_NAME,
+        content_type="application/x-ndjson",
+    )
+    response["Last-Modified"] = http_date(written.written_at.timestamp())
     return response
 
 

@@ -6,15 +6,18 @@ briefings loaded by the real loader."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import html as lxml_html
 
+from briefings import archive_file
 from briefings.export import conference_record, iter_jsonl
 from briefings.ingest.load import SourceFile, load_conference
 from briefings.models import Commitment, Conference, Exchange, Person, Source, Turn
@@ -537,23 +540,53 @@ def test_the_commitments_page_json_is_the_page_it_shows(client, miit):
 # The whole archive as JSON Lines.
 
 
-def test_the_archive_streams_as_json_lines_the_export_commands_lines(client, miit):
+def test_the_archive_download_is_the_export_written_ahead_by_the_command(
+    client, miit, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path  # the file goes to DATA_DIR/exports
+    before = client.get("/export/archive.jsonl")
     load_conference(
         briefing("Press Gaggle", dt.date(2021, 3, 1), [official("Jen Psaki", "Hello.")]),
         [source_file("gaggle.md", "gaggle")],
     )
+    call_command("archive_file", stdout=io.StringIO())
 
     response = client.get("/export/archive.jsonl")
 
+    assert before.status_code == 503
+    assert before["Retry-After"] == "120"
     assert response.status_code == 200
-    assert response.streaming
     assert response["Content-Type"] == "application/x-ndjson"
     assert "attachment" in response["Content-Disposition"]
+    assert response["Last-Modified"]
     body = b"".join(response.streaming_content).decode()
     assert body == "".join(iter_jsonl())
     lines = [json.loads(line) for line in body.splitlines()]
     assert [line["title"] for line in lines] == ["Press Gaggle", miit.title]
     assert all(line["schema"] == "briefing-archive/1" for line in lines)
+
+
+def test_the_archive_file_is_written_again_only_when_the_archive_changed(miit, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    first = archive_file.write()
+    unchanged = archive_file.write()
+    load_conference(
+        briefing("Press Gaggle", dt.date(2021, 3, 1), [official("Jen Psaki", "Hello.")]),
+        [source_file("gaggle.md", "gaggle")],
+    )
+    commitment = Commitment.objects.first()
+    commitment.review = Commitment.Review.REJECTED
+    commitment.save()
+
+    again = archive_file.write()
+
+    assert first is not None
+    assert first.briefings == 1
+    assert unchanged is None
+    assert again is not None
+    assert again.briefings == 2
+    assert '"review": "rejected"' in again.path.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("exports/*.partial"))
 
 
 def test_the_home_page_links_the_archive_download(client, miit):
@@ -616,7 +649,6 @@ def _url_of(page: str, conference: Conference) -> str:
         "exchange json": exchange.get_absolute_url() + "?format=json",
         "source": f"/briefings/{conference.slug}/sources/{source.pk}/",
         "commitments json": "/commitments/?format=json",
-        "archive": "/export/archive.jsonl",
     }[page]
 
 
@@ -631,7 +663,6 @@ def _url_of(page: str, conference: Conference) -> str:
         ("exchange json", 5),
         ("source", 1),
         ("commitments json", 5),
-        ("archive", 6),  # per 50 briefings: the export reads them in chunks
     ],
 )
 def test_the_queries_stay_the_same_for_a_small_and_a_large_briefing(client, page, most):

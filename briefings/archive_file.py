@@ -1,0 +1,103 @@
+"""The whole archive as one JSON Lines file, written ahead of time and handed out whole.
+
+Writing it takes a minute or more on the full White House corpus (1,151 briefings, 66 MB
+of JSON). Streamed from a web worker, the download outlived gunicorn's 30 s worker timeout
+and arrived cut short, with a 200 and whole lines: a researcher could not tell (found in
+review). So a background process, `manage.py archive_file --watch` (started by
+gunicorn.conf.py beside the index writer), writes it into DATA_DIR/exports whenever the
+archive has changed, beside a small JSON file saying what it holds, and the download
+page serves the finished file.
+
+"Changed" is a fingerprint of the tables the export reads: counts and the newest ids and
+update times of briefings, commitments, people and ingest runs. An ingest, a re-parse, a
+review of a commitment or a merge of two people changes it; an admin edit that touches
+none of those (a person's name alone) reaches the file at the next change, or by running
+the command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from .export import write_jsonl
+from .models import Commitment, CommitmentChange, Conference, IngestRun, Person
+
+FILE_NAME = "briefing-archive.jsonl"
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    path: Path
+    fingerprint: str
+    written_at: dt.datetime
+    briefings: int
+    size: int
+
+
+def folder() -> Path:
+    return Path(settings.DATA_DIR) / "exports"
+
+
+def _about_path() -> Path:
+    return folder() / (FILE_NAME + ".about.json")
+
+
+def fingerprint() -> str:
+    """What the export would read, summed up in a few aggregate queries."""
+    parts = [
+        Conference.objects.aggregate(n=Count("id"), last=Max("id"), updated=Max("updated_at")),
+        Commitment.objects.aggregate(n=Count("id"), updated=Max("updated_at")),
+        CommitmentChange.objects.aggregate(last=Max("id")),
+        Person.objects.aggregate(n=Count("id"), last=Max("id")),
+        IngestRun.objects.aggregate(last=Max("id")),
+    ]
+    return json.dumps(parts, default=str, sort_keys=True)
+
+
+def current() -> ArchiveFile | None:
+    """The file written last, or None when there is none yet."""
+    path = folder() / FILE_NAME
+    try:
+        about = json.loads(_about_path().read_text(encoding="utf-8"))
+        size = path.stat().st_size
+    except (OSError, ValueError):
+        return None
+    return ArchiveFile(
+        path=path,
+        fingerprint=about["fingerprint"],
+        written_at=dt.datetime.fromisoformat(about["written_at"]),
+        briefings=about["briefings"],
+        size=size,
+    )
+
+
+def write(*, force: bool = False) -> ArchiveFile | None:
+    """Write the file when the archive changed since it was written (or with `force`);
+    None when it is up to date. The fingerprint is taken first, so a change made while
+    the file is being written makes the next call write it again."""
+    before = fingerprint()
+    existing = current()
+    if existing is not None and existing.fingerprint == before and not force:
+        return None
+    folder().mkdir(parents=True, exist_ok=True)
+    path = folder() / FILE_NAME
+    # Written beside the target and renamed: a download never sees half a file.
+    partial = path.with_name(FILE_NAME + ".partial")
+    with partial.open("w", encoding="utf-8") as stream:
+        briefings = write_jsonl(stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    written_at = dt.datetime.now(dt.UTC)
+    about = {"fingerprint": before, "written_at": written_at.isoformat(), "briefings": briefings}
+    about_partial = _about_path().with_name(_about_path().name + ".partial")
+    about_partial.write_text(json.dumps(about), encoding="utf-8")
+    partial.replace(path)
+    about_partial.replace(_about_path())
+    return current()

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from briefings import archive_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole archive as JSON Lines into DATA_DIR/exports, for the download "
+        "page, when it changed since it was last written. With --watch, keep doing so."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--watch", action="store_true", help="check again every --every s")
+        parser.add_argument("--every", type=float, default=60.0, help="seconds between checks")
+        parser.add_argument("--force", action="store_true", help="write even if unchanged")
+
+    def handle(self, *args: object, **options: object) -> None:
+        force = bool(options["force"])
+        while True:
+            written = archive_file.write(force=force)
+            if written is not None:
+                self.stdout.write(
+                    f"Wrote {written.briefings} briefings ({written.size:,} bytes) "
+                    f"to {written.path}"
+                )
+            elif not options["watch"]:
+                self.stdout.write("The archive file is up to date.")
+            if not options["watch"]:
+                return
+            force = False
+            close_old_connections()
+            time.sleep(float(options["every"]))
