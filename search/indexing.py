@@ -12,6 +12,11 @@ and a rebuild in place empties search for minutes. So:
 - `rebuild()` writes a fresh generation folder with one writer and swaps the
   `whoosh_index` symlink atomically, so searches see the old index until the new one is
   whole.
+
+The engine's own steps are behind `search.engines.store()`; the above is our Whoosh
+backend's. With a search server (SEARCH_URL) the same queue and writer apply changes
+through haystack's update and remove, and a rebuild overwrites every document in place
+and then removes the ones the database no longer has (search/portable.py).
 """
 
 from __future__ import annotations
@@ -19,36 +24,25 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F
 
 from briefings.models import Conference, Exchange
 
+from .engines import index_link, store  # noqa: F401 - bench/ finds the Whoosh index here
 from .models import IndexQueue
 
 logger = logging.getLogger(__name__)
 
-GENERATIONS_KEPT = 2
-PARALLEL_FROM = 5000  # exchanges  # the live one and the one before it, for a quick rollback
-
-
-def index_link() -> Path:
-    """The path haystack reads: a symlink to the live generation folder."""
-    return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
-
 
 def lock_path() -> Path:
-    # Beside the index, never inside it: a rebuild swaps the folder.
-    link = index_link()
-    return link.with_name(link.name + ".lock")
+    return store().lock_path()
 
 
 # Queueing: called inside the transaction that makes the change.
@@ -86,12 +80,6 @@ def writer_lock(*, block: bool) -> Iterator[bool]:
         yield True
     finally:
         os.close(descriptor)  # releases the lock
-
-
-def backend():
-    from haystack import connections
-
-    return connections["default"].get_backend()
 
 
 def exchange_index():
@@ -133,7 +121,7 @@ def _drain_locked(*, batch: int) -> DrainReport:
         # An update whose exchange is gone by now is a delete.
         gone = [pk for pk in latest if pk not in found]
         try:
-            backend().apply_changes(exchange_index(), updates=exchanges, deletes=gone)
+            store().apply_changes(exchange_index(), updates=exchanges, deletes=gone)
         except Exception as error:
             IndexQueue.objects.filter(pk__in=[row.pk for row in rows]).update(
                 attempts=F("attempts") + 1, last_error=repr(error)[:2000]
@@ -168,6 +156,9 @@ def watch(*, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) ->
         except Exception:
             failures += 1
             logger.exception("index drain failed (%d in a row); retrying", failures)
+            # A PostgreSQL connection lost to a server restart stays broken until closed;
+            # closed, the next round opens a new one.
+            close_old_connections()
         time.sleep(min(interval * (2**failures), 60))
 
 
@@ -178,7 +169,7 @@ def watch(*, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) ->
 class RebuildReport:
     documents: int
     seconds: float
-    folder: Path
+    into: str  # the new generation folder, or the server's index
 
     @property
     def rate(self) -> float:
@@ -186,14 +177,18 @@ class RebuildReport:
 
 
 def rebuild(
-    *, progress: Callable[[int, int], None] | None = None, chunk: int = 500
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 500,
+    clear: bool = False,
 ) -> RebuildReport:
-    """Build the whole index into a new folder with one writer and swap it in."""
+    """Index every exchange again: on Whoosh into a new folder with one writer, swapped
+    in; on a search server in place, emptied first only with `clear` (a new mapping)."""
     with writer_lock(block=True):
         started = time.perf_counter()
-        queued_before = IndexQueue.objects.order_by("-id").values_list("id", flat=True).first()
-        link = index_link()
-        folder = link.with_name(f"{link.name}.{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        # The rows committed before the database is read, by id: on PostgreSQL a transaction
+        # still open now can commit later with lower ids than these, and must stay queued.
+        queued_before = list(IndexQueue.objects.values_list("id", flat=True))
         ids = list(Exchange.objects.order_by("pk").values_list("pk", flat=True))
 
         def documents() -> Iterator[Exchange]:
@@ -202,35 +197,12 @@ def rebuild(
                 if progress is not None:
                     progress(min(start + chunk, len(ids)), len(ids))
 
-        # Sub-processes pay off only on a large rebuild; small ones start faster alone.
-        procs = min(os.cpu_count() or 1, 2) if len(ids) >= PARALLEL_FROM else 1
-        count = backend().build_generation(folder, exchange_index(), documents(), procs=procs)
-        swap_generation(folder)
+        count, into = store().rebuild(exchange_index(), documents(), total=len(ids), clear=clear)
         # Changes queued before the rebuild read the database are in the new index.
-        if queued_before is not None:
-            IndexQueue.objects.filter(id__lte=queued_before).delete()
+        for start in range(0, len(queued_before), chunk):
+            IndexQueue.objects.filter(id__in=queued_before[start : start + chunk]).delete()
         _drain_locked(batch=500)
-        return RebuildReport(count, time.perf_counter() - started, folder)
-
-
-def swap_generation(folder: Path) -> None:
-    """Point the index symlink at `folder` in one rename; keep one older generation."""
-    link = index_link()
-    if link.exists() and not link.is_symlink():
-        # An index folder from before generations: move it aside once.
-        link.rename(link.with_name(f"{link.name}.legacy-{int(time.time())}"))
-    temporary = link.with_name(link.name + ".swap")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    os.symlink(folder.name, temporary)
-    os.replace(temporary, link)
-    generations = sorted(
-        (path for path in link.parent.glob(link.name + ".*") if path.is_dir()),
-        key=lambda path: path.stat().st_mtime,
-    )
-    for old in generations[:-GENERATIONS_KEPT]:
-        if old.resolve() != folder.resolve():
-            shutil.rmtree(old, ignore_errors=True)
+        return RebuildReport(count, time.perf_counter() - started, into)
 
 
 # Reconcile: does the index hold exactly the database's exchanges?
@@ -250,7 +222,7 @@ def reconcile(*, fix: bool = False) -> Reconciliation:
     """Compare exchange ids in the database with those in the index; optionally queue
     the differences for the writer."""
     in_database = set(Exchange.objects.values_list("pk", flat=True))
-    in_index = backend().indexed_ids(exchange_index())
+    in_index = store().indexed_ids(exchange_index())
     result = Reconciliation(
         missing=sorted(in_database - in_index), extra=sorted(in_index - in_database)
     )

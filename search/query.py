@@ -437,13 +437,12 @@ def compile_query(
     """The Whoosh query for `parsed`, its words analysed as the index analysed them."""
     terms: set[str] = set()
     phrases: list[tuple[str, ...]] = []
-    dropped: list[str] = []
+    dropped: list[Clause] = []
 
     def clause_query(clause: Clause, *, mark: bool) -> wq.Query | None:
-        raw = clause.text if isinstance(clause, Word) else " ".join(clause.words)
-        tokens = [token.text for token in analyzer(raw)][:MAX_PHRASE_WORDS]
+        tokens = clause_tokens(clause, analyzer)
         if not tokens:
-            dropped.append(str(clause))
+            dropped.append(clause)
             return None
         if len(tokens) == 1:
             if mark:
@@ -461,8 +460,7 @@ def compile_query(
         elif alternatives:
             required.append(wq.Or(alternatives))
     excluded = [q for q in (clause_query(c, mark=False) for c in parsed.excluded) if q]
-    if dropped:
-        parsed.note("Too common or too short to search for: " + ", ".join(dropped) + ".")
+    note_dropped(parsed, dropped)
     has_text = bool(required)
 
     narrowing: list[wq.Query] = []
@@ -488,6 +486,19 @@ def compile_query(
     return CompiledQuery(
         compiled, Highlight(frozenset(terms), tuple(phrases)), has_text=has_text, dates=dates
     )
+
+
+def clause_tokens(clause: Clause, analyzer: Analyzer) -> list[str]:
+    """A word's or phrase's terms as the index analyses them; none when every word is
+    too common or too short to be indexed."""
+    raw = clause.text if isinstance(clause, Word) else " ".join(clause.words)
+    return [token.text for token in analyzer(raw)][:MAX_PHRASE_WORDS]
+
+
+def note_dropped(parsed: ParsedQuery, dropped: list[Clause]) -> None:
+    if dropped:
+        listed = ", ".join(str(clause) for clause in dropped)
+        parsed.note(f"Too common or too short to search for: {listed}.")
 
 
 def _any_of(item: ResolvedFilter) -> wq.Query:

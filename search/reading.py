@@ -371,7 +371,8 @@ class ReadPath:
     ) -> dict:
         """haystack's search, on our read path. Besides haystack's keys the answer has
         `hits_estimated` and `timed_out`."""
-        if date_facets or query_facets:
+        yearly = _yearly(date_facets)
+        if (date_facets and not yearly) or query_facets:
             # Rare, and not on our pages: haystack's own path (a fresh searcher, exact
             # counts) is fine for them.
             return super().search(
@@ -415,7 +416,7 @@ class ReadPath:
             end=max(end_offset, start_offset + 1),
             sort_by=list(sort_by or ()),
             highlight=marks,
-            facets=list(facets or ()),
+            facets=[*(facets or ()), *([YEAR] if yearly else [])],
         )
         results = [self._search_result(hit, result_class, highlight) for hit in found.hits]
         suggestion = None
@@ -430,8 +431,18 @@ class ReadPath:
             "timed_out": found.timed_out,
             "spelling_suggestion": suggestion,
         }
-        if facets:
-            answer["facets"] = {"fields": found.facets, "dates": {}, "queries": {}}
+        if facets or yearly:
+            fields = {name: counts for name, counts in found.facets.items() if name != YEAR}
+            dates = {}
+            if yearly:
+                # As haystack's other engines answer a date facet: each bucket's start.
+                low, high = yearly
+                dates[DATE_FIELD] = [
+                    (start, count)
+                    for year, count in found.facets[YEAR]
+                    if low <= (start := dt.datetime(int(year), 1, 1)) < high
+                ]
+            answer["facets"] = {"fields": fields, "dates": dates, "queries": {}}
         return answer
 
     def _every_indexed_model(self, models: Sequence[type]) -> bool:
@@ -499,7 +510,7 @@ class ReadPath:
 
 @dataclass
 class Hit:
-    docnum: int
+    docnum: int | None  # the Whoosh document number; None from another engine
     score: float | None  # None when sorted by a field
     fields: dict[str, object]  # the stored fields
     snippet: str = ""  # escaped HTML with <mark>, when a highlight was asked for
@@ -651,6 +662,23 @@ def _with_budget(query: wq.Query, budget: Budget) -> wq.Query:
         return node
 
     return query.accept(bound)
+
+
+def _yearly(date_facets: dict | None) -> tuple[dt.datetime, dt.datetime] | None:
+    """The span of a SearchQuerySet.date_facet by year on the date field, the one date
+    facet the read path counts itself (from the column, as the page's years)."""
+    if not date_facets or set(date_facets) != {DATE_FIELD}:
+        return None
+    options = date_facets[DATE_FIELD]
+    if options.get("gap_by") != "year" or options.get("gap_amount", 1) != 1:
+        return None
+
+    def moment(value: dt.date) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        return dt.datetime.combine(value, dt.time.min)
+
+    return moment(options["start_date"]), moment(options["end_date"])
 
 
 def _day_bounds(start: dt.date | None, end: dt.date | None) -> tuple[int, int] | None:

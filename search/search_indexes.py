@@ -10,6 +10,10 @@ from haystack import indexes
 
 from briefings.models import Exchange, Turn
 
+# Fields holding exact values (slugs, kinds), filtered on and counted as they are: every
+# engine must index them unanalysed (search/backend*.py make them so).
+EXACT_FIELDS = frozenset({"conference", "kind", "speakers", "outlets", "organizations", "roles"})
+
 
 class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)

@@ -1,6 +1,7 @@
 """Searching the archive, for the pages and exports: the public query language
-(search/query.py) run on the index (search/reading.py), joined with the database for
-what the pages show. Views call these functions; nothing here knows about requests.
+(search/query.py) run on the index through the engine's `Reader` (search/engines.py:
+our Whoosh read path, or SearchQuerySet on a search server), joined with the database
+for what the pages show. Views call these functions; nothing here knows about requests.
 """
 
 from __future__ import annotations
@@ -15,23 +16,14 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from haystack import connections
 from haystack.constants import DJANGO_ID
-from haystack.utils import get_identifier
-from whoosh.index import IndexError as WhooshIndexError
 
 from briefings.models import Exchange, Organization, Person, Turn
 
+from .engines import Reader, reader
 from .highlight import opening
-from .query import (
-    ParsedQuery,
-    ResolvedFilter,
-    Word,
-    compile_query,
-    parse_query,
-    resolve_filters,
-)
-from .reading import YEAR, Found, Hit, ReadPath
+from .query import ParsedQuery, ResolvedFilter, Word, parse_query, resolve_filters
+from .reading import YEAR, Found, Hit
 
 logger = logging.getLogger(__name__)
 
@@ -146,10 +138,6 @@ class Export:
     timed_out: bool
 
 
-def backend() -> ReadPath:
-    return connections["default"].get_backend()
-
-
 def search_archive(wanted: SearchInput) -> SearchPage:
     """One page of results, with facets and hits per year."""
     parsed = wanted.parse()
@@ -157,18 +145,17 @@ def search_archive(wanted: SearchInput) -> SearchPage:
     result = SearchPage(wanted, parsed, filters)
     if parsed.is_empty:
         return result
-    engine = backend()
-    compiled = compile_query(parsed, filters, engine.text_analyzer())
+    engine = reader()
+    compiled = engine.compile(parsed, filters)
     size = settings.HAYSTACK_SEARCH_RESULTS_PER_PAGE
     asked = max(1, wanted.page)
     page = min(asked, MAX_PAGES)
     found = engine.find(
-        compiled.query,
+        compiled,
         start=(page - 1) * size,
         end=page * size,
         sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
-        dates=compiled.dates,
-        highlight=compiled.highlight,
+        highlight=True,
         facets=FACET_FIELDS,
         last_page=True,
     )
@@ -204,14 +191,13 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     filters = resolve_filters(parsed)
     if parsed.is_empty:
         return Export(parsed, [], 0, False, False)
-    engine = backend()
-    compiled = compile_query(parsed, filters, engine.text_analyzer())
+    engine = reader()
+    compiled = engine.compile(parsed, filters)
     found = engine.find(
-        compiled.query,
+        compiled,
         start=0,
         end=limit,
         sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
-        dates=compiled.dates,
     )
     if found.total > limit:
         parsed.note(f"Exports hold at most {limit:,} rows; the first {limit:,} are here.")
@@ -220,11 +206,10 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     rows = []
     for hit in found.hits:
         stored = hit.fields
-        held_on = stored.get("held_on")
         rows.append(
             ExportRow(
                 url=_exchange_path(stored),
-                held_on=held_on.date() if isinstance(held_on, dt.datetime) else None,
+                held_on=_day(stored.get("held_on")),
                 conference=str(stored.get("conference_title", "")),
                 conference_slug=str(stored.get("conference", "")),
                 position=int(stored.get("position") or 0),
@@ -244,9 +229,10 @@ def similar_exchanges(exchange: Exchange, *, limit: int = SIMILAR) -> list[Excha
     The exchange page is the archive's core: a search index that cannot be read (not
     built yet, a folder gone) costs it this list, never the page.
     """
+    engine = reader()
     try:
-        found = backend().similar(get_identifier(exchange), end=limit)
-    except (OSError, WhooshIndexError):
+        found = engine.similar(exchange, end=limit)
+    except engine.errors:
         logger.exception("more like this failed for exchange %s", exchange.pk)
         return []
     ids = [int(hit.fields[DJANGO_ID]) for hit in found.hits]
@@ -337,7 +323,7 @@ def _scale(values: list[FacetValue]) -> None:
         value.share = round(100 * value.count / largest) if largest else 0
 
 
-def _suggestion(q: str, parsed: ParsedQuery, engine: ReadPath) -> str:
+def _suggestion(q: str, parsed: ParsedQuery, engine: Reader) -> str:
     """The query with misspelt words replaced, or "" when there is nothing to offer."""
     words = [
         clause.text
@@ -362,7 +348,17 @@ def _values(hits: list[Hit], fieldname: str) -> list[str]:
 
 
 def _split(value: object) -> list[str]:
+    """A multi-valued field: Whoosh stores "a,b", the search servers return a list."""
+    if isinstance(value, list | tuple):
+        return [str(part) for part in value if part]
     return [part for part in str(value or "").split(",") if part]
+
+
+def _day(value: object) -> dt.date | None:
+    """A stored date: Whoosh keeps a datetime, the search servers give a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _exchange_path(stored: dict) -> str:

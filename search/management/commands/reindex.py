@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from search.indexing import rebuild
 
@@ -8,8 +8,17 @@ from search.indexing import rebuild
 class Command(BaseCommand):
     help = (
         "Rebuild the whole search index into a new folder and swap it in atomically; "
-        "searches keep using the old index until the new one is complete."
+        "searches keep using the old index until the new one is complete. On a search "
+        "server (SEARCH_URL) every document is written again in place."
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Search server only: empty the index first (after a schema change); "
+            "searches find less until the rebuild ends.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         last = [0]
@@ -19,10 +28,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done}/{total} exchanges")
                 last[0] = done
 
-        report = rebuild(progress=progress)
+        report = rebuild(progress=progress, clear=options["clear"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {report.documents} exchanges in {report.seconds:.1f} s "
-                f"({report.rate:.0f}/s) into {report.folder.name}"
+                f"({report.rate:.0f}/s) into {report.into}"
             )
         )
