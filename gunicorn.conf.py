@@ -1,19 +1,43 @@
-"""gunicorn settings, from the environment. The master also runs the search index writer
-(`manage.py index --watch`) as a child process, so uploads become searchable within
-seconds without any command run by hand, and web workers never write the index."""
+"""gunicorn settings, from the environment (the table is in docs/deploy.md). The master
+also runs the search index writer (`manage.py index --watch`) as a child process, so
+uploads become searchable within seconds without any command run by hand, and web
+workers never write the index; and the writer of the archive download's file
+(`manage.py archive_file --watch`)."""
 
 import os
 import subprocess
 import sys
 
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a whole number") from None
+
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-max_requests = 1000
-max_requests_jitter = 100
+workers = env_int("WEB_CONCURRENCY", 3)
+# More than 1 switches to gunicorn's threaded worker; searches in one process take turns
+# on its one shared searcher (search/reading.py), so threads help only with slow clients.
+threads = env_int("GUNICORN_THREADS", 1)
+timeout = env_int("GUNICORN_TIMEOUT", 30)  # a worker silent this long is killed
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # to finish requests on restart
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)  # threaded worker only; sync closes at once
+# A worker is replaced after this many requests (plus up to the jitter, so they are not
+# all replaced at once): whatever a long-running worker accumulates is let go.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# gunicorn's maximum (its default is 4094). A longer request line gets gunicorn's own bare
+# "414 Request-URI Too Large" page before Django sees it; up to this, the search page cuts
+# a long query to 200 characters and says so.
+limit_request_line = env_int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
 accesslog = "-"
 
-_indexer = None
+_writers: list[subprocess.Popen] = []  # the index writer and the archive file's
 
 
 def post_fork(server, worker):
@@ -23,19 +47,27 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    global _indexer
+    here = os.path.dirname(os.path.abspath(__file__))
     if os.environ.get("RUN_INDEXER", "1") == "1":
-        _indexer = subprocess.Popen(
-            [sys.executable, "manage.py", "index", "--watch"],
-            cwd=os.path.dirname(os.path.abspath(__file__)),
+        indexer = subprocess.Popen([sys.executable, "manage.py", "index", "--watch"], cwd=here)
+        _writers.append(indexer)
+        server.log.info("index writer started (pid %s)", indexer.pid)
+    # The whole archive as one file for the download page, rewritten when it changed
+    # (briefings/archive_file.py): writing it takes longer than a worker may take.
+    if os.environ.get("RUN_ARCHIVER", "1") == "1":
+        archiver = subprocess.Popen(
+            [sys.executable, "manage.py", "archive_file", "--watch"], cwd=here
         )
-        server.log.info("index writer started (pid %s)", _indexer.pid)
+        _writers.append(archiver)
+        server.log.info("archive file writer started (pid %s)", archiver.pid)
 
 
 def on_exit(server):
-    if _indexer is not None and _indexer.poll() is None:
-        _indexer.terminate()
+    for writer in _writers:
+        if writer.poll() is None:
+            writer.terminate()
+    for writer in _writers:
         try:
-            _indexer.wait(timeout=10)
+            writer.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            _indexer.kill()
+            writer.kill()

@@ -572,6 +572,7 @@ def gunicorn_worker_rss(data_dir: Path, paths: list[str], *, budget: float = 240
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
         "RUN_INDEXER": "0",
+        "RUN_ARCHIVER": "0",
         "WEB_CONCURRENCY": "1",
         "BIND": f"127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",

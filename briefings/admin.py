@@ -216,7 +216,9 @@ class ConferenceAdmin(admin.ModelAdmin):
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
             format_name = form.cleaned_data["format"] or None
             documents = read_documents(files, format_name=format_name)
-            token = upload.stash_files(files)
+            can_save = any(document.parsed for document in documents)
+            # Nothing readable: nothing is kept waiting for a confirm that could save nothing.
+            token = upload.stash_files(files) if can_save else ""
             confirm = ConfirmUploadForm(
                 initial={
                     "token": token,
@@ -232,7 +234,7 @@ class ConferenceAdmin(admin.ModelAdmin):
                     title="Check the transcripts before saving",
                     previews=[(document, preview_status(document)) for document in documents],
                     confirm=confirm,
-                    can_save=any(document.parsed for document in documents),
+                    can_save=can_save,
                     failures=sum(1 for document in documents if document.parsed is None),
                 ),
             )
@@ -248,6 +250,20 @@ class ConferenceAdmin(admin.ModelAdmin):
             return redirect("admin:briefings_conference_upload")
         form = ConfirmUploadForm(request.POST)
         token = request.POST.get("token", "")
+        if token and not upload.TOKEN.fullmatch(token):
+            # Only a tampered form sends this (a path, say): refused, nothing is read.
+            self.message_user(
+                request,
+                "That upload is no longer waiting (the form was altered). "
+                "Please upload the files again.",
+                messages.ERROR,
+            )
+            return TemplateResponse(
+                request,
+                "admin/briefings/conference/upload.html",
+                self._context(request, form=UploadForm()),
+                status=400,
+            )
         if "cancel" in request.POST:
             upload.discard(token)
             self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)

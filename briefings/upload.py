@@ -28,8 +28,9 @@ def stash_files(files: list[tuple[str, bytes]]) -> str:
     """Keep the uploaded files until the admin confirms; returns the token naming them."""
     sweep_stale()
     token = secrets.token_hex(16)
+    uploads_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = uploads_dir() / token
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=0o700)  # files nobody has confirmed are the service user's alone
     names = []
     for number, (name, data) in enumerate(files, start=1):
         (folder / f"{number:03d}.bin").write_bytes(data)
@@ -40,7 +41,7 @@ def stash_files(files: list[tuple[str, bytes]]) -> str:
 
 def stashed_files(token: str) -> list[tuple[str, bytes]] | None:
     """The files kept under a token, or None when the token is unknown or malformed."""
-    if not TOKEN.match(token or ""):
+    if not TOKEN.fullmatch(token or ""):
         return None
     folder = uploads_dir() / token
     manifest = folder / "manifest.json"
@@ -54,7 +55,7 @@ def stashed_files(token: str) -> list[tuple[str, bytes]] | None:
 
 
 def discard(token: str) -> None:
-    if TOKEN.match(token or ""):
+    if TOKEN.fullmatch(token or ""):
         shutil.rmtree(uploads_dir() / token, ignore_errors=True)
 
 
@@ -65,5 +66,5 @@ def sweep_stale() -> None:
         return
     cutoff = time.time() - STALE_AFTER_SECONDS
     for entry in folder.iterdir():
-        if entry.is_dir() and TOKEN.match(entry.name) and entry.stat().st_mtime < cutoff:
+        if entry.is_dir() and TOKEN.fullmatch(entry.name) and entry.stat().st_mtime < cutoff:
             shutil.rmtree(entry, ignore_errors=True)

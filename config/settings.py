@@ -3,7 +3,10 @@ read through the typed helpers below, which raise ImproperlyConfigured on bad va
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -57,6 +60,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """A header name such as X-Forwarded-Proto to Django's (META key, "https") pair."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9-]+", raw):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a header name, e.g. X-Forwarded-Proto")
+    return "HTTP_" + raw.upper().replace("-", "_"), "https"
+
+
 def database_from_url(url: str) -> dict:
     """postgres://user:password@host:port/name (or sqlite:///path) to a DATABASES entry."""
     parsed = urlparse(url)
@@ -93,10 +106,92 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def search_from_url(url: str) -> dict:
+    """SEARCH_URL to a HAYSTACK_CONNECTIONS entry for a search server (docs/scaling.md):
+    elasticsearch7://host:9200/INDEX or solr://host:8983/solr/CORE, with +https after
+    the engine's name for TLS (elasticsearch7+https://...); user:password@ may precede
+    the host."""
+    parsed = urlparse(url)
+    shown = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()  # no password
+    engine, _, transport = parsed.scheme.partition("+")
+    if engine not in {"elasticsearch7", "solr"} or transport not in {"", "http", "https"}:
+        raise ImproperlyConfigured(
+            f"SEARCH_URL scheme {parsed.scheme!r} is not supported; use elasticsearch7:// or "
+            "solr:// (+https for TLS: elasticsearch7+https://), or leave SEARCH_URL unset "
+            "for the embedded Whoosh index"
+        )
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"SEARCH_URL {shown!r} has a bad port") from None
+    if not parsed.hostname:
+        raise ImproperlyConfigured(f"SEARCH_URL {shown!r} names no host")
+    if parsed.query or parsed.fragment:
+        raise ImproperlyConfigured(f"SEARCH_URL {shown!r}: no ?options or #fragment, please")
+    server = f"{transport or 'http'}://{parsed.netloc}"
+    path = parsed.path.strip("/")
+    connection = {
+        # Measured on Whoosh, and haystack's server backends behave alike: with True, a
+        # failed write is only logged, so its queue rows would be deleted as if applied.
+        "SILENTLY_FAIL": False,
+        "INCLUDE_SPELLING": True,  # asked for only when a search finds nothing
+        "TIMEOUT": 10,
+    }
+    if engine == "elasticsearch7":
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", path):
+            raise ImproperlyConfigured(
+                f"SEARCH_URL {shown!r} needs one lowercase index name after the host, "
+                "e.g. elasticsearch7://localhost:9200/briefings"
+            )
+        return {
+            "ENGINE": "search.backend_elasticsearch7.ArchiveElasticsearch7Engine",
+            "URL": server + "/",
+            "INDEX_NAME": path,
+            **connection,
+        }
+    if not path:
+        raise ImproperlyConfigured(
+            f"SEARCH_URL {shown!r} names no Solr core, e.g. solr://localhost:8983/solr/briefings"
+        )
+    return {
+        "ENGINE": "search.backend_solr.ArchiveSolrEngine",
+        "URL": f"{server}/{path}",
+        **connection,
+    }
+
+
+def require_search_client(connection: dict) -> None:
+    """The client library SEARCH_URL's engine needs (requirements-scale.txt), checked at
+    start-up rather than at the first search."""
+    engine = connection["ENGINE"]
+    if engine.endswith("Elasticsearch7Engine"):
+        module, wanted = "elasticsearch", "elasticsearch>=7,<8"
+    elif engine.endswith("SolrEngine"):
+        module, wanted = "pysolr", "pysolr"
+    else:
+        return
+    try:
+        client = importlib.import_module(module)
+    except ImportError:
+        raise ImproperlyConfigured(
+            f"SEARCH_URL needs the Python package {wanted!r}, which is not installed; "
+            "install it with: pip install -r requirements-scale.txt"
+        ) from None
+    version = getattr(client, "VERSION", None)
+    if module == "elasticsearch" and (not version or version[0] != 7):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL needs {wanted!r} (haystack speaks to Elasticsearch 7 only); "
+            f"elasticsearch {'.'.join(map(str, version or ()))} is installed: "
+            "pip install -r requirements-scale.txt"
+        )
+
+
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
 try:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # 0700: the database, the index, waiting uploads and the secret key are the service
+    # user's alone (docs/deploy.md). An existing folder keeps the mode it was given.
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 except OSError as error:
     raise ImproperlyConfigured(f"DATA_DIR {DATA_DIR} cannot be created: {error.strerror}") from None
 
@@ -121,6 +216,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "csp",
     "haystack",
     "briefings",
     "search",
@@ -128,6 +225,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +233,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a login that axes has locked out with the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's 404 first: old briefing addresses answer 301.
     "briefings.redirects.OldAddressMiddleware",
 ]
@@ -190,11 +290,14 @@ ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Search: the Whoosh index is a derived cache of the database, written only by the single
 # index writer (search/indexing.py), never inside a web request. PATH is a symlink to the
-# live generation, swapped atomically by a rebuild. SEARCH_URL (a later issue) switches
-# to a server engine.
+# live generation, swapped atomically by a rebuild. SEARCH_URL switches to a search
+# server, Elasticsearch 7 or Solr (docs/scaling.md).
 SEARCH_INDEX_DIR = DATA_DIR / "whoosh_index"
+SEARCH_URL = env_str("SEARCH_URL")
 HAYSTACK_CONNECTIONS = {
-    "default": {
+    "default": search_from_url(SEARCH_URL)
+    if SEARCH_URL
+    else {
         "ENGINE": "search.backend.ArchiveWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
         # Measured: with True, a failed delete is logged and the ghost stays in the index.
@@ -202,6 +305,7 @@ HAYSTACK_CONNECTIONS = {
         "INCLUDE_SPELLING": False,
     }
 }
+require_search_client(HAYSTACK_CONNECTIONS["default"])
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
@@ -219,3 +323,52 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# Security headers (docs/deploy.md). Django 5.2's defaults already send these three;
+# they are spelled out so the whole policy reads in one place.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# HSTS is sent only on HTTPS responses and browsers keep it only from those, so it is on
+# in production by default and changes nothing for `make serve`'s plain HTTP. Preload is
+# a promise to the browsers' built-in lists: the deployment makes it, not the default.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS proxy: the header it sets (and strips from clients), e.g. X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer may check over plain HTTP
+
+# Content Security Policy (django-csp): no inline script or style, nothing from other
+# hosts. The one exception is the hash of templates/500.html's own <style>, a page that
+# must not depend on a stylesheet file (tests/test_security.py checks it against the file).
+ERROR_PAGE_STYLE = "'sha256-yZf4ddhq1e4d42rjo30nmlU4WyaYZNZwVgbRiaZs9FY='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Admin logins (django-axes): LOGIN_FAILURE_LIMIT failures of one username from one
+# address lock that pair out for LOGIN_COOLOFF_MINUTES; other users and addresses go on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"
+AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
+# Behind N proxies the client is the Nth address from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from briefings.sitemaps import SITEMAPS, robots_txt
+from config.health import healthz
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -16,6 +17,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("favicon.ico", favicon),
     path(

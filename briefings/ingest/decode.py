@@ -1,11 +1,68 @@
-"""Raw bytes to text, with a clear refusal for anything that is not a transcript."""
+"""Raw bytes to text, with a clear refusal for anything that is not a transcript.
+
+The type is told by content, never by the file's name: an archive, a PDF, an image or a
+program renamed `.html` is refused, saying what it looks like. Archives are never
+opened (a transcript is uploaded as its own files), and entity declarations are refused
+rather than expanded, so a "billion laughs" file costs nothing.
+"""
 
 from __future__ import annotations
+
+import re
 
 from .records import ParseError
 
 # A transcript page is a few hundred KB at most; the largest in the corpus is 224 KB.
 MAX_BYTES = 10 * 1024 * 1024
+SNIFF_BYTES = 65536
+
+ARCHIVE = "archives are not opened: upload the transcript files themselves"
+# Leading bytes of the binary formats most likely to be uploaded by mistake (or not).
+SIGNATURES: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", f"a ZIP archive (or a Word, Excel or EPUB file); {ARCHIVE}"),
+    (b"PK\x05\x06", f"an empty ZIP archive; {ARCHIVE}"),
+    (b"\x1f\x8b", f"a gzip-compressed file; {ARCHIVE}"),
+    (b"\xfd7zXZ\x00", f"an xz-compressed file; {ARCHIVE}"),
+    (b"(\xb5/\xfd", f"a zstd-compressed file; {ARCHIVE}"),
+    (b"7z\xbc\xaf\x27\x1c", f"a 7-Zip archive; {ARCHIVE}"),
+    (b"Rar!\x1a\x07", f"a RAR archive; {ARCHIVE}"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x7fELF", "a Linux program (ELF)"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program (Mach-O)"),
+    (b"\xca\xfe\xba\xbe", "a Java class or a macOS program"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\xff\xfe\x00\x00", "UTF-32 text (save it as UTF-8)"),
+    (b"\xff\xfe", "UTF-16 text (save it as UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text (save it as UTF-8)"),
+]
+_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\b", re.I)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What `data` looks like when it is not text ("a ZIP archive; ..."), else None."""
+    head = data[:SNIFF_BYTES]
+    for signature, kind in SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if _BZIP2.match(head):
+        return f"a bzip2-compressed file; {ARCHIVE}"
+    if head[257:262] == b"ustar":
+        return f"a tar archive; {ARCHIVE}"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if head[:2] == b"MZ" and b"\x00" in head[:64]:
+        return "a Windows program (.exe or .dll)"
+    if b"\x00" in head:
+        return "binary data, or UTF-16 text without a byte order mark (it contains NUL bytes)"
+    return None
 
 
 def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
@@ -21,8 +78,14 @@ def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
     check_size(len(data), max_bytes)
     if not data.strip():
         raise ParseError("file is empty")
-    if b"\x00" in data[:65536]:
-        raise ParseError("not a text file (it contains NUL bytes; binary or UTF-16?)")
+    kind = binary_kind(data)
+    if kind:
+        raise ParseError(f"not a text file: it looks like {kind}")
+    if _ENTITY_DECLARATION.search(data):
+        raise ParseError(
+            "it declares its own entities (<!ENTITY ...>), which are never expanded: "
+            "refused (a transcript page has no use for them)"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:

@@ -1,9 +1,17 @@
 """Saved HTML pages to text, with lxml (the stdlib parser is quadratic on hostile input).
 
 Block elements become line breaks, paragraphs become blank-line separated, scripts,
-styles and navigation are dropped. lxml silently drops text past a nesting depth of 256
-(research/reliability.md, finding 10), so the parser's error log is checked and such a
-page is refused rather than truncated.
+styles and navigation are dropped. Nothing is lost without a word:
+
+- lxml drops text past a nesting depth of 256 (research/reliability.md, finding 10) and
+  logs it; a page with such an entry in the parser's error log is refused;
+- an unclosed comment, <script>, <style>, <title> or <textarea> swallows the rest of the
+  page into something that is dropped; such a page is refused too.
+
+The parser reads no network, decompresses nothing and keeps libxml2's size limits
+(huge_tree off). lxml's HTML parser never expands entity declarations (it has no
+resolve_entities switch: it ignores a DOCTYPE's internal subset), and decode.py refuses
+a file that declares any.
 """
 
 from __future__ import annotations
@@ -15,14 +23,20 @@ import lxml.html
 
 from .records import ParseError
 
+# A byte order mark may stand first: a page saved twice as UTF-8 with BOM keeps one after
+# decoding.
 _HTML_START = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|div|p|meta)\b", re.I | re.S
+    r"^[\s\ufeff]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|div|p|meta)\b", re.I | re.S
 )
 BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr",
 }  # fmt: skip
 DROP_TAGS = ["script", "style", "noscript", "nav", "iframe", "svg", "form", "button", "select"]
+# What swallows everything up to its end tag, and the markup of page text after it.
+SWALLOWING = [("<!--", "-->"), ("<script", "</script"), ("<style", "</style"),
+              ("<title", "</title"), ("<textarea", "</textarea")]  # fmt: skip
+_PAGE_MARKUP = re.compile(r"<(?:p|div|br|li|tr|td|h[1-6]|blockquote)\b")
 
 
 def looks_like_html(text: str) -> bool:
@@ -31,17 +45,41 @@ def looks_like_html(text: str) -> bool:
 
 def parse_html_document(text: str) -> lxml.html.HtmlElement:
     """Parse with lxml's HTML parser; refuse a page lxml could not read whole."""
-    parser = lxml.html.HTMLParser(huge_tree=False, no_network=True, remove_comments=False)
+    check_unclosed(text)
+    parser = lxml.html.HTMLParser(
+        huge_tree=False, no_network=True, decompress=False, remove_comments=False
+    )
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ParseError(f"unreadable HTML: {error}") from None
     for entry in parser.error_log:
         if entry.level >= lxml.etree.ErrorLevels.FATAL:
-            raise ParseError(
-                f"HTML could not be read whole: {entry.message.strip()}", line=entry.line
-            )
+            message = entry.message.strip()
+            if message.startswith("Excessive depth"):
+                message = (
+                    "its elements nest deeper than 256 levels (the parser's limit), and "
+                    "the text past that depth would be lost"
+                )
+            raise ParseError(f"HTML could not be read whole: {message}", line=entry.line)
     return root
+
+
+def check_unclosed(text: str) -> None:
+    """Refuse a page whose last comment or script (or style, title, textarea) never ends
+    and has page text after it: that text would be swallowed and dropped."""
+    lowered = text.lower()
+    for opener, closer in SWALLOWING:
+        start = lowered.rfind(opener)
+        if start == -1 or lowered.find(closer, start + len(opener)) != -1:
+            continue
+        if _PAGE_MARKUP.search(lowered, start):
+            name = opener if opener == "<!--" else opener + ">"
+            raise ParseError(
+                f"HTML could not be read whole: a {name} that is never closed would "
+                "swallow the rest of the page",
+                line=text.count("\n", 0, start) + 1,
+            )
 
 
 def html_to_text(text: str) -> str:

@@ -7,8 +7,11 @@ The server is the demo archive (tests/browser/conftest.py). "tariffs" is said in
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -266,3 +269,21 @@ def test_it_offers_the_skip_link_at_the_first_tab_and_skips_to_main(page: Page) 
         "the Tab after the skip link went to "
         + page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
     )
+
+
+def test_the_archive_download_is_written_beside_the_server(site: LiveSite) -> None:
+    """gunicorn.conf.py runs `archive_file --watch`: the download exists within seconds
+    of the start and holds every demo briefing."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(f"{site.url}/export/archive.jsonl", timeout=5) as answer:
+                body = answer.read().decode("utf-8")
+                break
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    briefings = [json.loads(line) for line in body.splitlines()]
+    assert len(briefings) >= 9
+    assert {briefing["schema"] for briefing in briefings} == {"briefing-archive/1"}

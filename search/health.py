@@ -1,0 +1,58 @@
+"""Whether the live search index can be read, for the health endpoint (/healthz).
+
+The embedded Whoosh index is checked read-only on purpose: haystack's backend `setup()`
+creates an empty index where none is, which would make a lost index look healthy. Here
+the live folder is opened as it is and one term is looked up, the cheapest query that
+goes through the term dictionary. A search server (SEARCH_URL) is asked one search
+through haystack.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from haystack.constants import ID
+from whoosh.index import EmptyIndexError, open_dir
+from whoosh.query import Term
+
+logger = logging.getLogger(__name__)
+
+
+def index_problem() -> str | None:
+    """None when the index opens and answers a search; else what is wrong, in words that
+    name no path (the endpoint is public; the log has the details)."""
+    connection = settings.HAYSTACK_CONNECTIONS["default"]
+    if "PATH" not in connection:
+        return server_problem()
+    folder = Path(connection["PATH"])
+    if not folder.is_dir():
+        logger.error("health: the search index folder %s is missing", folder)
+        return "index folder missing"
+    try:
+        index = open_dir(str(folder))
+        try:
+            with index.searcher() as searcher:
+                searcher.search(Term(ID, "healthz"), limit=1)
+        finally:
+            index.close()
+    except EmptyIndexError:
+        logger.error("health: no search index in %s", folder)
+        return "no index in the index folder"
+    except Exception as error:  # any failure to read is the answer, not a crash
+        logger.exception("health: the search index in %s cannot be read", folder)
+        return f"index unreadable ({type(error).__name__})"
+    return None
+
+
+def server_problem() -> str | None:
+    """A search server (SEARCH_URL): one search of one document through haystack."""
+    from haystack import connections
+
+    try:
+        connections["default"].get_backend().search("healthz", end_offset=1)
+    except Exception as error:  # a server down or refusing is the answer, not a crash
+        logger.exception("health: the search server did not answer")
+        return f"search server unreadable ({type(error).__name__})"
+    return None
