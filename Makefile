@@ -25,7 +25,7 @@ install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 
 $(DATA_DIR)/secret_key:
-	mkdir -p $(DATA_DIR)
+	mkdir -p -m 700 $(DATA_DIR)
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
@@ -34,6 +34,7 @@ demo: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py ingest demo/
 	$(SERVE_ENV) $(BIN)/python manage.py reconcile --fix
 	$(SERVE_ENV) $(BIN)/python manage.py index --drain
+	$(SERVE_ENV) $(BIN)/python manage.py archive_file
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 serve: demo
@@ -44,10 +45,18 @@ serve: demo
 createsuperuser: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py createsuperuser
 
+# With TEST_POSTGRES_URL=postgres://user:password@host:5432/name set, the whole suite runs
+# again on PostgreSQL (the role needs CREATEDB: pytest makes and drops test_<name>).
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "== The whole suite again, on PostgreSQL (TEST_POSTGRES_URL)"; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
+	else \
+		echo "== Tested on SQLite only: set TEST_POSTGRES_URL to run the suite on PostgreSQL too"; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR)

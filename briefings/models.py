@@ -176,7 +176,9 @@ class Conference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-held_on", "-id"]
+        # Undated last, as SQLite sorts NULL in a descending order; PostgreSQL would put
+        # them first.
+        ordering = [models.F("held_on").desc(nulls_last=True), "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ConferenceKind.values),
@@ -554,7 +556,9 @@ class Commitment(models.Model):
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["deadline_date", "id"]
+        # Undated first, as SQLite sorts NULL in an ascending order; PostgreSQL would put
+        # them last.
+        ordering = [models.F("deadline_date").asc(nulls_first=True), "id"]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="commitment_span"),
             models.UniqueConstraint(

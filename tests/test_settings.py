@@ -57,7 +57,7 @@ def test_it_refuses_a_database_url_it_cannot_use(url, message):
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
+        pytest.skip("SQLite only: PostgreSQL has no journal mode or transaction_mode option")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"

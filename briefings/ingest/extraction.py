@@ -90,6 +90,11 @@ def extract_for_conference(conference: Conference, turns: Iterable[Turn] | None 
                 for turn_id, start, end in decided
             ):
                 continue
+            # ignore_conflicts below: SQLite's INSERT OR IGNORE would also drop, silently, a
+            # row that breaks a check constraint; PostgreSQL's ON CONFLICT DO NOTHING raises.
+            # Such a row is dropped here instead, the same on both.
+            if found.start >= found.end or found.kind not in Commitment.Kind.values:
+                continue
             rows.append(
                 Commitment(
                     turn=turn,

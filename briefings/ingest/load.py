@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from search.indexing import enqueue_exchanges
 from search.models import IndexQueue
@@ -44,6 +44,19 @@ from .records import ParsedConference, ParsedParticipant, ParseError
 CREATED = "created"
 REPLACED = "replaced"
 UNCHANGED = "unchanged"
+
+
+# SQLite's BEGIN IMMEDIATE runs one writing transaction at a time. PostgreSQL runs them side
+# by side: two loads could each find no stored copy of a briefing, or no person of a name,
+# and both insert one. This lock, held until the transaction ends, makes loads take turns
+# there too. Any number will do, as long as every process uses the same one.
+LOADER_LOCK = 1_927_406_311
+
+
+def take_loader_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOADER_LOCK])
 
 
 class AlreadyIngested(ParseError):
@@ -98,6 +111,7 @@ def find_existing(parsed: ParsedConference) -> Conference | None:
 def load_conference(
     parsed: ParsedConference, sources: list[SourceFile], *, replace: bool = False
 ) -> LoadResult:
+    take_loader_lock()
     digest = content_hash(sources)
     same = Conference.objects.filter(content_hash=digest).first()
     if same is not None:
@@ -136,6 +150,7 @@ def load_conference(
 @transaction.atomic
 def rewrite_conference(conference: Conference, parsed: ParsedConference) -> LoadResult:
     """Replace a stored conference's transcript with a new parse of its own sources."""
+    take_loader_lock()
     conference.sources.update(format=parsed.format, parser_version=_parser_version(parsed.format))
     return _write_conference(conference, parsed, conference.content_hash, status=REPLACED)
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -109,7 +109,8 @@ def server_environment(data_dir: Path, port: int, password: str) -> dict[str, st
         key: value
         for key, value in os.environ.items()
         # pytest-django points the test process at config.settings_test; the server must
-        # read the real settings, and its own SQLite database in the temporary folder.
+        # read the real settings, and its own database: SQLite in the temporary folder, or
+        # on PostgreSQL the one `server_database_url` makes for it.
         if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
     }
     env.update(
@@ -187,13 +188,51 @@ def stop_group(server: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(chromium: Path) -> Iterator[LiveSite]:
+def server_database_url() -> Iterator[str | None]:
+    """When the tests run on PostgreSQL (DATABASE_URL), the server runs on it too, in an
+    empty database of its own beside pytest's test database, dropped afterwards. None
+    on SQLite: the server keeps its database in its DATA_DIR."""
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    from config.settings import database_from_url
+
+    params = database_from_url(url)
+    name = f"test_{params['NAME']}_browser"[:63]
+    maintenance = {
+        "dbname": "postgres",
+        "user": params["USER"] or None,
+        "password": params["PASSWORD"] or None,
+        "host": params["HOST"] or None,
+        "port": params["PORT"] or None,
+    }
+
+    def run(statement: str) -> None:
+        with psycopg.connect(**maintenance, autocommit=True) as server:
+            server.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+    run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    run("CREATE DATABASE {}")
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path="/" + name))
+    finally:
+        run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def site(chromium: Path, server_database_url: str | None) -> Iterator[LiveSite]:
     """The demo archive in a temporary DATA_DIR, served by gunicorn on a free port."""
     data_dir = Path(tempfile.mkdtemp(prefix="briefing-archive-browser-"))
     log = data_dir / "server.log"
     port = free_port()
     password = secrets.token_urlsafe(16)
     env = server_environment(data_dir, port, password)
+    if server_database_url:
+        env["DATABASE_URL"] = server_database_url
     server = None
     try:
         for args in SETUP_COMMANDS:
