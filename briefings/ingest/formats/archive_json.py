@@ -38,12 +38,14 @@ def sniff(text: str) -> bool:
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
-    """(line number, record) pairs; a single pretty-printed object is one record."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    """(line number, record) pairs; a single pretty-printed object is one record.
+
+    Lines end at a line feed only, as in JSON Lines: the exporter writes U+2028 and U+0085
+    inside text unescaped, and `str.splitlines` would cut a record there.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
-        return [
-            (number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()
-        ]
+        return [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
     return [(0, text)]
 
 
@@ -56,69 +58,96 @@ def _date(value: object, field: str) -> dt.date | None:
         raise ParseError(f"{field} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _text(value: object, field: str) -> str:
+    """A text field: a string of valid Unicode (JSON escapes can spell lone surrogates,
+    which no database stores), or empty when missing."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ParseError(f"{field} is not text: {value!r:.60}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParseError(f"{field} is not valid Unicode (an unpaired surrogate)") from None
+    return value
+
+
+def _objects(value: object, field: str) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ParseError(f"{field} is not a list of objects")
+    return value
+
+
 def parse(text: str) -> ParsedConference:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         raise ParseError(f"invalid JSON: {error.msg}", line=error.lineno) from None
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number; nesting too deep
+        raise ParseError(f"invalid JSON: {error}") from None
     if not isinstance(record, dict) or not str(record.get("schema", "")).startswith(SCHEMA_PREFIX):
         raise ParseError("not a Briefing Archive export record (no 'schema' field)")
-    if not record.get("title"):
+    title = _text(record.get("title"), "title")
+    if not title:
         raise ParseError("record has no title")
-    try:
-        turns = []
-        for exchange in record.get("exchanges", []):
-            for turn in exchange.get("turns", []):
-                role = turn.get("role", "")
-                if role not in ROLES:
-                    raise ParseError(f"turn has an unknown role {role!r}")
-                turns.append(
-                    ParsedTurn(
-                        speaker_label=turn.get("speaker_label") or "",
-                        role=role,
-                        text=turn.get("text") or "",
-                        speaker_name=turn.get("speaker") or "",
-                        speaker_title=turn.get("speaker_title") or "",
-                        outlet=turn.get("outlet") or "",
-                    )
+    turns = []
+    exchanges = _objects(record.get("exchanges"), "exchanges")
+    for exchange in exchanges:
+        for turn in _objects(exchange.get("turns"), "an exchange's turns"):
+            role = turn.get("role", "")
+            if not isinstance(role, str) or role not in ROLES:
+                raise ParseError(f"turn has an unknown role {role!r:.60}")
+            turns.append(
+                ParsedTurn(
+                    speaker_label=_text(turn.get("speaker_label"), "a turn's speaker_label"),
+                    role=role,
+                    text=_text(turn.get("text"), "a turn's text"),
+                    speaker_name=_text(turn.get("speaker"), "a turn's speaker"),
+                    speaker_title=_text(turn.get("speaker_title"), "a turn's speaker_title"),
+                    outlet=_text(turn.get("outlet"), "a turn's outlet"),
                 )
-        participants = [
+            )
+    participants = []
+    for participant in _objects(record.get("participants"), "participants"):
+        name = _text(participant.get("name"), "a participant's name")
+        if "name" not in participant or participant["name"] is None:
+            raise ParseError("a participant has no name")
+        participants.append(
             ParsedParticipant(
-                name=participant["name"],
-                title=participant.get("title", ""),
-                organization=participant.get("organization", ""),
+                name=name,
+                title=_text(participant.get("title"), "a participant's title"),
+                organization=_text(participant.get("organization"), "a participant's organization"),
                 is_chair=bool(participant.get("is_chair")),
             )
-            for participant in record.get("participants", [])
-        ]
-    except (AttributeError, KeyError, TypeError) as error:
-        raise ParseError(f"record is not in the export schema: {error!r}") from None
+        )
     if any(not turn.speaker_label for turn in turns):
         raise ParseError("a turn has no speaker_label")
     return ParsedConference(
-        title=str(record["title"]),
+        title=title,
         held_on=_date(record.get("held_on"), "held_on"),
         published_on=_date(record.get("published_on"), "published_on"),
-        start_time=record.get("start_time") or "",
-        location=record.get("location") or "",
-        kind=record.get("kind") or "other",
-        organizer=record.get("organizer") or "",
-        summary=record.get("summary") or "",
-        source_url=record.get("source_url") or "",
-        language=record.get("language") or "en",
+        start_time=_text(record.get("start_time"), "start_time"),
+        location=_text(record.get("location"), "location"),
+        kind=_text(record.get("kind"), "kind") or "other",
+        organizer=_text(record.get("organizer"), "organizer"),
+        summary=_text(record.get("summary"), "summary"),
+        source_url=_text(record.get("source_url"), "source_url"),
+        language=_text(record.get("language"), "language") or "en",
         participants=participants,
-        exchanges=_exchanges(record, turns),
+        exchanges=_exchanges(exchanges, turns),
     )
 
 
-def _exchanges(record: dict, turns: list[ParsedTurn]) -> list[ParsedExchange]:
+def _exchanges(exchanges: list[dict], turns: list[ParsedTurn]) -> list[ParsedExchange]:
     """Keep the exporter's exchange boundaries and kinds rather than regrouping."""
-    exchanges, index = [], 0
-    for exchange in record.get("exchanges", []):
+    parsed, index = [], 0
+    for exchange in exchanges:
         kind = exchange.get("kind", KIND_QA)
-        if kind not in KINDS:
-            raise ParseError(f"exchange has an unknown kind {kind!r}")
-        count = len(exchange.get("turns", []))
-        exchanges.append(ParsedExchange(kind=kind, turns=turns[index : index + count]))
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise ParseError(f"exchange has an unknown kind {kind!r:.60}")
+        count = len(exchange.get("turns") or [])
+        parsed.append(ParsedExchange(kind=kind, turns=turns[index : index + count]))
         index += count
-    return exchanges
+    return parsed

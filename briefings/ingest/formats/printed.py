@@ -334,10 +334,17 @@ class Roster:
     A label matches a participant by the whole name ("Liang Wenhua", "Mr. Liang Wenhua"),
     by a name with an office before it ("Vice Minister Liang Wenhua"), or by the surname
     alone ("Mr. Liang") when only one participant has that surname.
+
+    Names are indexed by their keys: a page that prints thousands of distinct labels, each
+    added as a participant, would otherwise compare every label with every name.
     """
 
     def __init__(self, participants: list[ParsedParticipant] | None = None) -> None:
         self.participants: list[ParsedParticipant] = []
+        # name key -> (position, first participant with that key)
+        self._by_key: dict[str, tuple[int, ParsedParticipant]] = {}
+        # first word of the name key -> participants, for the surname alone
+        self._by_first_word: dict[str, list[ParsedParticipant]] = {}
         for participant in participants or []:
             self.add(participant)
 
@@ -346,6 +353,10 @@ class Roster:
         if existing is not None:
             existing.is_chair = existing.is_chair or participant.is_chair
             return existing
+        key = name_key(participant.name)
+        if key:
+            self._by_key.setdefault(key, (len(self.participants), participant))
+            self._by_first_word.setdefault(key.split()[0], []).append(participant)
         self.participants.append(participant)
         return participant
 
@@ -357,16 +368,20 @@ class Roster:
         key = name_key(label)
         if not key:
             return None
-        for participant in self.participants:
-            if name_key(participant.name) == key:
-                return participant
+        if key in self._by_key:
+            return self._by_key[key][1]
         if exact:
             return None
-        for participant in self.participants:
-            if key.endswith(" " + name_key(participant.name)):
-                return participant
-        if len(key.split()) == 1:
-            same_surname = [p for p in self.participants if name_key(p.name).split()[:1] == [key]]
+        # The first listed participant whose whole name ends the label, after a space.
+        ends = [
+            self._by_key[key[index + 1 :]]
+            for index, char in enumerate(key)
+            if char == " " and key[index + 1 :] in self._by_key
+        ]
+        if ends:
+            return min(ends, key=lambda found: found[0])[1]
+        if " " not in key:
+            same_surname = self._by_first_word.get(key, [])
             if len(same_surname) == 1:
                 return same_surname[0]
         return None

@@ -87,9 +87,10 @@ _INTRO = re.compile(
     r"\b(?:held|holds|hosted|hosts)\b[^.]{0,80}?\b(?:press conference|briefing|news conference)",
     re.I,
 )
-_INTRO_PLACE = re.compile(
-    r"\b(?:held|holds|hosted|hosts)\b[^.]*?\bin (?P<place>[A-Z][a-z]+)(?=\s+(?:on|about|to)\b|[.,])"
-)
+_ON_BEFORE_DATE = re.compile(r"\bon\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
+# "... held a press conference in Beijing on ...": the place after the verb, in its sentence.
+_INTRO_VERB = re.compile(r"\b(?:held|holds|hosted|hosts)\b")
+_IN_PLACE = re.compile(r"\bin (?P<place>[A-Z][a-z]+)(?=\s+(?:on|about|to)\b|[.,])")
 # Page furniture around the text: photo captions ("/4 Shou Xiaoli"), links, breadcrumbs.
 _CHROME = re.compile(
     r"^(?:/\d+\b.*|\d+/\d+\s.*|read in chinese|中文|group photo|china scio|home\s*[>|›].*"
@@ -187,15 +188,32 @@ def read_intro(line: str, header: Header) -> str:
     else:
         intro = line
     for match in matches:
-        before = line[: match.start()]
-        if re.search(r"\bon\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", before, re.I):
+        # Only the end of the text before the date can hold "on (Thursday,) ": searching
+        # all of it for every date is quadratic on a long line of dates.
+        if _ON_BEFORE_DATE.search(line, max(0, match.start() - 40), match.start()):
             if header.held is None:
                 header.held = find_date(match[0])
             break
-    place = _INTRO_PLACE.search(line)
+    place = _intro_place(line)
     if place and not header.location:
-        header.location = place["place"]
+        header.location = place
     return intro
+
+
+def _intro_place(line: str) -> str:
+    """The place in the first sentence that has a "held ... in Beijing". Sentence by
+    sentence: one pattern spanning verb to place rescans the sentence from every "held",
+    which is quadratic on a long line."""
+    position = 0
+    while verb := _INTRO_VERB.search(line, position):
+        stop = line.find(".", verb.end())
+        stop = len(line) if stop < 0 else stop
+        # Later verbs in the same sentence have only less of it after them.
+        found = _IN_PLACE.search(line, verb.end(), stop + 1)
+        if found:
+            return found["place"]
+        position = stop + 1
+    return ""
 
 
 def read_header(lines: list[str], *, page: bool = False) -> Header:

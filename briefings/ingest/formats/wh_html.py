@@ -160,7 +160,7 @@ def _json_ld_date(root: lxml.html.HtmlElement) -> str:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the recursion limit
             continue
         found = _find_key(data, "datePublished")
         if found:
@@ -169,16 +169,17 @@ def _json_ld_date(root: lxml.html.HtmlElement) -> str:
 
 
 def _find_key(data: object, key: str) -> str:
-    """The first string value of `key` anywhere in parsed JSON-LD (lists, "@graph")."""
-    if isinstance(data, dict):
-        if isinstance(data.get(key), str):
-            return data[key]
-        data = list(data.values())
-    if isinstance(data, list):
-        for item in data:
-            found = _find_key(item, key)
-            if found:
-                return found
+    """The first string value of `key` anywhere in parsed JSON-LD (lists, "@graph"),
+    searched depth first without recursion: JSON nests as deep as the parser allowed."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get(key), str):
+                return item[key]
+            item = list(item.values())
+        if isinstance(item, list):
+            stack.extend(reversed(item))
     return ""
 
 

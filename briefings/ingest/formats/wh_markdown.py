@@ -63,7 +63,8 @@ BACKGROUND_CALL = "background_call"
 
 # libyaml's safe loader when PyYAML was built with it; the pure-Python one is far slower.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# Files saved on Windows end their lines in CRLF.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 # Word joiners ("COVID-\u206019"), zero-width spaces and object replacement characters.
 _INVISIBLE_CHARS = re.compile("[\u200b\u2060\ufeff\ufffc]")
 
@@ -254,14 +255,30 @@ def markdown_to_plain(body: str) -> str:
     `\\[sic\\]` becomes `[sic]`, `*Gracias*` becomes `Gracias`, `<s>Reagan</s> \\[Biden\\]`
     becomes `Reagan [Biden]` (the struck word is the transcript's own correction record).
     """
-    # An image block interrupts a paragraph; blank lines keep the line numbers right.
-    body = re.sub(r"<figure>.*?</figure>", lambda m: "\n" * m.group().count("\n"), body, flags=re.S)
+    body = _blank_figures(body)
     body = re.sub(r"<(https?://[^>\s]+)>", r"\1", body)
     body = re.sub(r"(?<!\\)\[([^\]\n]*)\]\((?:https?://|mailto:)[^)\s]*\)", r"\1", body)
     body = re.sub(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", "", body)
     # A literal asterisk is escaped, so any bare one is emphasis.
     body = re.sub(r"(?<!\\)\*+", "", body)
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", body)
+
+
+def _blank_figures(body: str) -> str:
+    """An image block interrupts a paragraph: it becomes blank lines, as many as it had, so
+    line numbers stay right. Found with str.find: `<figure>.*?</figure>` scans to the end
+    from every unclosed `<figure>`, which is quadratic."""
+    parts: list[str] = []
+    position = 0
+    while (start := body.find("<figure>", position)) >= 0:
+        end = body.find("</figure>", start)
+        if end < 0:
+            break
+        end += len("</figure>")
+        parts.extend([body[position:start], "\n" * body.count("\n", start, end)])
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------------------
