@@ -312,6 +312,9 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # A search stops collecting after this many seconds and shows what it found, marked partial.
 SEARCH_TIME_LIMIT = env_float("SEARCH_TIME_LIMIT", 1.0)
 SEARCH_MAX_QUERY_LENGTH = 200
+# Search exports (CSV, JSON: up to 5,000 rows) running at once, over every worker; more
+# are answered 429 with Retry-After (search/limits.py).
+EXPORT_CONCURRENCY = env_int("EXPORT_CONCURRENCY", 1)
 
 LOGGING = {
     "version": 1,

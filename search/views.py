@@ -18,6 +18,7 @@ from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 
 from .forms import SearchForm
+from .limits import export_slot
 from .query import describe
 from .searching import (
     EXPORT_MAX_ROWS,
@@ -125,8 +126,21 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
     }
 
 
+def _exports_busy() -> HttpResponse:
+    response = HttpResponse(
+        "Other large exports are being prepared right now. Try again in a few seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
 def export_csv(request: HttpRequest) -> HttpResponse:
-    export = export_results(SearchForm(request.GET).search_input())
+    with export_slot() as free:
+        if not free:
+            return _exports_busy()
+        export = export_results(SearchForm(request.GET).search_input())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="briefing-search.csv"'
     _count_headers(response, export)
@@ -150,9 +164,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def export_json(request: HttpRequest) -> JsonResponse:
+def export_json(request: HttpRequest) -> HttpResponse:
     wanted = SearchForm(request.GET).search_input()
-    export = export_results(wanted)
+    with export_slot() as free:
+        if not free:
+            return _exports_busy()
+        export = export_results(wanted)
     response = JsonResponse(
         {
             "query": wanted.q,

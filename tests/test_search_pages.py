@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from briefings.ingest.load import load_conference
 from briefings.models import Conference, Exchange, Turn
 from search import indexing
+from search.limits import export_slot
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("search_index")]
@@ -283,6 +284,19 @@ def test_json_export_says_how_many_and_whether_counted(client, archive):
     assert [row["held_on"] for row in data["results"]] == ["2021-02-01", "2021-02-01", "2023-08-17"]
     assert [row["outlets"] for row in data["results"]] == [["CNN"], ["Bloomberg"], ["China Daily"]]
     assert "<script>alert(1)</script> What about" in data["results"][1]["excerpt"]
+
+
+def test_exports_beyond_the_concurrency_limit_are_asked_to_wait(client, archive):
+    with export_slot() as held:  # as another worker's export would
+        busy = client.get("/search/export.csv", {"q": "supply"})
+        busy_json = client.get("/search/export.json", {"q": "supply"})
+    after = client.get("/search/export.csv", {"q": "supply"})
+
+    assert held
+    assert busy.status_code == busy_json.status_code == 429
+    assert busy["Retry-After"] == "5"
+    assert "Try again in a few seconds" in busy.content.decode()
+    assert after.status_code == 200
 
 
 def test_the_search_page_has_a_json_form_of_what_it_shows(client, archive):

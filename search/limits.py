@@ -1,0 +1,38 @@
+"""At most a few large search exports at once, across every worker of the server.
+
+An export of a common word reads up to 5,000 results and takes 0.5-1 s of a worker;
+three clients looping on them held all three workers, and other readers' p95 went to
+3.9 s (bench/reliability.py, "abuse-export"). An export takes one of
+settings.EXPORT_CONCURRENCY slots, file locks in DATA_DIR/locks that every worker
+process sees; with none free it is answered 429 at once, with Retry-After.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+
+@contextmanager
+def export_slot() -> Iterator[bool]:
+    """True inside a free slot, held until the block ends; False when all are taken."""
+    folder = Path(settings.DATA_DIR) / "locks"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for number in range(max(1, settings.EXPORT_CONCURRENCY)):
+        handle = (folder / f"export-{number}.lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
