@@ -105,6 +105,11 @@ def test_it_refuses_what_is_not_a_text_file_saying_what_it_looks_like(name, data
         assert "archives are not opened: upload the transcript files themselves" in error
 
 
+@pytest.mark.parametrize("data", [b"", b" \n\t", "\u00a0\u3000\n".encode(), b"\x1c\x1d"])
+def test_a_file_of_nothing_but_spaces_is_called_empty(data):
+    assert read_one("blank.txt", data).startswith("file is empty")
+
+
 def test_it_reads_the_same_transcript_as_plain_text():
     assert read_one("briefing.txt", MFA.encode()) == ""
 

@@ -73,6 +73,13 @@ def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
         )
 
 
+def _not_blank(text: str) -> str:
+    # Whitespace that bytes.strip() does not know (no-break spaces, U+3000, U+001C).
+    if not text.strip():
+        raise ParseError("file is empty: it holds only spaces")
+    return text
+
+
 def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
     """Decode UTF-8 (with or without BOM), else Windows-1252; refuse binary and empty files."""
     check_size(len(data), max_bytes)
@@ -87,11 +94,11 @@ def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
             "refused (a transcript page has no use for them)"
         )
     try:
-        return data.decode("utf-8-sig")
+        return _not_blank(data.decode("utf-8-sig"))
     except UnicodeDecodeError as utf8_error:
         try:
             # Third-party transcripts are often Windows-1252 ("’" is byte 0x92).
-            return data.decode("cp1252")
+            return _not_blank(data.decode("cp1252"))
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
             raise ParseError(
