@@ -14,7 +14,13 @@ from django.utils.html import format_html, format_html_join
 
 from . import upload
 from .forms import ConfirmUploadForm, MergePeopleForm, UploadForm
-from .ingest.run import FAILED, load_documents, preview_status, read_documents
+from .ingest.run import (
+    FAILED,
+    load_documents,
+    mark_interrupted_runs,
+    preview_status,
+    read_documents,
+)
 from .models import (
     Commitment,
     CommitmentChange,
@@ -395,6 +401,12 @@ class IngestRunAdmin(admin.ModelAdmin):
         "errors",
     ]
     readonly_fields = fields
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        mark_interrupted_runs()  # a killed ingest shows as interrupted, not running
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="result")
     def summary(self, run: IngestRun) -> str:

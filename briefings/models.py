@@ -389,9 +389,14 @@ class IngestRun(models.Model):
         OK = "ok", "Succeeded"
         PARTIAL = "partial", "Some files failed"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
 
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which process ran it, so that a run whose process was killed can be told from one
+    # still going (briefings/ingest/run.py, mark_interrupted_runs).
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

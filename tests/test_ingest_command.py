@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
+from os import getpid
 from pathlib import Path
+from socket import gethostname
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -196,3 +200,26 @@ def test_replace_updates_a_changed_transcript_in_place(tmp_path):
     assert Conference.objects.get().pk == conference.pk
     assert Conference.objects.get().slug == conference.slug
     assert Turn.objects.filter(text__contains="Wilmington").exists()
+
+
+def test_a_killed_ingest_shows_as_interrupted_in_the_log_not_running(admin_client):
+    """An ingest killed with -9 never finishes its log entry; the next ingest, or a look
+    at the log, marks it interrupted."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    killed = IngestRun.objects.create(via=IngestRun.Via.COMMAND, host=gethostname(), pid=gone.pid)
+    alive = IngestRun.objects.create(via=IngestRun.Via.COMMAND, host=gethostname(), pid=getpid())
+    elsewhere = IngestRun.objects.create(via=IngestRun.Via.COMMAND, host="other", pid=gone.pid)
+
+    log = admin_client.get("/admin/briefings/ingestrun/")
+
+    assert log.status_code == 200
+    killed.refresh_from_db()
+    assert killed.status == IngestRun.Status.INTERRUPTED
+    assert f"pid {gone.pid}" in killed.report
+    assert killed.finished_at is not None
+    assert IngestRun.objects.get(pk=alive.pk).status == IngestRun.Status.RUNNING
+    assert IngestRun.objects.get(pk=elsewhere.pk).status == IngestRun.Status.RUNNING
+    call_command("ingest", str(WH_DEMO), stdout=io.StringIO())
+    newest = IngestRun.objects.first()
+    assert (newest.host, newest.pid) == (gethostname(), getpid())

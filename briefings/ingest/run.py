@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import glob
 import logging
+import os
 import re
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,7 +249,7 @@ def load_documents(
     if files is None:
         documents = list(documents)
         files = [source.filename for document in documents for source in document.sources]
-    run = IngestRun.objects.create(
+    run = start_run(
         via=via, user=user if getattr(user, "is_authenticated", False) else None, files=files
     )
     report = Report(run=run)
@@ -357,7 +359,7 @@ def reparse_conferences(
 ) -> Report:
     """Re-parse stored sources with the current parsers; old URLs keep working."""
     selected = list(conferences if conferences is not None else Conference.objects.all())
-    run = IngestRun.objects.create(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
+    run = start_run(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
     report = Report(run=run)
     for number, conference in enumerate(selected, start=1):
         document = _stored_document(conference)
@@ -384,3 +386,42 @@ def _stored_document(conference: Conference) -> Document:
     except Exception as error:  # a parser bug must not stop the other briefings
         logger.exception("parser failed on %s", conference.slug)
         return Document(sources, error=f"parser error (a bug): {error!r}")
+
+
+def start_run(**fields: object) -> IngestRun:
+    """A new entry in the ingest log, knowing its process; older entries whose process
+    is gone are marked interrupted first."""
+    mark_interrupted_runs()
+    return IngestRun.objects.create(host=socket.gethostname(), pid=os.getpid(), **fields)
+
+
+def mark_interrupted_runs() -> int:
+    """Marks "running" entries of this machine whose process no longer exists (killed,
+    or the machine restarted) as interrupted, so the log does not say "running" forever.
+    What such a run stored is kept: each briefing is saved in its own transaction."""
+    host = socket.gethostname()
+    stale = [
+        run
+        for run in IngestRun.objects.filter(status=IngestRun.Status.RUNNING, host=host)
+        if run.pid is not None and not _process_alive(run.pid)
+    ]
+    for run in stale:
+        run.status = IngestRun.Status.INTERRUPTED
+        run.finished_at = timezone.now()
+        run.report = (
+            f"The ingest process (pid {run.pid}) ended before it finished: it was killed, "
+            "or the machine stopped. Briefings it had saved are kept; ingesting the same "
+            "files again finishes the work (files already saved come out unchanged)."
+        )
+        run.save(update_fields=["status", "finished_at", "report"])
+    return len(stale)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
