@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from briefings.export import write_jsonl
 from briefings.ingest.load import load_conference
-from briefings.models import Conference, Exchange, IngestRun, Turn
+from briefings.models import Commitment, Conference, Exchange, IngestRun, Turn
 from tests.conftest import miit_briefing, source_file
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +159,31 @@ def test_export_writes_one_json_object_per_briefing_and_ingest_reads_it_back(tmp
     restored = json.loads(_export_string().splitlines()[0])
     for key in ("title", "held_on", "participants", "exchanges", "organizer", "location"):
         assert restored[key] == record[key], key
+
+
+def test_reviewed_commitments_come_back_with_an_imported_export(tmp_path):
+    load_conference(miit_briefing(), [source_file()])
+    found = list(Commitment.objects.order_by("pk"))
+    assert len(found) >= 2
+    confirmed, rejected = found[0], found[1]
+    confirmed.review, confirmed.status = Commitment.Review.EDITED, Commitment.Status.FULFILLED
+    confirmed.actor, confirmed.status_note = "MIIT (checked)", "Reported done in March."
+    confirmed.save()
+    rejected.review = Commitment.Review.REJECTED
+    rejected.save()
+    exported = tmp_path / "archive.jsonl"
+    call_command("export", "--output", str(exported), stdout=io.StringIO())
+
+    Conference.objects.all().delete()
+    _out, err, error = ingest(exported)
+
+    assert error is None, err
+    back = {c.sentence: c for c in Commitment.objects.all()}
+    edited = back[confirmed.sentence]
+    assert (edited.review, edited.status) == (Commitment.Review.EDITED, Commitment.Status.FULFILLED)
+    assert (edited.actor, edited.status_note) == ("MIIT (checked)", "Reported done in March.")
+    assert back[rejected.sentence].review == Commitment.Review.REJECTED
+    assert len(back) == len(found)  # nothing found twice
 
 
 def _export_string() -> str:

@@ -166,6 +166,9 @@ def _write_conference(
     before: list[Keyed] | None = None
     if conference.pk is not None:
         reviewed = ReviewedSnapshot.take(conference)
+    # Decisions an archive export carried come after the stored ones, so they win.
+    reviewed.rows += [dict(row) for row in parsed.reviewed_commitments]
+    if conference.pk is not None:
         before = stored_exchange_keys(conference)
         enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
         conference.exchanges.all().delete()

@@ -93,6 +93,9 @@ class ParsedConference:
     # For page series: this page's number and the page count printed in the pager.
     page: int | None = None
     page_count: int | None = None
+    # Admin decisions on commitments that an archive export carried (archive-json only):
+    # Commitment field values by name, each with "_where": (exchange, turn) positions.
+    reviewed_commitments: list[dict] = field(default_factory=list)
 
     @property
     def turns(self) -> list[ParsedTurn]:

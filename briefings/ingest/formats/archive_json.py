@@ -93,9 +93,17 @@ def parse(text: str) -> ParsedConference:
     if not title:
         raise ParseError("record has no title")
     turns = []
+    reviewed: list[dict] = []
+    warnings: list[str] = []
     exchanges = _objects(record.get("exchanges"), "exchanges")
-    for exchange in exchanges:
-        for turn in _objects(exchange.get("turns"), "an exchange's turns"):
+    for exchange_number, exchange in enumerate(exchanges, start=1):
+        for turn_number, turn in enumerate(
+            _objects(exchange.get("turns"), "an exchange's turns"), start=1
+        ):
+            for commitment in _objects(turn.get("commitments"), "a turn's commitments"):
+                row = _reviewed(commitment, warnings)
+                if row is not None:
+                    reviewed.append({**row, "_where": (exchange_number, turn_number)})
             role = turn.get("role", "")
             if not isinstance(role, str) or role not in ROLES:
                 raise ParseError(f"turn has an unknown role {role!r:.60}")
@@ -137,7 +145,64 @@ def parse(text: str) -> ParsedConference:
         language=_text(record.get("language"), "language") or "en",
         participants=participants,
         exchanges=_exchanges(exchanges, turns),
+        warnings=warnings,
+        reviewed_commitments=reviewed,
     )
+
+
+# What an admin may have decided about a commitment, as the export writes it.
+REVIEWS = {"confirmed", "edited", "rejected"}  # "machine" is found again by the extractor
+STATUSES = {"open", "fulfilled", "partly", "missed", "unknown"}
+COMMITMENT_KINDS = {"pledge", "target", "plan"}
+
+
+def _reviewed(record: dict, warnings: list[str]) -> dict | None:
+    """A reviewed commitment's fields for the loader to restore (ReviewedSnapshot), or
+    None for a machine-found one; one that does not read right is left out, with a
+    warning, since the extractor finds the sentence again anyway."""
+    review = record.get("review", "machine")
+    if review == "machine":
+        return None
+    sentence = record.get("sentence")
+    try:
+        if review not in REVIEWS or not isinstance(sentence, str) or not sentence.strip():
+            raise ValueError("its review or sentence")
+        row = {
+            "sentence": sentence,
+            "actor": _text(record.get("actor"), "actor"),
+            "action": _text(record.get("action"), "action"),
+            "quantity_text": _text(record.get("quantity"), "quantity"),
+            "quantity_value": _number(record.get("quantity_value")),
+            "quantity_unit": _text(record.get("quantity_unit"), "quantity_unit"),
+            "quantity_modifier": _text(record.get("quantity_modifier"), "quantity_modifier"),
+            "deadline_text": _text(record.get("deadline_text"), "deadline_text"),
+            "deadline_date": _date(record.get("deadline_date"), "deadline_date"),
+            "deadline_precision": _text(record.get("deadline_precision"), "deadline_precision"),
+            "kind": _text(record.get("kind"), "kind") or "pledge",
+            "strength": _text(record.get("strength"), "strength"),
+            "confidence": _number(record.get("confidence")) or 0.0,
+            "extractor_version": _text(record.get("extractor_version"), "extractor_version"),
+            "review": review,
+            "status": _text(record.get("status"), "status") or "open",
+            "status_note": _text(record.get("status_note"), "status_note"),
+            "evidence_url": _text(record.get("evidence_url"), "evidence_url"),
+            "reviewed_by_id": None,
+            "reviewed_at": None,
+        }
+        if row["status"] not in STATUSES or row["kind"] not in COMMITMENT_KINDS:
+            raise ValueError("its status or kind")
+    except (ValueError, ParseError) as error:
+        warnings.append(f"a reviewed commitment was left out ({error}): {sentence!r:.80}")
+        return None
+    return row
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if not isinstance(value, int | float):
+        raise ValueError(f"{value!r:.40} is not a number")
+    return float(value)
 
 
 def _exchanges(exchanges: list[dict], turns: list[ParsedTurn]) -> list[ParsedExchange]:
