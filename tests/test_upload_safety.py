@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from briefings import upload
+from briefings.ingest.html import looks_like_html
 from briefings.ingest.run import read_documents
 from briefings.models import Conference, IngestRun
 
@@ -134,7 +135,19 @@ def test_it_reads_html_nested_within_the_parsers_limit():
     assert read_one("shallow.html", nested(100)) == ""
 
 
-@pytest.mark.parametrize("opener", ["<!-- a note", "<script>var x = 1;", "<style>p {}"])
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "<!-- a note",
+        "<script>var x = 1;",
+        "<style>p {}",
+        "<!-- one --><!-- two",  # not only the last opener
+        "<noscript>",
+        "<nav><ul><li>Home</li></ul>",
+        "<form action='/'>",
+        "<div><svg><svg></svg>",
+    ],
+)
 def test_it_refuses_html_whose_rest_an_unclosed_element_would_swallow(opener):
     page = (
         "<html><body><p>Q: What about tariffs?</p>" + opener + "<p>A: We have stated our "
@@ -145,6 +158,13 @@ def test_it_refuses_html_whose_rest_an_unclosed_element_would_swallow(opener):
 
     assert "HTML could not be read whole" in error
     assert "never closed would swallow the rest of the page" in error
+
+
+def test_a_run_of_comments_before_the_first_tag_is_read_at_once():
+    # As a plain repeat, 40 comments could be split 2^39 ways: the parser hung.
+    page = "<!--a-->" * 250 + "\nPress briefing\nQ: A question?\nMR. SMITH: An answer."
+    assert not looks_like_html(page)
+    assert looks_like_html("<!-- c --> <!-- d -->\n<html><body><p>x</p></body></html>")
 
 
 # Through the admin upload page.

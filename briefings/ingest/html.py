@@ -25,17 +25,22 @@ from .records import ParseError
 
 # A byte order mark may stand first: a page saved twice as UTF-8 with BOM keeps one after
 # decoding.
+# The comments before the first tag are one atomic group: as a plain repeat, a run of 40
+# comments could be split 2^39 ways before failing, and a 328-byte file hung the parser.
 _HTML_START = re.compile(
-    r"^[\s\ufeff]*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|div|p|meta)\b", re.I | re.S
+    r"^[\s\ufeff]*(?>(?:<!--.*?-->\s*)*)<(?:!doctype\s+html|html|head|body|div|p|meta)\b",
+    re.I | re.S,
 )
 BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr",
 }  # fmt: skip
 DROP_TAGS = ["script", "style", "noscript", "nav", "iframe", "svg", "form", "button", "select"]
-# What swallows everything up to its end tag, and the markup of page text after it.
+# What swallows everything up to its end: raw text up to the first end (comments and
+# these four), and the dropped elements, which may nest; and the markup of page text.
 SWALLOWING = [("<!--", "-->"), ("<script", "</script"), ("<style", "</style"),
               ("<title", "</title"), ("<textarea", "</textarea")]  # fmt: skip
+NESTING_DROPPED = ["noscript", "nav", "iframe", "svg", "form", "button", "select"]
 _PAGE_MARKUP = re.compile(r"<(?:p|div|br|li|tr|td|h[1-6]|blockquote)\b")
 
 
@@ -66,20 +71,39 @@ def parse_html_document(text: str) -> lxml.html.HtmlElement:
 
 
 def check_unclosed(text: str) -> None:
-    """Refuse a page whose last comment or script (or style, title, textarea) never ends
-    and has page text after it: that text would be swallowed and dropped."""
+    """Refuse a page where a comment, script, style, title or textarea never ends, or a
+    dropped element (noscript, nav, form...) is never closed, with page text after it:
+    that text would be swallowed and dropped without a word."""
     lowered = text.lower()
     for opener, closer in SWALLOWING:
-        start = lowered.rfind(opener)
-        if start == -1 or lowered.find(closer, start + len(opener)) != -1:
-            continue
-        if _PAGE_MARKUP.search(lowered, start):
-            name = opener if opener == "<!--" else opener + ">"
-            raise ParseError(
-                f"HTML could not be read whole: a {name} that is never closed would "
-                "swallow the rest of the page",
-                line=text.count("\n", 0, start) + 1,
-            )
+        position = 0
+        while (start := lowered.find(opener, position)) != -1:
+            end = lowered.find(closer, start + len(opener))
+            if end == -1:
+                _refuse_if_text_follows(text, lowered, start, opener)
+                break
+            position = end + len(closer)
+    for tag in NESTING_DROPPED:
+        depth, opened_at = 0, 0
+        for match in re.finditer(rf"<(/?){tag}\b", lowered):
+            if match.group(1):
+                depth = max(0, depth - 1)
+            else:
+                if depth == 0:
+                    opened_at = match.start()
+                depth += 1
+        if depth:
+            _refuse_if_text_follows(text, lowered, opened_at, f"<{tag}")
+
+
+def _refuse_if_text_follows(text: str, lowered: str, start: int, opener: str) -> None:
+    if _PAGE_MARKUP.search(lowered, start):
+        name = opener if opener == "<!--" else opener + ">"
+        raise ParseError(
+            f"HTML could not be read whole: a {name} that is never closed would "
+            "swallow the rest of the page",
+            line=text.count("\n", 0, start) + 1,
+        )
 
 
 def html_to_text(text: str) -> str:
