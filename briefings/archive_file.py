@@ -18,8 +18,10 @@ the command.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,24 +82,39 @@ def current() -> ArchiveFile | None:
 
 def write(*, force: bool = False) -> ArchiveFile | None:
     """Write the file when the archive changed since it was written (or with `force`);
-    None when it is up to date. The fingerprint is taken first, so a change made while
-    the file is being written makes the next call write it again."""
-    before = fingerprint()
-    existing = current()
-    if existing is not None and existing.fingerprint == before and not force:
-        return None
-    folder().mkdir(parents=True, exist_ok=True)
-    path = folder() / FILE_NAME
-    # Written beside the target and renamed: a download never sees half a file.
-    partial = path.with_name(FILE_NAME + ".partial")
-    with partial.open("w", encoding="utf-8") as stream:
-        briefings = write_jsonl(stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    written_at = dt.datetime.now(dt.UTC)
-    about = {"fingerprint": before, "written_at": written_at.isoformat(), "briefings": briefings}
-    about_partial = _about_path().with_name(_about_path().name + ".partial")
-    about_partial.write_text(json.dumps(about), encoding="utf-8")
-    partial.replace(path)
-    about_partial.replace(_about_path())
+    None when it is up to date, or when another process is writing it right now. The
+    fingerprint is taken first, so a change made while the file is being written makes
+    the next call write it again."""
+    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
+    with (folder() / ".writer.lock").open("a") as lock:
+        try:
+            # One writer at a time: the watcher beside gunicorn, or a command by hand.
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        before = fingerprint()
+        existing = current()
+        if existing is not None and existing.fingerprint == before and not force:
+            return None
+        # Written beside the target and renamed: a download never sees half a file.
+        handle, partial = tempfile.mkstemp(dir=folder(), prefix=FILE_NAME, suffix=".partial")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                briefings = write_jsonl(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(partial, 0o644)
+            written_at = dt.datetime.now(dt.UTC)
+            about = {
+                "fingerprint": before,
+                "written_at": written_at.isoformat(),
+                "briefings": briefings,
+            }
+            os.replace(partial, folder() / FILE_NAME)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        about_partial = _about_path().with_name(_about_path().name + ".partial")
+        about_partial.write_text(json.dumps(about), encoding="utf-8")
+        about_partial.replace(_about_path())
     return current()

@@ -6,6 +6,7 @@ briefings loaded by the real loader."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
 import json
 import re
@@ -587,6 +588,16 @@ def test_the_archive_file_is_written_again_only_when_the_archive_changed(miit, s
     assert again.briefings == 2
     assert '"review": "rejected"' in again.path.read_text(encoding="utf-8")
     assert not list(tmp_path.glob("exports/*.partial"))
+
+
+def test_one_archive_file_writer_at_a_time(miit, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "exports").mkdir()
+    with (tmp_path / "exports" / ".writer.lock").open("a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a second writer would
+        assert archive_file.write(force=True) is None
+    assert archive_file.current() is None
+    assert archive_file.write() is not None
 
 
 def test_the_home_page_links_the_archive_download(client, miit):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from briefings import archive_file
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,8 +24,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         force = bool(options["force"])
+        every = float(options["every"])
         while True:
-            written = archive_file.write(force=force)
+            try:
+                written = archive_file.write(force=force)
+            except Exception:
+                if not options["watch"]:
+                    raise
+                # A database restart, a full disk: say so and try again, never stop.
+                logger.exception("writing the archive file failed; trying again in %s s", every)
+                close_old_connections()
+                time.sleep(every)
+                continue
             if written is not None:
                 self.stdout.write(
                     f"Wrote {written.briefings} briefings ({written.size:,} bytes) "
@@ -34,4 +47,4 @@ class Command(BaseCommand):
                 return
             force = False
             close_old_connections()
-            time.sleep(float(options["every"]))
+            time.sleep(every)
