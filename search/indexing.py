@@ -221,8 +221,10 @@ class Reconciliation:
 def reconcile(*, fix: bool = False) -> Reconciliation:
     """Compare exchange ids in the database with those in the index; optionally queue
     the differences for the writer."""
-    in_database = set(Exchange.objects.values_list("pk", flat=True))
+    # The index first: an exchange stored and indexed between the two reads is then
+    # "missing" (a harmless re-index), never "extra" (a delete of a live exchange).
     in_index = store().indexed_ids(exchange_index())
+    in_database = set(Exchange.objects.values_list("pk", flat=True))
     result = Reconciliation(
         missing=sorted(in_database - in_index), extra=sorted(in_index - in_database)
     )
