@@ -70,12 +70,23 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
     return "HTTP_" + raw.upper().replace("-", "_"), "https"
 
 
+def without_credentials(url: str) -> str:
+    """`url` for an error message: everything up to the last "@" before the path is
+    dropped from the raw text, since a password may hold "#", "/" or "?" unescaped,
+    where a parsed URL would end its host part early and show the rest."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "(a value that is not a URL)"
+    return f"{scheme}://{rest.rpartition('@')[2]}" if "@" in rest else url
+
+
 def database_from_url(url: str) -> dict:
     """postgres://user:password@host:port/name (or sqlite:///path) to a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         if not parsed.path.strip("/"):
-            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database")
+            shown = without_credentials(url)
+            raise ImproperlyConfigured(f"DATABASE_URL {shown!r} names no database")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -112,7 +123,7 @@ def search_from_url(url: str) -> dict:
     the engine's name for TLS (elasticsearch7+https://...); user:password@ may precede
     the host."""
     parsed = urlparse(url)
-    shown = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()  # no password
+    shown = without_credentials(url)
     engine, _, transport = parsed.scheme.partition("+")
     if engine not in {"elasticsearch7", "solr"} or transport not in {"", "http", "https"}:
         raise ImproperlyConfigured(

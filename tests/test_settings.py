@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from config.settings import database_from_url, env_bool, env_int, env_list
+from config.settings import database_from_url, env_bool, env_int, env_list, search_from_url
 
 
 def test_it_reads_booleans_and_refuses_anything_else(monkeypatch):
@@ -63,3 +63,18 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+
+
+@pytest.mark.parametrize(
+    ("read", "url"),
+    [
+        (database_from_url, "postgres://archive:s3#cret@db.example/"),
+        (search_from_url, "elasticsearch7://user:s3#cret@search.example:9200/idx"),
+        (search_from_url, "solr://user:s3/cret@search.example:8983/"),
+    ],
+)
+def test_an_error_about_a_url_never_shows_its_password(read, url):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        read(url)
+    assert "s3" not in str(refused.value)
+    assert "cret" not in str(refused.value)
