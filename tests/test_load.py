@@ -10,7 +10,9 @@ from briefings.ingest.load import (
     UNCHANGED,
     AlreadyIngested,
     load_conference,
+    rewrite_conference,
 )
+from briefings.ingest.records import ParseError
 from briefings.models import Conference, Exchange, Organization, Person, Turn, unique_slug
 from tests.conftest import miit_briefing, official, reporter, source_file
 
@@ -79,6 +81,19 @@ def test_it_replaces_a_changed_transcript_under_the_same_slug():
     assert second.conference.slug == first.conference.slug
     assert Turn.objects.filter(text="We will issue new guidelines.").exists()
     assert Conference.objects.get().sources.get().content == b"second version"
+
+
+def test_a_re_parse_never_writes_back_over_a_replace_committed_meanwhile():
+    first = load_conference(miit_briefing(), [source_file(text="first version")])
+    stale = Conference.objects.get(pk=first.conference.pk)  # read as a re-parse starts
+    changed = miit_briefing()
+    changed.exchanges[2].turns[1].text = "We will issue new guidelines."
+    load_conference(changed, [source_file(text="second version")], replace=True)
+
+    with pytest.raises(ParseError, match="replaced while it was being re-parsed"):
+        rewrite_conference(stale, miit_briefing())
+
+    assert Turn.objects.filter(text="We will issue new guidelines.").exists()
 
 
 def test_it_resolves_one_person_across_spellings_and_briefings():

@@ -151,6 +151,15 @@ def load_conference(
 def rewrite_conference(conference: Conference, parsed: ParsedConference) -> LoadResult:
     """Replace a stored conference's transcript with a new parse of its own sources."""
     take_loader_lock()
+    # Parsed outside the lock: a replace (or a delete) committed meanwhile must not be
+    # overwritten by the parse of the sources it replaced.
+    stored = Conference.objects.filter(pk=conference.pk).values_list("content_hash", flat=True)
+    if not stored:
+        raise ParseError("the briefing was deleted while it was being re-parsed")
+    if stored[0] != conference.content_hash:
+        raise ParseError(
+            "the briefing was replaced while it was being re-parsed; re-parse it again"
+        )
     conference.sources.update(format=parsed.format, parser_version=_parser_version(parsed.format))
     return _write_conference(conference, parsed, conference.content_hash, status=REPLACED)
 

@@ -362,6 +362,14 @@ def reparse_conferences(
     run = start_run(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
     report = Report(run=run)
     for number, conference in enumerate(selected, start=1):
+        try:
+            conference.refresh_from_db()  # as it is now, not as it was when the run began
+        except Conference.DoesNotExist:
+            outcome = Outcome(conference.slug, FAILED, error="deleted before it was re-parsed")
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(number, outcome)
+            continue
         document = _stored_document(conference)
         outcome = _store(document, lambda parsed, c=conference: rewrite_conference(c, parsed))
         report.outcomes.append(outcome)
