@@ -386,3 +386,5 @@ AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"
 AXES_VERBOSE = False  # no banner on every command; failures and lockouts are still logged
 # Behind N proxies the client is the Nth address from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The addresses the nearest proxy connects from; X-Forwarded-For from anyone else is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])

@@ -167,6 +167,17 @@ def test_behind_one_proxy_the_client_is_the_address_it_appended(settings):
     assert client_ip(request) == "198.51.100.7"
 
 
+def test_a_forwarded_address_counts_only_from_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    # A client reaching gunicorn directly names a new address for every guess.
+    direct = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    proxied = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert client_ip(direct) == "203.0.113.9"
+    assert client_ip(proxied) == "1.2.3.4"
+
+
 def test_a_request_that_skipped_the_proxies_is_its_own_peer(settings):
     settings.TRUSTED_PROXY_COUNT = 2
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
