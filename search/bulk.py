@@ -61,15 +61,11 @@ class Matches:
     scores: dict[int, float]
     check: Check | None = None
 
-    def confirmed(self, docnum: int) -> bool:
-        return self.check is None or self.check(docnum)
-
 
 @dataclass
 class Evaluated:
     matched: list[int]  # in document order: every match, or the checked sample
     scores: dict[int, float]  # every candidate's score
-    candidates: int  # documents that may match
     total: int  # matches: exact, or estimated from the sample
     estimated: bool
     check: Check | None
@@ -363,11 +359,11 @@ def evaluate(
     expired = postings.expired
     if found.check is None:
         total = len(candidates)
-        return Evaluated(candidates, scores, total, total, False, None, expired)
+        return Evaluated(candidates, scores, total, False, None, expired)
     check = _remembered(found.check)
     if len(candidates) <= CHECK_ALL:
         matched = [docnum for docnum in candidates if check(docnum)]
-        return Evaluated(matched, scores, len(candidates), len(matched), False, check, expired)
+        return Evaluated(matched, scores, len(matched), False, check, expired)
     # Document numbers follow the order of indexing, which has nothing to do with what
     # the documents say: an even spread of them is a fair sample.
     step = len(candidates) / SAMPLE
@@ -375,7 +371,7 @@ def evaluate(
     matched = [docnum for docnum in sample if check(docnum)]
     if len(matched) >= FEW:
         total = round(len(candidates) * len(matched) / len(sample))
-        return Evaluated(matched, scores, len(candidates), total, True, check, expired)
+        return Evaluated(matched, scores, total, True, check, expired)
     # A rare phrase of common words: too few in the sample to scale up. Count them all,
     # as far as the time budget goes.
     matched = []
@@ -384,10 +380,8 @@ def evaluate(
             matched.append(docnum)
         if number % 256 == 0 and expired():
             total = max(len(matched), round(len(candidates) * len(matched) / number))
-            return Evaluated(
-                matched, scores, len(candidates), total, True, check, expired, timed_out=True
-            )
-    return Evaluated(matched, scores, len(candidates), len(matched), False, check, expired)
+            return Evaluated(matched, scores, total, True, check, expired, timed_out=True)
+    return Evaluated(matched, scores, len(matched), False, check, expired)
 
 
 def _remembered(check: Check) -> Check:
