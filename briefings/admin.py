@@ -575,7 +575,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 class OldAddressAdmin(admin.ModelAdmin):
-    """Old addresses are written by renames and re-ingests (briefings/redirects.py): an
+    """Old addresses are written by renames and re-ingests (briefings/renumbering.py): an
     admin reads them here, and changes a briefing's slug on the briefing itself."""
 
     list_select_related = ["conference"]

@@ -19,7 +19,6 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Lower, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from . import views
 from .models import (
@@ -33,19 +32,16 @@ from .models import (
     Turn,
 )
 from .pages import json_response, newest_briefing_first, refuse_format, wants_json
+from .text import opening_words
 
 BRIEFINGS_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
 OUTLETS_PER_PAGE = 50
 TURNS_PER_PAGE = 25
-# What a person's page lists as what they said: answers, and the statements officials open
-# a briefing or a press call with. A chair's "Next question" is left out.
-SPOKEN = [Turn.Role.ANSWER, Turn.Role.STATEMENT]
 LATEST_ATTENDED = 10
 # How much of a turn's text a listing reads from the database and how many words it shows:
 # a long answer is never fetched whole to show its opening.
 OPENING_CHARS = 400
-OPENING_WORDS = 30
 # Digits enough for any real page number; a longer one is past the end, and never handed
 # to int() (Python refuses to convert strings of more than 4,300 digits).
 PAGE_DIGITS = 9
@@ -106,10 +102,6 @@ def _page_json(
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def opening_words(text: str) -> str:
-    return Truncator(" ".join(text.split())).words(OPENING_WORDS)
 
 
 def with_opening(turns: QuerySet[Turn]) -> QuerySet[Turn]:
@@ -403,7 +395,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         .annotate(total=Count("conference", distinct=True))
     )
     answered = dict(
-        Turn.objects.filter(person__in=people, role__in=SPOKEN)
+        Turn.objects.by_officials()
+        .filter(person__in=people)
         .values_list("person")
         .annotate(total=Count("id"))
     )
@@ -530,9 +523,9 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     latest = sorted(latest, key=lambda c: attended_ids.index(c.pk))
     answers = with_opening(
-        Turn.objects.filter(person=person, role__in=SPOKEN).select_related(
-            "exchange__conference", "person"
-        )
+        Turn.objects.by_officials()
+        .filter(person=person)
+        .select_related("exchange__conference", "person")
     ).order_by(*newest_briefing_first("exchange__conference__"), "exchange__position", "position")
     page = _page(Paginator(answers, TURNS_PER_PAGE), request.GET.get("page"))
     commitment_total = Commitment.objects.shown().filter(turn__person=person).count()

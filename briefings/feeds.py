@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .directory import SPOKEN, opening_words, with_opening
+from .directory import with_opening
 from .models import Conference, Organization, Person, Turn
 from .pages import newest_briefing_first
+from .text import opening_words
 
 FEED_ENTRIES = 25
 
@@ -166,7 +167,7 @@ class PersonAnswersFeed(_TurnFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Person) -> QuerySet[Turn]:
-        return _newest_turns(Turn.objects.filter(person=obj, role__in=SPOKEN))
+        return _newest_turns(Turn.objects.by_officials().filter(person=obj))
 
 
 class OutletQuestionsFeed(_TurnFeed):

@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.text import slugify
 
-from .ingest import records
-from .ingest.names import name_key
-from .ingest.text import NOTE_PATTERN, strip_notes
+from . import text
+from .signals import announce_exchanges
+from .text import NOTE_PATTERN, name_key, strip_notes
 
 
 def unique_slug(
@@ -55,17 +55,17 @@ class ConferenceKind(models.TextChoices):
 
 
 class ExchangeKind(models.TextChoices):
-    STATEMENT = records.KIND_STATEMENT, "Statement"
-    QA = records.KIND_QA, "Question and answer"
-    PROCEDURAL = records.KIND_PROCEDURAL, "Procedural"
+    STATEMENT = text.KIND_STATEMENT, "Statement"
+    QA = text.KIND_QA, "Question and answer"
+    PROCEDURAL = text.KIND_PROCEDURAL, "Procedural"
 
 
 class TurnRole(models.TextChoices):
-    QUESTION = records.QUESTION, "Question"
-    ANSWER = records.ANSWER, "Answer"
-    STATEMENT = records.STATEMENT, "Statement"
-    MODERATOR = records.MODERATOR, "Moderator"
-    NOTE = records.NOTE, "Note"
+    QUESTION = text.QUESTION, "Question"
+    ANSWER = text.ANSWER, "Answer"
+    STATEMENT = text.STATEMENT, "Statement"
+    MODERATOR = text.MODERATOR, "Moderator"
+    NOTE = text.NOTE, "Note"
 
 
 class Organization(models.Model):
@@ -123,11 +123,9 @@ class Person(models.Model):
 
         Where both attended one briefing, this person's participation (and title) stays.
         """
-        from search.indexing import enqueue_exchanges  # the search app depends on this one
-
         others = [other for other in others if other.pk != self.pk]
         moved = Turn.objects.filter(person__in=others)
-        enqueue_exchanges(moved.values_list("exchange_id", flat=True).distinct())
+        announce_exchanges(moved.values_list("exchange_id", flat=True).distinct())
         moved.update(person=self)
         attended = set(self.participations.values_list("conference_id", flat=True))
         for participation in Participant.objects.filter(person__in=others):
@@ -195,8 +193,6 @@ class Conference(models.Model):
         In save() rather than in the admin or the loader so that every rename keeps old
         links working, whoever makes it. QuerySet.update() bypasses it: rename with save().
         """
-        from .redirects import record_slug_change  # redirects.py imports these models
-
         update_fields = kwargs.get("update_fields")
         tracked = update_fields is None or "slug" in update_fields
         with transaction.atomic():
@@ -207,10 +203,25 @@ class Conference(models.Model):
             )
             super().save(*args, **kwargs)
             if tracked and previous != self.slug:
-                record_slug_change(self, previous)
+                self._take_slug(previous)
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:conference-detail", args=[self.slug])
+
+    def _take_slug(self, previous: str | None) -> None:
+        """After the slug changed (or a conference was created): the new slug is this
+        conference's now, even if an old link used it for another (an admin's explicit
+        choice wins; new slugs from the loader never collide); where this conference's own
+        old-address rows would shadow its live exchanges, the live exchanges win. The old
+        slug is kept so that links to it redirect. (The save itself announces the
+        exchanges, whose search documents carry the slug: briefings/changes.py.)"""
+        ConferenceSlug.objects.filter(slug=self.slug).delete()
+        ExchangeRedirect.objects.filter(slug=self.slug).exclude(conference=self).delete()
+        ExchangeRedirect.objects.filter(
+            conference=self, slug=self.slug, old_position__in=self.exchanges.values("position")
+        ).delete()
+        if previous:
+            ConferenceSlug.objects.create(conference=self, slug=previous)
 
 
 class Source(models.Model):
@@ -322,6 +333,12 @@ class Exchange(models.Model):
         ]
 
 
+class TurnQuerySet(models.QuerySet):
+    def by_officials(self) -> TurnQuerySet:
+        """An official's turns: answers and statements, where the government speaks."""
+        return self.filter(role__in=text.OFFICIAL_ROLES)
+
+
 class Turn(models.Model):
     Role = TurnRole
 
@@ -338,6 +355,8 @@ class Turn(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     text = models.TextField()
 
+    objects = TurnQuerySet.as_manager()
+
     class Meta:
         ordering = ["exchange", "position"]
         constraints = [
@@ -351,6 +370,11 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker_label}: {self.text[:60]}"
+
+    @property
+    def is_official(self) -> bool:
+        """An answer or a statement: the government speaking (TurnQuerySet.by_officials)."""
+        return self.role in text.OFFICIAL_ROLES
 
     @property
     def speaker_name(self) -> str:
@@ -614,7 +638,8 @@ class CommitmentChange(models.Model):
 
 class ConferenceSlug(models.Model):
     """A slug a conference went by before: renamed in the admin, or retired by a re-ingest
-    that renumbered its exchanges. Links to it redirect (briefings/redirects.py).
+    that renumbered its exchanges. Links to it redirect (briefings/renumbering.py writes the
+    rows, briefings/redirects.py follows them).
 
     A slug is either a conference's live slug or an old one, never both: taking a slug
     (Conference.save) removes it from here.

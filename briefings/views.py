@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, http_date
 from django.utils.text import Truncator
 
+from briefings.text import strip_notes
 from search.searching import similar_exchanges
 
 from . import archive_file
@@ -37,7 +38,6 @@ from .export import (
 )
 from .forms import CommitmentFilterForm, CommitmentFilters
 from .ingest.formats import mfa, scio_briefing, scio_pages
-from .ingest.text import strip_notes
 from .models import (
     DUE_SOON_DAYS,
     Commitment,
@@ -680,7 +680,7 @@ def _contents_entry(exchange: Exchange) -> ContentsEntry | None:
 
 def _spoken(turns: Iterable[Turn]) -> list[Turn]:
     """The officials' turns: answers and statements."""
-    return [turn for turn in turns if turn.role in (Turn.Role.ANSWER, Turn.Role.STATEMENT)]
+    return [turn for turn in turns if turn.is_official]
 
 
 def _question(exchange: Exchange) -> Turn | None:

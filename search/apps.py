@@ -6,4 +6,9 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the index-queue handlers
+        from briefings.signals import exchanges_changed
+
+        from .indexing import queue_changed_exchanges
+
+        # The one route into the index queue (briefings/signals.py).
+        exchanges_changed.connect(queue_changed_exchanges, dispatch_uid="search-index-queue")

@@ -33,7 +33,7 @@ from pathlib import Path
 from django.db import close_old_connections, transaction
 from django.db.models import F
 
-from briefings.models import Conference, Exchange
+from briefings.models import Exchange
 
 from .engines import index_link, store  # noqa: F401 - bench/ finds the Whoosh index here
 from .models import IndexQueue
@@ -54,8 +54,11 @@ def enqueue_exchanges(exchange_ids: Iterable[int], op: str = IndexQueue.Op.UPDAT
     return len(rows)
 
 
-def enqueue_conference(conference: Conference, op: str = IndexQueue.Op.UPDATE) -> int:
-    return enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), op)
+def queue_changed_exchanges(
+    sender: object, *, exchange_ids: list[int], removed: bool, **kwargs: object
+) -> None:
+    """The receiver of briefings' `exchanges_changed`: the archive's one route in here."""
+    enqueue_exchanges(exchange_ids, IndexQueue.Op.DELETE if removed else IndexQueue.Op.UPDATE)
 
 
 def pending() -> int:

@@ -38,8 +38,8 @@ from whoosh import query as wq
 from whoosh.matching import Matcher, WrappingMatcher
 from whoosh.searching import Searcher
 
-from briefings.ingest.names import name_key
 from briefings.models import Conference, Exchange, Organization, Person
+from briefings.text import name_key
 
 MAX_TERMS = 12  # words, phrases and OR groups; each exclusion counts as one too
 MAX_PHRASES = 2

@@ -272,7 +272,7 @@ def _page_hits(hits: list[Hit]) -> list[SearchHit]:
             if turn.role == Turn.Role.QUESTION:
                 if turn.outlet and turn.outlet.name not in outlets:
                     outlets.append(turn.outlet.name)
-            elif turn.person and turn.role in (Turn.Role.ANSWER, Turn.Role.STATEMENT):
+            elif turn.person and turn.is_official:
                 speakers.setdefault(turn.person_id, (turn.person.name, turn.speaker_title))
         # The snippet is HTML built by search.highlight: escaped text and our <mark>s.
         snippet = mark_safe(hit.snippet)

@@ -26,13 +26,11 @@ import datetime as dt  # noqa: E402
 from briefings.ingest.exchanges import group_exchanges  # noqa: E402
 from briefings.ingest.load import SourceFile  # noqa: E402
 from briefings.ingest.records import (  # noqa: E402
-    ANSWER,
-    MODERATOR,
-    QUESTION,
     ParsedConference,
     ParsedParticipant,
     ParsedTurn,
 )
+from briefings.text import ANSWER, MODERATOR, QUESTION  # noqa: E402
 
 
 def official(name: str, text: str, *, label: str = "", title: str = "") -> ParsedTurn:

@@ -135,7 +135,7 @@ def test_a_rebuild_keeps_the_queued_changes_of_a_transaction_that_commits_during
     slow.start()
     assert opened.wait(timeout=60)
     with transaction.atomic():
-        indexing.enqueue_conference(edited)
+        indexing.enqueue_exchanges(edited.exchanges.values_list("pk", flat=True))
 
     def commit_the_slow_ingest(done: int, total: int) -> None:
         commit.set()

@@ -56,8 +56,9 @@ from briefings.ingest.formats import (
     wh_markdown,
 )
 from briefings.ingest.html import html_to_text
-from briefings.ingest.records import KIND_QA, ParsedConference, ParseError
+from briefings.ingest.records import ParsedConference, ParseError
 from briefings.ingest.run import iter_documents
+from briefings.text import KIND_QA
 from tests.golden import conference_as_dict
 
 T = TypeVar("T")

@@ -10,14 +10,8 @@ import pytest
 
 from briefings.ingest.detect import parse_transcript
 from briefings.ingest.formats import mfa
-from briefings.ingest.records import (
-    ANSWER,
-    KIND_QA,
-    KIND_STATEMENT,
-    QUESTION,
-    STATEMENT,
-    ParseError,
-)
+from briefings.ingest.records import ParseError
+from briefings.text import ANSWER, KIND_QA, KIND_STATEMENT, QUESTION, STATEMENT
 from tests.golden import assert_matches_golden
 
 DATA = Path(__file__).parent / "data"

@@ -15,7 +15,8 @@ import pytest
 from briefings.ingest import detect
 from briefings.ingest.decode import decode_transcript
 from briefings.ingest.formats import timestamped, wh_html, wh_markdown
-from briefings.ingest.records import ANSWER, NOTE, QUESTION, STATEMENT, ParseError
+from briefings.ingest.records import ParseError
+from briefings.text import ANSWER, NOTE, QUESTION, STATEMENT
 from tests.conftest import DATA
 from tests.golden import assert_matches_golden
 

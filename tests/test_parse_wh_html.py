@@ -9,7 +9,8 @@ import pytest
 
 from briefings.ingest import detect
 from briefings.ingest.formats import timestamped, wh_html, wh_markdown
-from briefings.ingest.records import QUESTION, ParseError
+from briefings.ingest.records import ParseError
+from briefings.text import QUESTION
 from tests.conftest import DATA
 from tests.golden import assert_matches_golden
 

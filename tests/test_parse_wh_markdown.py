@@ -10,7 +10,8 @@ import pytest
 
 from briefings.ingest import detect
 from briefings.ingest.formats import timestamped, wh_html, wh_markdown
-from briefings.ingest.records import MODERATOR, NOTE, QUESTION, STATEMENT, ParseError
+from briefings.ingest.records import ParseError
+from briefings.text import MODERATOR, NOTE, QUESTION, STATEMENT
 from tests.conftest import DATA
 from tests.golden import assert_matches_golden
 

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from briefings.ingest.run import reparse_conferences
 from briefings.models import Conference, ConferenceSlug, Exchange, ExchangeRedirect, Turn
-from briefings.redirects import Destination, match_exchanges
+from briefings.renumbering import Destination, match_exchanges
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index")]
 

@@ -6,13 +6,12 @@ evaluation set's README (tests/data/commitments/README.md).
 """
 
 from .deadlines import Deadline, find_deadlines, resolve_deadline
-from .extract import EXTRACTOR_VERSION, OFFICIAL_ROLES, Commitment, extract_commitments
+from .extract import EXTRACTOR_VERSION, Commitment, extract_commitments
 from .quantities import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
 
 __all__ = [
     "EXTRACTOR_VERSION",
-    "OFFICIAL_ROLES",
     "Commitment",
     "Deadline",
     "Quantity",

@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from briefings.text import OFFICIAL_ROLES
+
 from .cues import Cue, find_cues, strip_subject
 from .deadlines import Deadline, find_deadlines
 from .lexicon import (
@@ -69,8 +71,6 @@ from .sentences import Sentence, split_sentences
 
 EXTRACTOR_VERSION = "commitments-1.0"
 
-# Turn roles (briefings.models.TurnRole) whose words can hold a commitment.
-OFFICIAL_ROLES = frozenset({"answer", "statement"})
 
 PLEDGE = "pledge"
 TARGET = "target"

@@ -13,7 +13,7 @@ the same way for every format:
 
 from __future__ import annotations
 
-from .records import (
+from briefings.text import (
     ANSWER,
     KIND_PROCEDURAL,
     KIND_QA,
@@ -22,9 +22,9 @@ from .records import (
     NOTE,
     QUESTION,
     STATEMENT,
-    ParsedExchange,
-    ParsedTurn,
 )
+
+from .records import ParsedExchange, ParsedTurn
 
 
 def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..commitments import OFFICIAL_ROLES, extract_commitments
+from ..commitments import extract_commitments
 from ..models import Commitment, Conference, Organization, Participant, Turn
+from ..signals import announce_exchanges
 
 # Fields an admin may have set, carried into a re-ingested transcript as they are.
 REVIEWED_FIELDS = [
@@ -55,9 +56,8 @@ def extract_for_conference(conference: Conference, turns: Iterable[Turn] | None 
     if when is None:
         return 0
     if turns is None:
-        turns = Turn.objects.filter(
-            exchange__conference=conference, role__in=OFFICIAL_ROLES
-        ).select_related("person")
+        turns = Turn.objects.by_officials().filter(exchange__conference=conference)
+        turns = turns.select_related("person")
     speakers = {
         participant.person_id: participant
         for participant in Participant.objects.filter(conference=conference).select_related(
@@ -73,7 +73,7 @@ def extract_for_conference(conference: Conference, turns: Iterable[Turn] | None 
     }
     rows = []
     for turn in turns:
-        if turn.role not in OFFICIAL_ROLES:
+        if not turn.is_official:
             continue
         participant = speakers.get(turn.person_id)
         organization = participant.organization if participant else None
@@ -130,8 +130,6 @@ class ReextractReport:
 
 def reextract(conferences: Iterable[Conference] | None = None) -> ReextractReport:
     """Run the current extractor again: machine-found rows are replaced, reviewed ones kept."""
-    from search.indexing import enqueue_conference  # the search app depends on this one
-
     report = ReextractReport()
     selected = conferences if conferences is not None else Conference.objects.all()
     for conference in selected.select_related("organizer").iterator(chunk_size=100):
@@ -142,7 +140,7 @@ def reextract(conferences: Iterable[Conference] | None = None) -> ReextractRepor
             report.removed += machine.count()
             machine.delete()
             report.found += extract_for_conference(conference)
-            enqueue_conference(conference)
+            announce_exchanges(conference.exchanges.values_list("pk", flat=True))
         report.conferences += 1
     report.kept_reviewed = Commitment.objects.exclude(review=Commitment.Review.MACHINE).count()
     return report

@@ -5,7 +5,7 @@ Re-ingesting the same files is recognised by their content hash and changes noth
 changed transcript of a conference already stored (same source URL, or same title and
 date) is refused unless `replace=True`, which rewrites it in place. Its URLs keep working:
 under the same slug, or, when its exchanges were renumbered, under a new slug that the old
-addresses redirect to (briefings/redirects.py).
+addresses redirect to (briefings/renumbering.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from search.indexing import enqueue_exchanges
-from search.models import IndexQueue
+from briefings.text import name_key
 
 from ..models import (
     Conference,
@@ -30,15 +29,16 @@ from ..models import (
     Turn,
     unique_slug,
 )
-from ..redirects import (
+from ..renumbering import (
     Keyed,
     carry_over_addresses,
+    exchange_key,
     new_conference_slug,
-    parsed_exchange_keys,
     stored_exchange_keys,
 )
+from ..signals import announce_exchanges
 from .extraction import ReviewedSnapshot, extract_for_conference
-from .names import clean_label, name_key
+from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
 
 CREATED = "created"
@@ -169,7 +169,7 @@ def _write_conference(
 ) -> LoadResult:
     """The one path that (re)writes a conference's rows, new or replaced: admin decisions
     on commitments are carried over, old addresses of renumbered exchanges keep leading
-    to them (briefings/redirects.py), the old exchanges leave the index, the new ones are
+    to them (briefings/renumbering.py), the old exchanges leave the index, the new ones are
     queued, and the extractor runs."""
     reviewed = ReviewedSnapshot()
     before: list[Keyed] | None = None
@@ -179,7 +179,7 @@ def _write_conference(
     reviewed.rows += [dict(row) for row in parsed.reviewed_commitments]
     if conference.pk is not None:
         before = stored_exchange_keys(conference)
-        enqueue_exchanges(conference.exchanges.values_list("pk", flat=True), IndexQueue.Op.DELETE)
+        announce_exchanges(conference.exchanges.values_list("pk", flat=True), removed=True)
         conference.exchanges.all().delete()
         conference.participants.all().delete()
     organizations = OrganizationResolver()
@@ -283,7 +283,7 @@ def write_transcript(
             )
     Turn.objects.bulk_create(turn_rows, batch_size=500)
     # In this transaction: the index writer sees these once they are committed.
-    enqueue_exchanges([exchange.pk for exchange in exchanges])
+    announce_exchanges([exchange.pk for exchange in exchanges])
     return len(exchanges), len(turn_rows)
 
 
@@ -377,3 +377,11 @@ class PersonResolver:
         person = Person.objects.create(name=name, slug=unique_slug(Person, name, max_length=120))
         self._remember(person)
         return person
+
+
+def parsed_exchange_keys(parsed: ParsedConference) -> list[Keyed]:
+    """The keys of a parsed conference's exchanges, numbered as the loader numbers them."""
+    return [
+        (number, exchange_key([(turn.role, turn.text) for turn in exchange.turns]))
+        for number, exchange in enumerate(parsed.exchanges, start=1)
+    ]

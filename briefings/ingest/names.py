@@ -2,16 +2,15 @@
 
 Transcripts print speakers in many ways: "MS. PSAKI", "Mr. Liang Wenhua", "SECRETARY
 BECERRA", "Dr. Anthony Fauci", "Tian Yulong". `clean_label` returns the name with
-honorifics and office titles split off; `name_key` folds case and punctuation so that the
-loader can match "Liang Wenhua" with "LIANG WENHUA".
+honorifics and office titles split off; `name_key` (briefings/text.py) folds case and punctuation so
+that the loader can match "Liang Wenhua" with "LIANG WENHUA".
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "madam", "mme", "sir", "prof", "professor"}
+from briefings.text import HONORIFICS, name_key
 
 # Office words that stand before a surname in White House style labels
 # ("SECRETARY BECERRA", "ACTING ADMINISTRATOR SLAVITT", "ADMIRAL GIROIR").
@@ -79,18 +78,6 @@ ROLE_LABELS = {
     "question",
     "answer",
 }
-
-_PUNCT = re.compile(r"[^\w\s'-]")
-
-
-def name_key(name: str) -> str:
-    """A case-, accent- and punctuation-folded key: "Mr. Liang Wenhua" -> "liang wenhua"."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = _PUNCT.sub(" ", text.lower()).split()
-    while words and words[0] in HONORIFICS:
-        words = words[1:]
-    return " ".join(words)
 
 
 def smart_title(word: str) -> str:

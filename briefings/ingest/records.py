@@ -10,18 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-# Turn roles, as stored in Turn.role.
-QUESTION = "question"
-ANSWER = "answer"
-STATEMENT = "statement"
-MODERATOR = "moderator"
-NOTE = "note"
-
-# Exchange kinds, as stored in Exchange.kind.
-KIND_STATEMENT = "statement"
-KIND_QA = "qa"
-KIND_PROCEDURAL = "procedural"
-
 
 class ParseError(Exception):
     """Input that is not a transcript we can read. The message is shown to the user."""

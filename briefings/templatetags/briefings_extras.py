@@ -8,8 +8,8 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from briefings.ingest.text import NOTE_PATTERN
 from briefings.models import Commitment, ExchangeKind, Turn, TurnRole
+from briefings.text import NOTE_PATTERN
 
 register = template.Library()
 

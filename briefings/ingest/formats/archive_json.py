@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ..records import (
+from briefings.text import (
     ANSWER,
     KIND_PROCEDURAL,
     KIND_QA,
@@ -18,12 +18,9 @@ from ..records import (
     NOTE,
     QUESTION,
     STATEMENT,
-    ParsedConference,
-    ParsedExchange,
-    ParsedParticipant,
-    ParsedTurn,
-    ParseError,
 )
+
+from ..records import ParsedConference, ParsedExchange, ParsedParticipant, ParsedTurn, ParseError
 
 NAME = "archive-json"
 VERSION = "1"

@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from briefings.text import name_key
+
 from ..exchanges import group_exchanges
-from ..names import is_role_label, name_key
+from ..names import is_role_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
 from .printed import (
     Roster,

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..names import HONORIFICS, clean_label, name_key
+from briefings.text import HONORIFICS, name_key, normalize_spaces
+
+from ..names import clean_label
 from ..records import ParsedParticipant
-from ..text import normalize_spaces
 
 
 def split_lines(text: str) -> list[str]:

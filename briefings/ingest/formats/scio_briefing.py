@@ -29,18 +29,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from briefings.text import ANSWER, MODERATOR, NOTE, QUESTION, is_only_note
+
 from ..exchanges import group_exchanges
-from ..records import (
-    ANSWER,
-    MODERATOR,
-    NOTE,
-    QUESTION,
-    ParsedConference,
-    ParsedParticipant,
-    ParsedTurn,
-    ParseError,
-)
-from ..text import is_only_note
+from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
 from .printed import (
     DATE_PATTERN,
     Roster,

@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefings.text import name_key
+
 from ..exchanges import group_exchanges
-from ..names import name_key
 from ..records import ParsedConference, ParsedParticipant, ParseError
 from . import scio_briefing
 from .printed import (

@@ -35,18 +35,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefings.text import ANSWER, NOTE, QUESTION, is_only_note, name_key
+
 from ..exchanges import group_exchanges
-from ..names import OFFICE_WORDS, clean_label, name_key
-from ..records import (
-    ANSWER,
-    NOTE,
-    QUESTION,
-    ParsedConference,
-    ParsedParticipant,
-    ParsedTurn,
-    ParseError,
-)
-from ..text import is_only_note
+from ..names import OFFICE_WORDS, clean_label
+from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
 from .wh_markdown import date_from_text
 
 NAME = "timestamped"

@@ -36,18 +36,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from briefings.text import ANSWER, MODERATOR, NOTE, QUESTION, name_key
+
 from ..exchanges import group_exchanges
-from ..names import OFFICE_WORDS, clean_label, is_role_label, name_key
-from ..records import (
-    ANSWER,
-    MODERATOR,
-    NOTE,
-    QUESTION,
-    ParsedConference,
-    ParsedParticipant,
-    ParsedTurn,
-    ParseError,
-)
+from ..names import OFFICE_WORDS, clean_label, is_role_label
+from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
 
 NAME = "wh-markdown"
 VERSION = "1"

@@ -1,8 +1,33 @@
-"""Text clean-up shared by the parsers."""
+"""The transcript vocabulary, shared by every layer: turn roles and exchange kinds as
+stored, the bracketed notes that are kept in a turn's text but are not speech, the keys
+that match a name however it is printed, and a turn's opening words.
+
+Pure Python: nothing of ours and no Django, so the parsers, the extractor, the models and
+the search code can all stand on it (docs/architecture.md, "Layers").
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+# Turn roles, as stored in Turn.role.
+QUESTION = "question"
+ANSWER = "answer"
+STATEMENT = "statement"
+MODERATOR = "moderator"
+NOTE = "note"
+
+# An official's turn: the roles whose words are the government's (answers and statements,
+# never a question or the chair's procedural lines). Commitments are found only here.
+OFFICIAL_ROLES = frozenset({ANSWER, STATEMENT})
+
+# Exchange kinds, as stored in Exchange.kind.
+KIND_STATEMENT = "statement"
+KIND_QA = "qa"
+KIND_PROCEDURAL = "procedural"
+
+# Spacing and notes.
 
 NBSP = "\u00a0"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000]+")
@@ -53,3 +78,33 @@ def is_only_note(text: str) -> bool:
 def strip_notes(text: str) -> str:
     """The spoken words alone, for the search index."""
     return _SPACES.sub(" ", NOTE_PATTERN.sub(" ", text)).strip()
+
+
+# Names.
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "madam", "mme", "sir", "prof", "professor"}
+
+_PUNCT = re.compile(r"[^\w\s'-]")
+
+
+def name_key(name: str) -> str:
+    """A case-, accent- and punctuation-folded key: "Mr. Liang Wenhua" -> "liang wenhua"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = _PUNCT.sub(" ", text.lower()).split()
+    while words and words[0] in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
+# Opening words: how a list shows a turn without its whole text.
+
+OPENING_WORDS = 30
+
+
+def opening_words(text: str, words: int = OPENING_WORDS) -> str:
+    """The first `words` words, with "…" when there were more; spacing folded."""
+    found = text.split()
+    if len(found) > words:
+        return " ".join(found[:words]) + "…"
+    return " ".join(found)

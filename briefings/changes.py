@@ -1,7 +1,10 @@
-"""Admin edits reach the search index through the queue, never by a write in the request.
+"""Which exchanges an edit touches: model saves and deletes, announced as
+`exchanges_changed` (briefings/signals.py).
 
-Each handler only writes IndexQueue rows, inside the transaction of the edit. The loader
-queues its own bulk inserts explicitly (bulk_create sends no signals).
+An exchange's search document holds its turns, their speakers and outlets, the briefing's
+title, date and organizer, and the commitments shown; an edit to any of these announces
+the exchanges that carry it. The loader announces its own bulk inserts (bulk_create sends
+no model signals). Connected in BriefingsConfig.ready().
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from briefings.models import (
+from .models import (
     Commitment,
     Conference,
     Exchange,
@@ -19,9 +22,7 @@ from briefings.models import (
     Person,
     Turn,
 )
-
-from .indexing import enqueue_exchanges
-from .models import IndexQueue
+from .signals import announce_exchanges
 
 
 def _touches(update_fields: frozenset[str] | None, *names: str) -> bool:
@@ -31,25 +32,25 @@ def _touches(update_fields: frozenset[str] | None, *names: str) -> bool:
 @receiver(post_save, sender=Turn)
 @receiver(post_delete, sender=Turn)
 def turn_changed(sender: type, instance: Turn, **kwargs: object) -> None:
-    enqueue_exchanges([instance.exchange_id])
+    announce_exchanges([instance.exchange_id])
 
 
 @receiver(post_save, sender=Commitment)
 @receiver(post_delete, sender=Commitment)
 def commitment_changed(sender: type, instance: Commitment, **kwargs: object) -> None:
-    enqueue_exchanges(
+    announce_exchanges(
         Turn.objects.filter(pk=instance.turn_id).values_list("exchange_id", flat=True)
     )
 
 
 @receiver(post_save, sender=Exchange)
 def exchange_saved(sender: type, instance: Exchange, **kwargs: object) -> None:
-    enqueue_exchanges([instance.pk])
+    announce_exchanges([instance.pk])
 
 
 @receiver(post_delete, sender=Exchange)
 def exchange_deleted(sender: type, instance: Exchange, **kwargs: object) -> None:
-    enqueue_exchanges([instance.pk], IndexQueue.Op.DELETE)
+    announce_exchanges([instance.pk], removed=True)
 
 
 @receiver(post_save, sender=Conference)
@@ -57,13 +58,13 @@ def conference_saved(sender: type, instance: Conference, **kwargs: object) -> No
     if kwargs.get("created"):
         return
     if _touches(kwargs.get("update_fields"), "title", "slug", "held_on", "organizer"):
-        enqueue_exchanges(instance.exchanges.values_list("pk", flat=True))
+        announce_exchanges(instance.exchanges.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Participant)
 @receiver(post_delete, sender=Participant)
 def participant_changed(sender: type, instance: Participant, **kwargs: object) -> None:
-    enqueue_exchanges(
+    announce_exchanges(
         Exchange.objects.filter(
             conference_id=instance.conference_id, turns__person_id=instance.person_id
         )
@@ -75,7 +76,7 @@ def participant_changed(sender: type, instance: Participant, **kwargs: object) -
 @receiver(post_save, sender=Person)
 def person_saved(sender: type, instance: Person, **kwargs: object) -> None:
     if not kwargs.get("created") and _touches(kwargs.get("update_fields"), "name", "slug"):
-        enqueue_exchanges(
+        announce_exchanges(
             Exchange.objects.filter(turns__person=instance).values_list("pk", flat=True).distinct()
         )
 
@@ -83,7 +84,7 @@ def person_saved(sender: type, instance: Person, **kwargs: object) -> None:
 @receiver(post_save, sender=Organization)
 def organization_saved(sender: type, instance: Organization, **kwargs: object) -> None:
     if not kwargs.get("created") and _touches(kwargs.get("update_fields"), "name", "slug"):
-        enqueue_exchanges(
+        announce_exchanges(
             Exchange.objects.filter(Q(turns__outlet=instance) | Q(conference__organizer=instance))
             .values_list("pk", flat=True)
             .distinct()
