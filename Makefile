@@ -40,7 +40,7 @@ demo: install $(DATA_DIR)/secret_key
 serve: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/;" \
 		"create a login with: make createsuperuser)"
-	$(SERVE_ENV) BIND=$(HOST):$(PORT) $(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
+	$(SERVE_ENV) BIND=$(HOST):$(PORT) $(BIN)/python -m config.serve
 
 createsuperuser: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py createsuperuser

@@ -1,12 +1,8 @@
-"""gunicorn settings, from the environment (the table is in docs/deploy.md). The master
-also runs the search index writer (`manage.py index --watch`) as a child process, so
-uploads become searchable within seconds without any command run by hand, and web
-workers never write the index; and the writer of the archive download's file
-(`manage.py archive_file --watch`)."""
+"""gunicorn settings, from the environment (the table is in docs/deploy.md). Settings
+only: the index writer and the archive file's writer are processes of their own, run
+beside gunicorn by `python -m config.serve` (make serve) or by systemd (docs/deploy.md)."""
 
 import os
-import subprocess
-import sys
 
 
 def env_int(name: str, default: int) -> int:
@@ -37,37 +33,8 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 limit_request_line = env_int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
 accesslog = "-"
 
-_writers: list[subprocess.Popen] = []  # the index writer and the archive file's
-
 
 def post_fork(server, worker):
     from config.runtime import tune_gc
 
     tune_gc()
-
-
-def when_ready(server):
-    here = os.path.dirname(os.path.abspath(__file__))
-    if os.environ.get("RUN_INDEXER", "1") == "1":
-        indexer = subprocess.Popen([sys.executable, "manage.py", "index", "--watch"], cwd=here)
-        _writers.append(indexer)
-        server.log.info("index writer started (pid %s)", indexer.pid)
-    # The whole archive as one file for the download page, rewritten when it changed
-    # (briefings/archive_file.py): writing it takes longer than a worker may take.
-    if os.environ.get("RUN_ARCHIVER", "1") == "1":
-        archiver = subprocess.Popen(
-            [sys.executable, "manage.py", "archive_file", "--watch"], cwd=here
-        )
-        _writers.append(archiver)
-        server.log.info("archive file writer started (pid %s)", archiver.pid)
-
-
-def on_exit(server):
-    for writer in _writers:
-        if writer.poll() is None:
-            writer.terminate()
-    for writer in _writers:
-        try:
-            writer.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            writer.kill()

@@ -445,7 +445,8 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self, budget: float = 90) -> None:
-        command = [PYTHON, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+        # As `make serve` runs it: gunicorn, the index writer and the archive file's writer.
+        command = [PYTHON, "-m", "config.serve"]
         with self.log_path.open("wb") as log:
             self.process = spawn(command, self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + budget

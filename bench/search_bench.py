@@ -571,8 +571,6 @@ def gunicorn_worker_rss(data_dir: Path, paths: list[str], *, budget: float = 240
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
-        "RUN_INDEXER": "0",
-        "RUN_ARCHIVER": "0",
         "WEB_CONCURRENCY": "1",
         "BIND": f"127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",

@@ -3,8 +3,8 @@
 Writing it takes a minute or more on the full White House corpus (1,151 briefings, 66 MB
 of JSON). Streamed from a web worker, the download outlived gunicorn's 30 s worker timeout
 and arrived cut short, with a 200 and whole lines: a researcher could not tell (found in
-review). So a background process, `manage.py archive_file --watch` (started by
-gunicorn.conf.py beside the index writer), writes it into DATA_DIR/exports whenever the
+review). So a background process, `manage.py archive_file --watch` (run beside the
+web server and the index writer: config/serve.py), writes it into DATA_DIR/exports whenever the
 archive has changed, beside a small JSON file saying what it holds, and the download
 page serves the finished file.
 

@@ -125,7 +125,6 @@ def test_gunicorn_reads_its_settings_from_the_environment(monkeypatch):
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (500, 50)
     assert conf["limit_request_line"] == 4094
     assert callable(conf["post_fork"])
-    assert callable(conf["when_ready"])
 
 
 def test_gunicorns_defaults_let_a_long_search_reach_the_page(monkeypatch):

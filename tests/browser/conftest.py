@@ -1,6 +1,6 @@
-"""The real site for the browser tests: the demo archive served by gunicorn with the
-project's own gunicorn.conf.py (so the index writer runs beside the web workers), driven
-by Debian's headless Chromium through Playwright.
+"""The real site for the browser tests: the demo archive served as `make serve` serves it
+(`python -m config.serve`: gunicorn with the project's gunicorn.conf.py, the index writer
+and the archive file's writer), driven by Debian's headless Chromium through Playwright.
 
 One server for the whole session. Every page a test opens is watched: a console error, a
 failed request, an HTTP error status or a request to any host but the server's fails the
@@ -70,6 +70,7 @@ class LiveSite:
     admin_url: str  # the admin's path, with its slashes
     username: str
     password: str
+    serve_pid: int  # `python -m config.serve`, the parent of gunicorn and both writers
 
 
 def missing_browser() -> str | None:
@@ -123,7 +124,6 @@ def server_environment(data_dir: Path, port: int, password: str) -> dict[str, st
         ADMIN_URL=ADMIN_PATH,
         BIND=f"{HOST}:{port}",
         WEB_CONCURRENCY="2",
-        RUN_INDEXER="1",
         DJANGO_SUPERUSER_PASSWORD=password,
         PYTHONUNBUFFERED="1",
     )
@@ -171,7 +171,7 @@ def group_alive(group: int) -> bool:
 
 
 def stop_group(server: subprocess.Popen) -> None:
-    """SIGTERM to the whole process group (master, workers and the index writer), then
+    """SIGTERM to the whole process group (config.serve, gunicorn and the writers), then
     SIGKILL for anything still there after 20 s."""
     group = server.pid  # start_new_session: the master leads its own group
     if group_alive(group):
@@ -239,7 +239,7 @@ def site(chromium: Path, server_database_url: str | None) -> Iterator[LiveSite]:
             run_manage(args, env)
         with log.open("wb") as output:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"],
+                [sys.executable, "-m", "config.serve"],
                 cwd=ROOT,
                 env=env,
                 stdout=output,
@@ -248,7 +248,13 @@ def site(chromium: Path, server_database_url: str | None) -> Iterator[LiveSite]:
             )
         url = f"http://{HOST}:{port}"
         wait_until_answering(url, server, log)
-        yield LiveSite(url=url, admin_url="/" + ADMIN_PATH, username=EDITOR, password=password)
+        yield LiveSite(
+            url=url,
+            admin_url="/" + ADMIN_PATH,
+            username=EDITOR,
+            password=password,
+            serve_pid=server.pid,
+        )
     finally:
         if server is not None:
             stop_group(server)
