@@ -104,8 +104,8 @@ def database_from_url(url: str) -> dict:
 
 
 def sqlite_database(path: Path) -> dict:
-    # research/reliability.md finding 6: WAL with DEFERRED transactions fails under
-    # concurrent writers; IMMEDIATE with a busy timeout did not fail once.
+    # WAL with DEFERRED transactions fails under concurrent writers; IMMEDIATE with a busy
+    # timeout did not fail once (docs/findings.md, "Storage").
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,

@@ -1,4 +1,4 @@
-"""The deadline grammar (research section 4.4): phrases resolve to the last day they allow."""
+"""The deadline grammar (docs/commitments.md): phrases resolve to the last day they allow."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property-based fuzzing of every parser (issue #6; research/reliability.md, T10).
+"""Property-based fuzzing of every parser (issue #6).
 
 Inputs come in two kinds: plain random bytes and text, and (more useful) transcripts
 built from each format's grammar (front matter, speaker labels, `Q`, timestamps, SCIO

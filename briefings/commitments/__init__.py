@@ -1,8 +1,8 @@
 """Commitments in officials' answers: pure Python, no Django, no network.
 
 `extract_commitments(text, reference_date, speaker_role=..., speaker_org=...)` is the entry
-point; the definition, taxonomy and conventions are in research/commitments.md and the
-evaluation set's README (tests/data/commitments/README.md).
+point; the definition and the deadline conventions are in docs/commitments.md, the
+evaluation set's in tests/data/commitments/README.md.
 """
 
 from .deadlines import Deadline, find_deadlines, resolve_deadline

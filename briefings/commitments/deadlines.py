@@ -1,8 +1,9 @@
 """Deadline phrases and the dates they resolve to, relative to the conference date.
 
-Our own small grammar (research section 4.4): the date libraries on PyPI read "by the end of
-this year" or "during the 14th Five-Year Plan period" wrongly, and none of them knows the
-conventions we want ("by 2025" is the end of 2025, a bare month already past is next year's).
+Our own small grammar (the conventions are in docs/commitments.md): the date libraries on
+PyPI read "by the end of this year" or "during the 14th Five-Year Plan period" wrongly, and
+none of them knows the conventions we want ("by 2025" is the end of 2025, a bare month
+already past is next year's).
 
 Every phrase resolves to the *last* day it allows, with a precision saying how coarse the
 phrase was. Vague phrases ("soon", "in the coming weeks") are kept with no date.

@@ -1,11 +1,12 @@
-"""Find commitments in an official's turn: rules written from the research definition.
+"""Find commitments in an official's turn: rules written from the definition in
+docs/commitments.md.
 
-A clause is a commitment when all four hold (research section 2.1): it is about the future;
+A clause is a commitment when all four hold: it is about the future;
 the government speaker or a named government body is committed to it; the wording is
 commissive; it is checkable (a quantity, a deadline or a named deliverable).
 
 The pipeline per sentence: drop questions; split into clauses; find each commissive cue
-(subject + modal, a goal statement, a passive future); veto the traps of research section 4.3
+(subject + modal, a goal statement, a passive future); veto the traps of the definition
 (hypotheticals, forecasts, procedural lines, itineraries, rhetoric, negation, others' actions);
 then keep the cue only if some verb phrase after it is checkable.
 
@@ -84,7 +85,7 @@ class Commitment:
     `sentence == text[start:end]` of the turn's text. `actor` is the committed body ("we"
     resolved to the speaker's organisation). `action` is the clause after the commissive cue,
     without the deadline phrase. `kind` is pledge, target or plan; `strength` is hard, firm,
-    soft or tentative, a hint rather than a verdict (research section 2.4). Quantities and
+    soft or tentative, a hint rather than a verdict. Quantities and
     deadlines are kept as printed beside their values; `deadline_precision` is day, week,
     month, quarter, half, year, period or duration, or "" when the phrase has no date
     ("soon"). `specificity` counts quantity, dated deadline and named deliverable (0 to 3);
@@ -270,7 +271,7 @@ def _judge(parsed: _Parsed, cue: Cue, scope_start: int, scope_end: int) -> Commi
 
 
 def _is_trap(text: str, cue: Cue, scope_start: int, scope_end: int) -> bool:
-    """The traps of research section 4.3 that the words around the cue reveal."""
+    """The traps of the definition (docs/commitments.md) that the words around the cue reveal."""
     before_cue = text[scope_start : cue.subject_start] + " " + cue.subject
     up_to_subject = text[: cue.subject_start + len(cue.subject)]
     if QUESTION_RE.search(up_to_subject) or EMBEDDED_QUESTION_RE.search(up_to_subject):

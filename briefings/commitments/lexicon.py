@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-# Strength of a commitment (research section 2.4), shown as a hint, not a verdict.
+# Strength of a commitment, shown as a hint, not a verdict.
 HARD = "hard"
 FIRM = "firm"
 SOFT = "soft"
@@ -130,7 +130,7 @@ GOAL_RE = re.compile(
     r"(?:goal|target|aim|objective)s?\s+(?:is|are|will\s+be)\s+(?:to|that|for)\b",
     re.IGNORECASE,
 )
-# "Under the action plan, China will build ...": a restated plan target (research section 2.1).
+# "Under the action plan, China will build ...": a restated plan target.
 UNDER_PLAN_RE = re.compile(
     r"^\W*(?:\w+\s*,\s*)?under\s+the\s+(?:[\w-]+\s+){0,4}?(?:plan|programme|program|guidelines?"
     r"|strategy|initiative)\b\s*,?",
@@ -219,7 +219,7 @@ PROCEDURAL_VERBS = {
 }  # fmt: skip
 # Explaining, not doing: never a commitment whatever follows.
 TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", "speak", "tell"}
-# Named deliverables (research section 4.2 step 7): a document, an event, a fund, a platform.
+# Named deliverables: a document, an event, a fund, a platform.
 DELIVERABLE_RE = re.compile(
     r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation"
     r"|expos?|fairs?|forums?|summits?|funds?|platforms?|standards?|pilots?|programmes?"
@@ -233,7 +233,7 @@ DELIVERABLE_RE = re.compile(
 # "A long-term mechanism" is the stock phrase of a vague intention, not a deliverable.
 DELIVERABLE_RE_BLOCK = re.compile(r"\blong-term\s+mechanisms?\b", re.IGNORECASE)
 
-# Traps (research section 4.3) ---------------------------------------------------------------
+# Traps (docs/commitments.md) --------------------------------------------------------------
 
 # A reporter's question restated in the answer: "You asked whether the ministry will ...".
 QUESTION_RE = re.compile(
@@ -272,7 +272,7 @@ AFTER_MODAL_HEDGE_RE = re.compile(
     r"^\s*(?:likely|probably|hopefully|possibly|perhaps|not|never|no\s+longer|n['’]t)\b",
     re.IGNORECASE,
 )
-# Negated pledges are left out in v1 (research section 6).
+# Negated pledges are left out in v1 (docs/commitments.md).
 NEGATION_RE = re.compile(r"\b(?:won['’]t|will\s+not|shall\s+not|never|not\s+going\s+to)\b",
                          re.IGNORECASE)  # fmt: skip
 # Stance, not delivery: "we will always", "firmly safeguard", "do our best".
@@ -376,7 +376,7 @@ BODY_NAME_RE = re.compile(
 # Units that make a quantity a span of time: a deadline, not a count.
 TIME_UNITS = {"day", "week", "month", "year", "hour", "decade", "minute"}
 
-# Kind (research section 2.2): a scheduled event or document, or an end state with a number.
+# Kind: a scheduled event or document, or an end state with a number.
 PLAN_VERBS = {"hold", "host", "release", "issue", "publish", "launch", "formulate", "revise",
               "unveil", "introduce", "announce", "convene", "organize", "organise", "draft",
               "prepare", "carry", "set", "open", "finalize", "finalise", "establish"}  # fmt: skip

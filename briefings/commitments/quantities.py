@@ -1,6 +1,6 @@
 """Quantities as printed ("at least 100,000 SMEs"), with value, unit and modifier.
 
-The span grammar of research section 4.5: MODIFIER? NUMBER SCALE? (percent | UNIT | NOUN...).
+The span grammar: MODIFIER? NUMBER SCALE? (percent | UNIT | NOUN...).
 The printed span is kept whole; the value, unit and modifier are read from it. Ordinals,
 years, names with digits ("5G", "COVID-19", "Title 42") and times are not quantities.
 """

@@ -1,7 +1,7 @@
 """Split a turn's text into sentences, keeping each sentence's offsets in the turn.
 
-A regex splitter with an abbreviation list is enough for briefing English (research section
-3.3); the offsets let the archive highlight a commitment inside its turn.
+A regex splitter with an abbreviation list is enough for briefing English; the offsets let
+the archive highlight a commitment inside its turn.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Block elements become line breaks, paragraphs become blank-line separated, scripts,
 styles and navigation are dropped. Nothing is lost without a word:
 
-- lxml drops text past a nesting depth of 256 (research/reliability.md, finding 10) and
+- lxml drops text past a nesting depth of 256 (docs/findings.md, "HTML") and
   logs it; a page with such an entry in the parser's error log is refused;
 - an unclosed comment, <script>, <style>, <title> or <textarea> swallows the rest of the
   page into something that is dropped; such a page is refused too.
