@@ -610,10 +610,6 @@ class Commitment(models.Model):
         return self.sentence[:100]
 
     @property
-    def is_reviewed(self) -> bool:
-        return self.review != self.Review.MACHINE
-
-    @property
     def review_badge(self) -> str:
         """The short word the public pages show: machine-found, confirmed or edited."""
         return "machine-found" if self.review == self.Review.MACHINE else self.review

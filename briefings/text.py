@@ -54,22 +54,6 @@ def normalize_spaces(text: str) -> str:
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
 
 
-def join_paragraphs(lines: list[str]) -> str:
-    """Join hard-wrapped lines into paragraphs separated by one blank line."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        stripped = _SPACES.sub(" ", line).strip()
-        if stripped:
-            current.append(stripped)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return "\n\n".join(paragraphs)
-
-
 def is_only_note(text: str) -> bool:
     """True when the text is nothing but bracketed notes, e.g. "(Laughter.)"."""
     return bool(text.strip()) and not NOTE_PATTERN.sub("", text).strip(" .\n")

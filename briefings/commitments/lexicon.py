@@ -356,7 +356,6 @@ WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 # Words that join coordinated verb phrases after one modal: "summarize X and issue Y".
 VP_SPLIT_WORDS = r"(?:and|as\s+well\s+as|while|plus)"
 
-RELATIVES = ("that", "which", "who")
 # Asides between commas that are not subjects: "the Department of Justice, as well, will".
 ADVERB_PIECE_RE = re.compile(
     r"\s*(?:as\s+well|too|also|in\s+turn|of\s+course|again|though|however|certainly|then"
