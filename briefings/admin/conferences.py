@@ -1,0 +1,283 @@
+"""Admin for briefings and what they hold: the upload with its preview, participants,
+exchanges, turns and the stored source files."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from .. import upload
+from ..forms import ConfirmUploadForm, UploadForm
+from ..ingest.run import (
+    FAILED,
+    load_documents,
+    preview_status,
+    read_documents,
+)
+from ..models import (
+    Conference,
+    Exchange,
+    IngestRun,
+    Participant,
+    Source,
+    Turn,
+)
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    can_delete = False
+    fields = ["position", "filename", "format", "parser_version"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ExchangeInline(admin.TabularInline):
+    model = Exchange
+    extra = 0
+    fields = ["position", "kind", "edit_link"]
+    readonly_fields = ["edit_link"]
+    show_change_link = True
+
+    @admin.display(description="turns")
+    def edit_link(self, exchange: Exchange) -> str:
+        if not exchange.pk:
+            return ""
+        url = reverse("admin:briefings_exchange_change", args=[exchange.pk])
+        return format_html('<a href="{}">edit turns</a>', url)
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "held_on", "kind", "organizer", "exchange_count"]
+    list_filter = ["kind", ("organizer", admin.RelatedOnlyFieldListFilter), "format"]
+    search_fields = ["title", "summary", "location", "source_url"]
+    date_hierarchy = "held_on"
+    exclude = ["warnings"]
+    readonly_fields = ["parse_warnings", "content_hash", "format", "created_at", "updated_at"]
+    autocomplete_fields = ["organizer"]
+    inlines = [ParticipantInline, SourceInline, ExchangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organizer")
+            .annotate(exchange_total=Count("exchanges"))
+        )
+
+    @admin.display(description="exchanges", ordering="exchange_total")
+    def exchange_count(self, conference: Conference) -> int:
+        return conference.exchange_total
+
+    @admin.display(description="warnings")
+    def parse_warnings(self, conference: Conference) -> str:
+        if not conference.warnings:
+            return "none"
+        return format_html_join("", "<p>{}</p>", ((warning,) for warning in conference.warnings))
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="briefings_conference_upload",
+            ),
+            path(
+                "upload/confirm/",
+                self.admin_site.admin_view(self.confirm_upload_view),
+                name="briefings_conference_upload_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, **extra: object) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Upload transcripts",
+            **extra,
+        }
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1: files in, a parsed preview out; nothing is saved yet."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        posted = request.method == "POST"
+        form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
+        if posted and form.is_valid():
+            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            format_name = form.cleaned_data["format"] or None
+            documents = read_documents(files, format_name=format_name)
+            can_save = any(document.parsed for document in documents)
+            # Nothing readable: nothing is kept waiting for a confirm that could save nothing.
+            token = upload.stash_files(files) if can_save else ""
+            confirm = ConfirmUploadForm(
+                initial={
+                    "token": token,
+                    "format": format_name or "",
+                    "replace": form.cleaned_data["replace"],
+                }
+            )
+            return TemplateResponse(
+                request,
+                "admin/briefings/conference/upload_preview.html",
+                self._context(
+                    request,
+                    title="Check the transcripts before saving",
+                    previews=[(document, preview_status(document)) for document in documents],
+                    confirm=confirm,
+                    can_save=can_save,
+                    failures=sum(1 for document in documents if document.parsed is None),
+                ),
+            )
+        return TemplateResponse(
+            request, "admin/briefings/conference/upload.html", self._context(request, form=form)
+        )
+
+    def confirm_upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 2: save what the preview showed, or throw it away."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        if request.method != "POST":
+            return redirect("admin:briefings_conference_upload")
+        form = ConfirmUploadForm(request.POST)
+        token = request.POST.get("token", "")
+        if token and not upload.TOKEN.fullmatch(token):
+            # Only a tampered form sends this (a path, say): refused, nothing is read.
+            self.message_user(
+                request,
+                "That upload is no longer waiting (the form was altered). "
+                "Please upload the files again.",
+                messages.ERROR,
+            )
+            return TemplateResponse(
+                request,
+                "admin/briefings/conference/upload.html",
+                self._context(request, form=UploadForm()),
+                status=400,
+            )
+        if "cancel" in request.POST:
+            upload.discard(token)
+            self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)
+            return redirect("admin:briefings_conference_upload")
+        files = upload.stashed_files(token) if form.is_valid() else None
+        if files is None:
+            self.message_user(
+                request,
+                "That upload is no longer waiting (already saved, cancelled or expired). "
+                "Please upload the files again.",
+                messages.ERROR,
+            )
+            return redirect("admin:briefings_conference_upload")
+        documents = read_documents(files, format_name=form.cleaned_data["format"] or None)
+        report = load_documents(
+            documents,
+            replace=form.cleaned_data["replace"],
+            via=IngestRun.Via.UPLOAD,
+            user=request.user,
+        )
+        upload.discard(token)
+        for outcome in report.outcomes:
+            level = messages.ERROR if outcome.status == FAILED else messages.SUCCESS
+            self.message_user(request, outcome.line(), level)
+        saved = [o for o in report.outcomes if o.status != FAILED and o.slug]
+        if len(saved) == 1:
+            conference = Conference.objects.get(slug=saved[0].slug)
+            return redirect("admin:briefings_conference_change", conference.pk)
+        return HttpResponseRedirect(
+            reverse("admin:briefings_ingestrun_change", args=[report.run.pk])
+        )
+
+
+class TurnInline(admin.StackedInline):
+    model = Turn
+    extra = 0
+    fields = [
+        ("position", "role"),
+        ("speaker_label", "speaker_title"),
+        ("person", "outlet"),
+        "text",
+    ]
+    autocomplete_fields = ["person", "outlet"]
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    list_display = ["conference", "position", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["conference__title", "turns__text"]
+    list_select_related = ["conference"]
+    raw_id_fields = ["conference"]
+    inlines = [TurnInline]
+
+
+@admin.register(Turn)
+class TurnAdmin(admin.ModelAdmin):
+    list_display = ["speaker_label", "person", "outlet", "role", "short_text", "conference"]
+    list_filter = ["role"]
+    search_fields = ["speaker_label", "text", "person__name", "outlet__name"]
+    list_select_related = ["person", "outlet", "exchange__conference"]
+    autocomplete_fields = ["person", "outlet"]
+    raw_id_fields = ["exchange"]
+
+    @admin.display(description="text")
+    def short_text(self, turn: Turn) -> str:
+        return turn.text[:100]
+
+    @admin.display(description="briefing")
+    def conference(self, turn: Turn) -> Conference:
+        return turn.exchange.conference
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["person", "title", "organization", "is_chair", "conference"]
+    list_filter = ["is_chair"]
+    search_fields = ["person__name", "title", "conference__title"]
+    list_select_related = ["person", "organization", "conference"]
+    autocomplete_fields = ["person", "organization"]
+    raw_id_fields = ["conference"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["filename", "position", "format", "parser_version", "conference"]
+    list_filter = ["format"]
+    search_fields = ["filename", "url", "sha256", "conference__title"]
+    list_select_related = ["conference"]
+    exclude = ["content"]
+    readonly_fields = [
+        "conference",
+        "position",
+        "filename",
+        "url",
+        "media_type",
+        "sha256",
+        "format",
+        "parser_version",
+        "ingested_at",
+        "size",
+    ]
+
+    @admin.display(description="size (bytes)")
+    def size(self, source: Source) -> int:
+        return len(source.content)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
