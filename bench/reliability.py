@@ -1,4 +1,5 @@
 """Reliability under load and faults, on the real corpus (issue #6). A script, not a test.
+Long because it is one script of six scenarios sharing one server, corpus and report.
 
     .venv/bin/python bench/reliability.py [--only load,ingest,reindex,abuse,crash,overlap]
         [--corpus ../shared/corpus] [--limit N] [--data-dir DIR] [--seed 6]

@@ -1,4 +1,5 @@
 """Search on the real corpus: the page, haystack, raw Whoosh and SQLite FTS5, side by side.
+Long because it is one script: each baseline is built and timed on the same queries here.
 
     .venv/bin/python bench/search_bench.py [--corpus ../shared/corpus] [--limit N]
         [--queries 50] [--seed 42] [--gunicorn] [--output bench/results/search.json]

@@ -1,4 +1,7 @@
-"""The archive's data model. See DESIGN.md, "Data model".
+"""The archive's data model (docs/architecture.md, "The data").
+
+Long because Django keeps an app's models in one module, and each model's constraints and
+queryset stand beside it; every model on its own is short.
 
 The database enforces the invariants: unique positions within a conference and an
 exchange, one row per person per conference, one conference per content hash, and the

@@ -1,6 +1,7 @@
 """The commitment pages: marks and cards beside the answers, the commitments page with its
 filters, timeline and exports, and the home page's list of what falls due soon. Through
-the test client, on briefings loaded by the real loader (which runs the extractor)."""
+the test client, on briefings loaded by the real loader (which runs the extractor). Long
+because it holds every behaviour of the commitment pages, one short test each."""
 
 from __future__ import annotations
 

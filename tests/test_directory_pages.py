@@ -1,6 +1,7 @@
 """The reading room's directory pages: the briefing list with its year and month archives,
 people and outlets, each with its JSON form. Through the test client, on briefings loaded
-by the real loader."""
+by the real loader. Long because it holds every behaviour of five pages, one short test
+each, on one set of briefings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Property-based fuzzing of every parser (issue #6).
+"""Property-based fuzzing of every parser (issue #6). Long because each format's grammar
+of generated transcripts is written out here, beside the properties they are held to.
 
 Inputs come in two kinds: plain random bytes and text, and (more useful) transcripts
 built from each format's grammar (front matter, speaker labels, `Q`, timestamps, SCIO

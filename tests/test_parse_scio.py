@@ -1,4 +1,5 @@
 """The SCIO parsers: whole briefing pages and page series, on real-shaped transcripts.
+Long because the two SCIO formats share their fixtures and golden files.
 
 The whole transcripts live in demo/scio/ (they are the project's demo data too); their
 expected parses are golden JSON files in tests/data/. The one real SCIO page is

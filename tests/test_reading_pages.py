@@ -1,7 +1,8 @@
 """The reading room: the briefing page, the exchange page with its citations, their
 schema.org microdata and JSON forms, the stored originals as downloads, the whole archive
 as JSON Lines, and a bounded number of queries on each. Through the test client, on
-briefings loaded by the real loader."""
+briefings loaded by the real loader. Long because it holds every behaviour of two pages,
+one short test each, on one set of briefings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Security through the test client, on a real database and a real Whoosh index:
+"""Security through the test client, on a real database and a real Whoosh index (long
+because one hostile archive is checked against every page type):
 
 - stored XSS: a transcript whose words, speaker names and titles, outlet and briefing
   title are markup shows that markup as text on every page type, its JSON and Atom forms;

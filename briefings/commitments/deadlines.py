@@ -1,4 +1,5 @@
-"""Deadline phrases and the dates they resolve to, relative to the conference date.
+"""Deadline phrases and the dates they resolve to, relative to the conference date. Long
+because it is one grammar: each phrase pattern beside the rule that resolves it.
 
 Our own small grammar (the conventions are in docs/commitments.md): the date libraries on
 PyPI read "by the end of this year" or "during the 14th Five-Year Plan period" wrongly, and

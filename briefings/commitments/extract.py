@@ -1,5 +1,6 @@
 """Find commitments in an official's turn: rules written from the definition in
-docs/commitments.md.
+docs/commitments.md. Long because the pipeline's steps read one clause's state in turn;
+the words they know are in lexicon.py, dates in deadlines.py, amounts in quantities.py.
 
 A clause is a commitment when all four hold: it is about the future;
 the government speaker or a named government body is committed to it; the wording is

@@ -1,4 +1,5 @@
 """The words the extractor knows: government actors, commissive cues, verb classes, traps.
+Long because it is data: word lists, one per line.
 
 Kept apart from the logic so that a reviewer can read, and a maintainer extend, the vocabulary
 without reading the pipeline. Every list is English briefing usage (SCIO translations and White
