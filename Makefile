@@ -1,6 +1,6 @@
 # Two commands for a fresh machine with Python 3.11+:
 #   make serve   install, migrate, load the demo transcripts, serve on http://127.0.0.1:8000
-#   make test    install the dev requirements, lint, and run the whole test suite
+#   make test    install the dev requirements, lint, check the import layers, run the suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -50,6 +50,7 @@ createsuperuser: install $(DATA_DIR)/secret_key
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== The whole suite again, on PostgreSQL (TEST_POSTGRES_URL)"; \
