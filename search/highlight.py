@@ -75,11 +75,6 @@ def highlight_snippet(
     return html.escape(opening(text), quote=False)
 
 
-def plain_snippet(text: str) -> str:
-    """The opening words of a document's spoken text, as plain text (for exports)."""
-    return opening(text)
-
-
 def opening(text: str) -> str:
     body = " ".join(_body(text).split())
     if len(body) <= SNIPPET_CHARS:

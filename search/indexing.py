@@ -139,14 +139,6 @@ def _drain_locked(*, batch: int) -> DrainReport:
     return report
 
 
-def drain_after_commit() -> None:
-    """For command-line ingest: apply the queue once the transaction has committed.
-
-    Never call this from a web request: there the indexer process drains.
-    """
-    transaction.on_commit(lambda: drain(block=True), robust=True)
-
-
 def watch(*, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
     """The indexer process: drain whenever rows are queued, until `stop()` says so."""
     failures = 0
