@@ -18,7 +18,7 @@ def env_int(name: str, default: int) -> int:
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = env_int("WEB_CONCURRENCY", 3)
 # More than 1 switches to gunicorn's threaded worker; searches in one process take turns
-# on its one shared searcher (search/reading.py), so threads help only with slow clients.
+# on its one shared searcher (search/whoosh/open_index.py), so threads help only with slow clients.
 threads = env_int("GUNICORN_THREADS", 1)
 timeout = env_int("GUNICORN_TIMEOUT", 30)  # a worker silent this long is killed
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # to finish requests on restart

@@ -702,6 +702,7 @@ def run(args: argparse.Namespace, folders: list[Path], data_dir: Path) -> int:
     from briefings.models import Conference, Exchange, Turn
     from search import indexing
     from search.models import IndexQueue
+    from search.whoosh.engine import index_link
 
     result: dict = {"machine": machine(), "seed": args.seed, "queries_per_type": args.queries}
     rss: dict[str, float] = {}
@@ -737,7 +738,7 @@ def run(args: argparse.Namespace, folders: list[Path], data_dir: Path) -> int:
     IndexQueue.objects.all().delete()
     rebuilt = indexing.rebuild()
     rss["after_rebuild"] = peak_rss_mb()
-    live = indexing.index_link().resolve()
+    live = index_link().resolve()
     result["rebuild"] = {
         "documents": rebuilt.documents,
         "seconds": round(rebuilt.seconds, 2),
@@ -782,7 +783,7 @@ def run(args: argparse.Namespace, folders: list[Path], data_dir: Path) -> int:
     changed["seconds_until_searchable"] = round(time.perf_counter() - started, 3)
     result["changed_exchange"] = changed
 
-    live = indexing.index_link().resolve()
+    live = index_link().resolve()
     database = data_dir / "db.sqlite3"
     wal = data_dir / "db.sqlite3-wal"
     result["sizes"] = {

@@ -155,7 +155,7 @@ def search_from_url(url: str) -> dict:
                 "e.g. elasticsearch7://localhost:9200/briefings"
             )
         return {
-            "ENGINE": "search.backend_elasticsearch7.ArchiveElasticsearch7Engine",
+            "ENGINE": "search.servers.elasticsearch7.ArchiveElasticsearch7Engine",
             "URL": server + "/",
             "INDEX_NAME": path,
             **connection,
@@ -165,7 +165,7 @@ def search_from_url(url: str) -> dict:
             f"SEARCH_URL {shown!r} names no Solr core, e.g. solr://localhost:8983/solr/briefings"
         )
     return {
-        "ENGINE": "search.backend_solr.ArchiveSolrEngine",
+        "ENGINE": "search.servers.solr.ArchiveSolrEngine",
         "URL": f"{server}/{path}",
         **connection,
     }
@@ -309,7 +309,7 @@ HAYSTACK_CONNECTIONS = {
     "default": search_from_url(SEARCH_URL)
     if SEARCH_URL
     else {
-        "ENGINE": "search.backend.ArchiveWhooshEngine",
+        "ENGINE": "search.whoosh.backend.ArchiveWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
         # Measured: with True, a failed delete is logged and the ghost stays in the index.
         "SILENTLY_FAIL": False,
@@ -322,7 +322,6 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # A search stops collecting after this many seconds and shows what it found, marked partial.
 SEARCH_TIME_LIMIT = env_float("SEARCH_TIME_LIMIT", 1.0)
-SEARCH_MAX_QUERY_LENGTH = 200
 # Search exports (CSV, JSON: up to 5,000 rows) running at once, over every worker; more
 # are answered 429 with Retry-After (search/limits.py).
 EXPORT_CONCURRENCY = env_int("EXPORT_CONCURRENCY", 1)

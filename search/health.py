@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from haystack import connections
 from haystack.constants import ID
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.query import Term
@@ -48,8 +49,6 @@ def index_problem() -> str | None:
 
 def server_problem() -> str | None:
     """A search server (SEARCH_URL): one search of one document through haystack."""
-    from haystack import connections
-
     try:
         connections["default"].get_backend().search("healthz", end_offset=1)
     except Exception as error:  # a server down or refusing is the answer, not a crash

@@ -1,17 +1,18 @@
 """Snippets with the matched words marked: escaped first, then marked.
 
-research/reliability.md finding 8: haystack's `{% highlight %}` tag strips tags and
-renders the rest unescaped (stored XSS). Here every piece of the stored text goes through
-`html.escape` and only our own `<mark>` tags are added, so a transcript containing
-`<script>` shows as text. Words are matched after the index's own analysis (so
-"transforming" is marked for "transformation", whole words only), and a phrase is marked
-only where its words stand together, not wherever one of them occurs.
+haystack's `{% highlight %}` tag strips tags and renders the rest unescaped (stored
+XSS). Here every piece of the stored text goes through `html.escape` and only our own
+`<mark>` tags are added, so a transcript containing `<script>` shows as text. Words are
+matched after the index's own analysis (so "transforming" is marked for
+"transformation", whole words only), and a phrase is marked only where its words stand
+together, not wherever one of them occurs.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from whoosh.analysis import Token
 from whoosh.highlight import (
@@ -23,12 +24,18 @@ from whoosh.highlight import (
     top_fragments,
 )
 
-from .query import Highlight
-
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
 SURROUND = 60  # characters of context around a match
 ELLIPSIS = " … "
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """What to mark in a snippet: analysed terms, and phrases as runs of them."""
+
+    terms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
 
 
 class MarkFormatter(Formatter):
@@ -66,11 +73,6 @@ def highlight_snippet(
                     fragment.startchar = 0
             return MarkFormatter().format(fragments)
     return html.escape(opening(text), quote=False)
-
-
-def plain_snippet(text: str) -> str:
-    """The opening words of a document's spoken text, as plain text (for exports)."""
-    return opening(text)
 
 
 def opening(text: str) -> str:

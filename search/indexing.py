@@ -1,8 +1,8 @@
 """The index queue and its single writer: the only code that writes the search index.
 
-research/reliability.md measured what goes wrong otherwise: haystack's writes inside a
-request block behind another writer, its deletes are dropped when the index is locked,
-and a rebuild in place empties search for minutes. So:
+Measured, what goes wrong otherwise: haystack's writes inside a request block behind
+another writer, its deletes are dropped when the index is locked, and a rebuild in place
+empties search for minutes. So:
 
 - changes are queued in `IndexQueue` rows inside the same transaction as the change;
 - `drain()` applies them under an exclusive `flock` on a file beside the index folder (a
@@ -14,9 +14,10 @@ and a rebuild in place empties search for minutes. So:
   whole.
 
 The engine's own steps are behind `search.engines.store()`; the above is our Whoosh
-backend's. With a search server (SEARCH_URL) the same queue and writer apply changes
-through haystack's update and remove, and a rebuild overwrites every document in place
-and then removes the ones the database no longer has (search/portable.py).
+backend's (search/whoosh/engine.py). With a search server (SEARCH_URL) the same queue
+and writer apply changes through haystack's update and remove, and a rebuild overwrites
+every document in place and then removes the ones the database no longer has
+(search/servers/portable.py).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from pathlib import Path
 
 from django.db import close_old_connections, transaction
 from django.db.models import F
+from haystack import connections
+from haystack.indexes import SearchIndex
 
 from briefings.models import Exchange
 
-from .engines import index_link, store  # noqa: F401 - bench/ finds the Whoosh index here
+from .engines import store
 from .models import IndexQueue
 
 logger = logging.getLogger(__name__)
@@ -85,9 +88,7 @@ def writer_lock(*, block: bool) -> Iterator[bool]:
         os.close(descriptor)  # releases the lock
 
 
-def exchange_index():
-    from haystack import connections
-
+def exchange_index() -> SearchIndex:
     return connections["default"].get_unified_index().get_index(Exchange)
 
 
@@ -136,14 +137,6 @@ def _drain_locked(*, batch: int) -> DrainReport:
         report.deleted += len(gone)
         report.batches += 1
     return report
-
-
-def drain_after_commit() -> None:
-    """For command-line ingest: apply the queue once the transaction has committed.
-
-    Never call this from a web request: there the indexer process drains.
-    """
-    transaction.on_commit(lambda: drain(block=True), robust=True)
 
 
 def watch(*, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:

@@ -1,5 +1,6 @@
 """One search document per Exchange: the question, every answer, who spoke, the outlet and
-the conference title, with exact filter fields. The text is described by its template,
+the conference title, with exact filter fields (EXACT_FIELDS in search/fields.py, which
+every engine's backend indexes unanalysed). The text is described by its template,
 templates/search/indexes/briefings/exchange_text.txt.
 """
 
@@ -9,10 +10,6 @@ from django.db.models import QuerySet
 from haystack import indexes
 
 from briefings.models import Exchange, Turn
-
-# Fields holding exact values (slugs, kinds), filtered on and counted as they are: every
-# engine must index them unanalysed (search/backend*.py make them so).
-EXACT_FIELDS = frozenset({"conference", "kind", "speakers", "outlets", "organizations", "roles"})
 
 
 class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):

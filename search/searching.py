@@ -1,7 +1,8 @@
 """Searching the archive, for the pages and exports: the public query language
-(search/query.py) run on the index through the engine's `Reader` (search/engines.py:
-our Whoosh read path, or SearchQuerySet on a search server), joined with the database
-for what the pages show. Views call these functions; nothing here knows about requests.
+(search/language.py, search/filters.py) run on the index through the engine's `Reader`
+(search/engines.py: our Whoosh read path, or SearchQuerySet on a search server), joined
+with the database for what the pages show. Views call these functions; nothing here
+knows about requests.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from haystack.constants import DJANGO_ID
 from briefings.models import Exchange, Organization, Person, Turn
 
 from .engines import Reader, reader
+from .fields import YEAR
+from .filters import ResolvedFilter, resolve_filters
 from .highlight import opening
-from .query import ParsedQuery, ResolvedFilter, Word, parse_query, resolve_filters
-from .reading import YEAR, Found, Hit
+from .language import ParsedQuery, Word, parse_query
+from .results import Found, Hit
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 
 from .forms import SearchForm
+from .language import describe
 from .limits import export_slot
-from .query import describe
 from .searching import (
     EXPORT_MAX_ROWS,
     FEED_ENTRIES,

@@ -111,7 +111,7 @@ def search_index(tmp_path: Path) -> Iterator[Path]:
     from django.conf import settings
     from django.test import override_settings
 
-    from search.reading import close_searchers
+    from search.whoosh.open_index import close_searchers
 
     folder = tmp_path / "whoosh_index"
     connection = {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(folder)}

@@ -16,10 +16,9 @@ from whoosh.analysis import StemmingAnalyzer
 from briefings.ingest.load import load_conference
 from briefings.models import Exchange, Turn
 from search import indexing
-from search.highlight import highlight_snippet
-from search.query import Highlight
-from search.reading import shared_searcher
+from search.highlight import Highlight, highlight_snippet
 from search.searching import SearchInput, search_archive
+from search.whoosh.open_index import shared_searcher
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("search_index")]

@@ -1,4 +1,4 @@
-"""Bulk evaluation (search/bulk.py) gives whoosh's own answers: the same matches, scores,
+"""Bulk evaluation (search/whoosh/bulk.py) gives whoosh's own answers: the same matches, scores,
 order, counts and facets, on real White House briefings indexed in several segments,
 one of them with a deleted document."""
 
@@ -12,10 +12,13 @@ from whoosh import query as wq
 
 from briefings.ingest.run import ingest_paths
 from briefings.models import Exchange
-from search import bulk, indexing
-from search.query import compile_query, parse_query, resolve_filters
-from search.reading import YEAR
+from search import indexing
+from search.fields import YEAR
+from search.filters import resolve_filters
+from search.language import parse_query
 from search.searching import SearchInput, search_archive
+from search.whoosh import bulk
+from search.whoosh.compiling import compile_query
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("search_index")]
 

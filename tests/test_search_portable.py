@@ -1,4 +1,4 @@
-"""The search-server path (search/portable.py) without a search server.
+"""The search-server path (search/servers/portable.py) without a search server.
 
 The code that would talk to Elasticsearch or Solr goes through haystack's generic API
 only (SearchQuerySet; the backend's update, remove and clear), so it runs here on Whoosh:
@@ -27,10 +27,9 @@ from whoosh.index import LockError, open_dir
 
 from briefings.ingest.load import load_conference
 from briefings.models import Conference, Exchange, Turn
-from search import engines, indexing, portable
+from search import engines, indexing
+from search.filters import resolve_filters
 from search.models import IndexQueue
-from search.portable import HaystackStore, QuerySetReader
-from search.reading import close_searchers
 from search.searching import (
     FACET_FIELDS,
     SearchInput,
@@ -39,6 +38,10 @@ from search.searching import (
     search_archive,
     similar_exchanges,
 )
+from search.servers import portable
+from search.servers.portable import HaystackStore, QuerySetReader
+from search.whoosh.engine import WhooshReader
+from search.whoosh.open_index import close_searchers
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,8 +101,6 @@ def stock_engine(tmp_path: Path, settings: object, monkeypatch: pytest.MonkeyPat
 def run(reader: engines.Reader, q: str, *, sort: str = "relevance", end: int = 20) -> tuple:
     wanted = SearchInput(q=q, sort=sort)
     parsed = wanted.parse()
-    from search.query import resolve_filters
-
     compiled = reader.compile(parsed, resolve_filters(parsed))
     found = reader.find(
         compiled,
@@ -149,7 +150,7 @@ def test_searchqueryset_finds_what_the_whoosh_read_path_finds(archive, q, sort):
     if "SLUG" in q:
         q = q.replace("SLUG", Conference.objects.get(held_on=dt.date(2021, 9, 6)).slug)
     whoosh = engines.reader()
-    assert isinstance(whoosh, engines.WhooshReader)
+    assert isinstance(whoosh, WhooshReader)
 
     expected, expected_messages = run(whoosh, q, sort=sort)
     found, messages = run(QuerySetReader(), q, sort=sort)
@@ -201,8 +202,6 @@ def test_pages_and_the_last_page_match(archive):
 
 
 def _parsed(q: str) -> tuple:
-    from search.query import resolve_filters
-
     parsed = SearchInput(q=q).parse()
     return parsed, resolve_filters(parsed)
 

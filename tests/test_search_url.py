@@ -22,9 +22,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from briefings.models import Organization
 from config.settings import require_search_client, search_from_url
-from search.portable import QuerySetReader
-from search.query import resolve_filters
+from search.filters import resolve_filters
 from search.searching import FACET_FIELDS, SearchInput
+from search.servers.portable import QuerySetReader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_it_reads_an_elasticsearch_url():
     connection = search_from_url("elasticsearch7://search.internal:9200/briefings")
 
-    assert connection["ENGINE"] == "search.backend_elasticsearch7.ArchiveElasticsearch7Engine"
+    assert connection["ENGINE"] == "search.servers.elasticsearch7.ArchiveElasticsearch7Engine"
     assert connection["URL"] == "http://search.internal:9200/"
     assert connection["INDEX_NAME"] == "briefings"
     assert connection["SILENTLY_FAIL"] is False
@@ -49,7 +49,7 @@ def test_it_reads_a_solr_url():
     connection = search_from_url("solr://localhost:8983/solr/briefings")
     secure = search_from_url("solr+https://solr.example/solr/briefings/")
 
-    assert connection["ENGINE"] == "search.backend_solr.ArchiveSolrEngine"
+    assert connection["ENGINE"] == "search.servers.solr.ArchiveSolrEngine"
     assert connection["URL"] == "http://localhost:8983/solr/briefings"
     assert secure["URL"] == "https://solr.example/solr/briefings"
 
@@ -113,7 +113,7 @@ def test_a_missing_client_library_is_named_at_start_up(url, package):
 
 
 def test_the_embedded_index_needs_no_client():
-    require_search_client({"ENGINE": "search.backend.ArchiveWhooshEngine", "PATH": "/x"})
+    require_search_client({"ENGINE": "search.whoosh.backend.ArchiveWhooshEngine", "PATH": "/x"})
 
 
 # The requests a search server would get. Built by haystack's own backends, not sent.

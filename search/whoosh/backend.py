@@ -7,8 +7,8 @@ Writes (used only by the single writer in search/indexing.py):
 - `build_generation` writes a whole index into a fresh folder with `add_document` only;
 - `setup` makes the index path a symlink to a generation folder, so a rebuild can swap it.
 
-Reads (searching, haystack's `search` and `more_like_this`) are `ReadPath`, mixed in from
-search/reading.py.
+Reads are mixed in: `ReadPath` (search/whoosh/reading.py) searches, and `HaystackSearch`
+(search/whoosh/haystack_api.py) answers haystack's `search` and `more_like_this` with it.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ from whoosh.fields import STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
+from ..fields import EXACT_FIELDS
+from .haystack_api import HaystackSearch
 from .reading import ReadPath
 
-# Index fields holding one exact value each, filtered on as a whole.
-EXACT_FIELDS = {"conference", "kind"}
 
-
-class ArchiveWhooshBackend(ReadPath, WhooshSearchBackend):
+class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
     def setup(self) -> None:
         if self.use_file_storage:
             ensure_generation_layout(Path(self.path))
@@ -43,7 +42,8 @@ class ArchiveWhooshBackend(ReadPath, WhooshSearchBackend):
         stemmed, and the document field also feeds a spelling dictionary; measured, that
         doubles build time and index size. Here the document field is stemmed text with
         no spelling or sort column, fields that are only shown are stored and not indexed,
-        and filter fields that hold one exact value (a slug, a kind) are IDs."""
+        and the exact character fields (a slug, a kind) are IDs; the exact multi-valued
+        fields are haystack's KEYWORD fields already."""
         content_field_name, schema = super().build_schema(fields)
         by_name = {field.index_fieldname: field for field in fields.values()}
         lean = {}

@@ -2,8 +2,9 @@
 
 haystack maps every character field, slugs included, to snowball-analysed text: a filter
 on speakers:"jen-psaki" would match "jen" next to "psaki", and counting facets on text
-fails in Elasticsearch 7 (no fielddata on text fields). The fields of EXACT_FIELDS become
-`keyword` fields instead, as our Whoosh schema makes them KEYWORD and ID fields.
+fails in Elasticsearch 7 (no fielddata on text fields). The fields of EXACT_FIELDS
+(search/fields.py) become `keyword` fields instead, as our Whoosh schema makes them
+KEYWORD and ID fields.
 
 Loaded only when SEARCH_URL names Elasticsearch (docs/scaling.md); it needs the
 `elasticsearch>=7,<8` client of requirements-scale.txt.
@@ -16,7 +17,7 @@ from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchEngine,
 )
 
-from .search_indexes import EXACT_FIELDS
+from ..fields import EXACT_FIELDS
 
 
 class ArchiveElasticsearch7Backend(Elasticsearch7SearchBackend):

@@ -1,9 +1,9 @@
 """haystack's Solr engine, with the archive's exact fields kept exact.
 
 haystack's schema makes every character field, slugs included, `text_en` (stemmed):
-filters and facets on slugs need `string` fields, as our Whoosh schema makes them
-KEYWORD and ID fields. `manage.py build_solr_schema` writes the schema from this
-backend, so the core gets the `string` fields too.
+filters and facets on slugs need `string` fields (EXACT_FIELDS, search/fields.py), as
+our Whoosh schema makes them KEYWORD and ID fields. `manage.py build_solr_schema` writes
+the schema from this backend, so the core gets the `string` fields too.
 
 Loaded only when SEARCH_URL names Solr (docs/scaling.md); it needs `pysolr`
 (requirements-scale.txt).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend
 
-from .search_indexes import EXACT_FIELDS
+from ..fields import EXACT_FIELDS
 
 
 class ArchiveSolrBackend(SolrSearchBackend):

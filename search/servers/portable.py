@@ -1,7 +1,7 @@
 """Searching and writing through haystack's generic API, for any engine haystack speaks
 to: the path for a search server (SEARCH_URL: Elasticsearch 7 or Solr, docs/scaling.md).
 
-`QuerySetReader` maps the public query language (search/query.py) onto a SearchQuerySet:
+`QuerySetReader` maps the public query language (search/language.py) onto a SearchQuerySet:
 - each word or phrase becomes an `Exact` clause on the document (a quoted phrase, which
   every engine analyses as it indexed; a single word is a term), OR groups an `SQ` OR,
   exclusions `~SQ`; user text never reaches an engine's query syntax;
@@ -41,21 +41,12 @@ from whoosh.analysis import StemmingAnalyzer
 
 from briefings.models import Exchange
 
-from .highlight import highlight_snippet
-from .query import (
-    INDEX_FIELDS,
-    TEXT_FIELD,
-    Clause,
-    Highlight,
-    ParsedQuery,
-    Phrase,
-    ResolvedFilter,
-    clause_tokens,
-    note_dropped,
-)
-from .reading import YEAR, Found, Hit
+from ..fields import DATE_FIELD, INDEX_FIELDS, TEXT_FIELD, YEAR
+from ..filters import ResolvedFilter
+from ..highlight import Highlight, highlight_snippet
+from ..language import Clause, ParsedQuery, Phrase, clause_tokens, note_dropped
+from ..results import Found, Hit
 
-DATE_FIELD = "held_on"
 # Ties in a sort by date: a briefing's exchanges together and in their order (Whoosh
 # keeps the order of indexing; a server's order of equal values is its own).
 TIE_BREAKERS = ("conference", "position")

@@ -4,7 +4,7 @@ whoosh finds matches one document at a time, through a tree of matcher objects i
 Python: on the full White House corpus (57,000 exchanges) a word found in every exchange
 ("press": each exchange carries its briefing's title) cost 140 ms to rank and count, two
 such words 280 ms, and a phrase of them 600-800 ms, checking positions in every document
-that has its words. Here the shapes search/query.py builds (words, phrases, OR groups,
+that has its words. Here the shapes search/whoosh/compiling.py builds (words, phrases, OR groups,
 filters, exclusions, everything) are evaluated whole:
 
 - a word's postings are read block by block into {document number: score}, with the
@@ -36,7 +36,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.numeric import byte_to_length
 
-from .query import Unscored
+from .compiling import Unscored
 
 KEEP_FROM = 2000  # postings from which a word's are kept in memory for the next search
 KEEP_AT_MOST = 600_000  # postings kept in all, per process: about 60 MB

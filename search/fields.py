@@ -1,0 +1,19 @@
+"""The search document's fields by name: what the index definition (search_indexes.py),
+both engine wings and the pages agree on. Pure: no Django, no engine.
+"""
+
+from __future__ import annotations
+
+TEXT_FIELD = "text"  # the document: the conference title, then every word said
+DATE_FIELD = "held_on"
+YEAR = "year"  # a facet computed from the date, not an index field
+
+# A filter's kind (search/language.py) -> the index field holding its exact values.
+INDEX_FIELDS = {"speaker": "speakers", "outlet": "outlets", "organization": "organizations"}
+
+# Fields holding exact values (slugs, kinds), filtered on and counted as they are: every
+# engine must index them unanalysed. The multi-valued ones (speakers, outlets,
+# organizations, roles) are already Whoosh KEYWORD fields in haystack's schema, so our
+# Whoosh backend has only the character fields among them (conference, kind) to make
+# IDs; the search servers' backends map every one of them to an exact type.
+EXACT_FIELDS = frozenset({"conference", "kind", "speakers", "outlets", "organizations", "roles"})

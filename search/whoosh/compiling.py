@@ -1,0 +1,114 @@
+"""The query language compiled into Whoosh queries: a `ParsedQuery` and its resolved
+filters (search/language.py, search/filters.py) become one Whoosh query, its words
+analysed as the index analysed them, and the words and phrases to mark in snippets.
+Filters narrow through `Unscored`: they never rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from haystack.constants import DJANGO_ID
+from whoosh import query as wq
+from whoosh.matching import Matcher, WrappingMatcher
+from whoosh.searching import Searcher
+
+from ..fields import INDEX_FIELDS, TEXT_FIELD
+from ..filters import ResolvedFilter
+from ..highlight import Highlight
+from ..language import Analyzer, Clause, ParsedQuery, clause_tokens, note_dropped
+
+
+@dataclass
+class CompiledQuery:
+    query: wq.Query
+    highlight: Highlight
+    has_text: bool
+    dates: tuple[dt.date | None, dt.date | None] = (None, None)
+
+
+def compile_query(
+    parsed: ParsedQuery, filters: list[ResolvedFilter], analyzer: Analyzer
+) -> CompiledQuery:
+    """The Whoosh query for `parsed`, its words analysed as the index analysed them."""
+    terms: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+    dropped: list[Clause] = []
+
+    def clause_query(clause: Clause, *, mark: bool) -> wq.Query | None:
+        tokens = clause_tokens(clause, analyzer)
+        if not tokens:
+            dropped.append(clause)
+            return None
+        if len(tokens) == 1:
+            if mark:
+                terms.add(tokens[0])
+            return wq.Term(TEXT_FIELD, tokens[0])
+        if mark:
+            phrases.append(tuple(tokens))
+        return wq.Phrase(TEXT_FIELD, tokens)
+
+    required: list[wq.Query] = []
+    for group in parsed.required:
+        alternatives = [q for q in (clause_query(c, mark=True) for c in group) if q is not None]
+        if len(alternatives) == 1:
+            required.append(alternatives[0])
+        elif alternatives:
+            required.append(wq.Or(alternatives))
+    excluded = [q for q in (clause_query(c, mark=False) for c in parsed.excluded) if q]
+    note_dropped(parsed, dropped)
+    has_text = bool(required)
+
+    narrowing: list[wq.Query] = []
+    for item in filters:
+        if item.filter.negated:
+            if item.values:
+                excluded.append(Unscored(_any_of(item)))
+        elif item.values:
+            narrowing.append(_any_of(item))
+        else:
+            narrowing.append(wq.NullQuery)  # a filter that names nothing matches nothing
+    dates = (parsed.date_from, parsed.date_to)  # applied by the backend, from a column
+
+    parts = list(required)
+    if narrowing:
+        parts.append(Unscored(wq.And(narrowing)))
+    if not parts:
+        # Only exclusions or dates: everything, minus or within them; else nothing.
+        parts.append(wq.Every() if excluded or any(dates) else wq.NullQuery)
+    compiled: wq.Query = parts[0] if len(parts) == 1 else wq.And(parts)
+    if excluded:
+        compiled = wq.AndNot(compiled, wq.Or(excluded))
+    return CompiledQuery(
+        compiled, Highlight(frozenset(terms), tuple(phrases)), has_text=has_text, dates=dates
+    )
+
+
+def _any_of(item: ResolvedFilter) -> wq.Query:
+    fieldname = DJANGO_ID if item.filter.kind == "conference" else INDEX_FIELDS[item.filter.kind]
+    terms = [wq.Term(fieldname, value) for value in item.values]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+class Unscored(wq.WrappingQuery):
+    """Matches what its child matches, adding nothing to the score: filters narrow the
+    results, they never rank them."""
+
+    def _rewrap(self, child: wq.Query) -> Unscored:
+        return Unscored(child)
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        return UnscoredMatcher(self.child.matcher(searcher, context))
+
+
+class UnscoredMatcher(WrappingMatcher):
+    def _replacement(self, newchild: Matcher) -> UnscoredMatcher:
+        return UnscoredMatcher(newchild)
+
+    def supports_block_quality(self) -> bool:
+        # A score of 0 everywhere gives block skipping nothing to go on.
+        return False
+
+    def score(self) -> float:
+        return 0.0

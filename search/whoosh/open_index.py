@@ -1,0 +1,217 @@
+"""The live index generation as this process has it open: one searcher per process,
+shared by every search and thread, and the maps from document number to facet values
+and dates built over it, kept until the index changes.
+
+A rebuild points the index symlink at another folder: the new folder is opened and the
+old one closed. A drain commits a new generation in the same folder: `Searcher.refresh`
+keeps the unchanged segments. haystack opened a new searcher per search (6 ms).
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import chain
+
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError, FileIndex
+from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
+
+from ..fields import DATE_FIELD, YEAR
+from .bulk import Postings
+
+NO_DATE = 2**64 - 1  # what whoosh's column holds for a document without a date
+
+
+class OpenIndex:
+    """One generation of the index, opened once per process, and the facet maps built
+    over it (document number -> values), kept until the index changes."""
+
+    def __init__(self, folder: str, index: FileIndex) -> None:
+        self.folder = folder
+        self.index = index
+        self.searcher: Searcher = index.searcher()
+        self.postings = Postings(self.searcher)
+        self._values: dict[str, list[tuple[str, ...]]] = {}
+        self._date_ranks: dict[bool, list[int]] = {}
+        self._live: list[int] | None = None
+        self._everything: dict[str, Counter] = {}  # facet counts over every document
+        self._dates: list[int] | None = None
+        self._years: list[str | None] | None = None
+
+    def refresh(self) -> None:
+        """Follow new commits in this folder (a drain); unchanged segments are reused."""
+        searcher = self.searcher.refresh()
+        if searcher is not self.searcher:
+            self.searcher = searcher
+            self.postings = Postings(searcher)
+            self._values = {}
+            self._date_ranks = {}
+            self._live = None
+            self._everything = {}
+            self._dates = None
+            self._years = None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def values_by_doc(self, fieldname: str) -> list[tuple[str, ...]]:
+        """Each document's values of a KEYWORD (or ID) field, read from the postings."""
+        if fieldname not in self._values:
+            reader = self.searcher.reader()
+            by_doc: list[tuple[str, ...]] = [()] * reader.doc_count_all()
+            for value in reader.field_terms(fieldname):
+                for docnum in reader.postings(fieldname, value).all_ids():
+                    by_doc[docnum] += (value,)
+            self._values[fieldname] = by_doc
+        return self._values[fieldname]
+
+    def date_values(self) -> list[int]:
+        """Each document's date as whoosh stores it in the column (microseconds since
+        year 1), NO_DATE where there is none."""
+        if self._dates is None:
+            # Segment by segment: whoosh's multi-segment column reader leaves out a
+            # segment without the column (every document in it undated) and then
+            # misplaces the values of the documents after it.
+            self._dates = []
+            for leaf, _offset in self.searcher.leaf_searchers():
+                reader = leaf.reader()
+                if reader.has_column(DATE_FIELD):
+                    self._dates += reader.column_reader(DATE_FIELD, translate=False)
+                else:
+                    self._dates += [NO_DATE] * reader.doc_count_all()
+        return self._dates
+
+    def years(self) -> list[str | None]:
+        if self._years is None:
+            self._years = [
+                str(long_to_datetime(value).year) if value < NO_DATE else None
+                for value in self.date_values()
+            ]
+        return self._years
+
+    def rank_by_date(
+        self, docnums: Iterable[int], *, newest: bool, limit: int
+    ) -> list[tuple[None, int]]:
+        """The first `limit` of `docnums` by date, undated last either way; within a day,
+        in document order (a briefing's exchanges in their order)."""
+        key = self.date_rank(newest=newest).__getitem__
+        return [(None, docnum) for docnum in heapq.nsmallest(limit, docnums, key=key)]
+
+    def date_rank(self, *, newest: bool) -> list[int]:
+        """Each document's place in date order (undated last, then document order), so
+        that ranking by date is a list lookup per match, not a Python key function."""
+        if newest not in self._date_ranks:
+            values = self.date_values()
+            sign = -1 if newest else 1
+            order = sorted(
+                range(len(values)),
+                key=lambda docnum: (values[docnum] >= NO_DATE, sign * values[docnum], docnum),
+            )
+            rank = [0] * len(values)
+            for place, docnum in enumerate(order):
+                rank[docnum] = place
+            self._date_ranks[newest] = rank
+        return self._date_ranks[newest]
+
+    def date_filter(self, bounds: tuple[int, int] | None) -> Callable[[int], bool] | None:
+        """Whether a document number's date is within `bounds` (column values, inclusive)."""
+        if bounds is None:
+            return None
+        values = self.date_values()
+        low, high = bounds
+        return lambda docnum: low <= values[docnum] <= high
+
+    def count_facets(
+        self, docnums: Iterable[int], fieldnames: Sequence[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Exact counts per value, most frequent first, over `docnums`."""
+        docnums = docnums if isinstance(docnums, Collection) else list(docnums)
+        counts = {}
+        live = self.live()
+        # Most of the archive (a word in every briefing's title): count what is left
+        # out, and take it from the counts over every document.
+        complement = None
+        if fieldnames and len(docnums) > len(live) // 2:
+            complement = set(live).difference(docnums)
+        for name in fieldnames:
+            if complement is None:
+                counter = self._counted(name, docnums)
+            else:
+                if name not in self._everything:
+                    self._everything[name] = self._counted(name, live)
+                counter = self._everything[name] - self._counted(name, complement)
+            counts[name] = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        return counts
+
+    def _counted(self, name: str, docnums: Collection[int]) -> Counter:
+        if name == YEAR:
+            counter = Counter(map(self.years().__getitem__, docnums))
+            counter.pop(None, None)
+            return counter
+        by_doc = self.values_by_doc(name)
+        return Counter(chain.from_iterable(map(by_doc.__getitem__, docnums)))
+
+    def live(self) -> list[int]:
+        """The number of every document not deleted."""
+        if self._live is None:
+            self._live = [
+                offset + docnum
+                for leaf, offset in self.searcher.leaf_searchers()
+                for docnum in leaf.reader().all_doc_ids()
+            ]
+        return self._live
+
+
+# One searcher per process, for every thread: whoosh's readers keep file positions, so
+# searches take turns (they are pure Python under the GIL: no parallelism is lost).
+READING = threading.RLock()
+_OPEN: dict[str, OpenIndex] = {}  # by index path: the one in use
+
+
+def open_live(path: str, schema: Schema) -> OpenIndex | None:
+    """This process's open index for the live generation behind `path`; None when there
+    is no index there yet. Call with READING held."""
+    for attempt in range(2):
+        folder = os.path.realpath(path)
+        current = _OPEN.get(path)
+        if current is not None and current.folder == folder:
+            current.refresh()
+            return current
+        try:
+            # No mmap: Whoosh copies every mmapped sub-file of a compound segment into
+            # a BytesIO (142 MB of a worker's memory on the full corpus); read through
+            # file handles instead and let the page cache hold the index.
+            index = FileStorage(folder, supports_mmap=False).open_index(schema=schema)
+        except EmptyIndexError:
+            return None
+        except FileNotFoundError:
+            # Two rebuilds in quick succession removed the folder we resolved.
+            if attempt:
+                raise
+            continue
+        # One index per process in production; tests move to a new folder per test,
+        # so whatever was open before is closed, not kept.
+        close_searchers()
+        _OPEN[path] = opened = OpenIndex(folder, index)
+        return opened
+    return None
+
+
+def close_searchers() -> None:
+    """Close this process's searcher; the next search opens the live index again."""
+    with READING:
+        for opened in _OPEN.values():
+            opened.close()
+        _OPEN.clear()
+
+
+def shared_searcher() -> Searcher | None:
+    """The searcher this process's searches share right now (for diagnostics and tests)."""
+    with READING:
+        return next((opened.searcher for opened in _OPEN.values()), None)
