@@ -38,6 +38,7 @@ from .printed import (
     person_name,
     split_lines,
 )
+from .protocol import Format
 from .scio_briefing import OFFICIAL, OUTLET, RawTurn, Speaker, build_turns, drop_empty_turns
 
 NAME = "mfa"
@@ -283,3 +284,12 @@ def parse(text: str) -> ParsedConference:
         warnings=warnings,
         format=NAME,
     )
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    family_name_first=True,
+)

@@ -50,6 +50,7 @@ from .printed import (
     read_participant,
     split_lines,
 )
+from .protocol import Format
 
 NAME = "scio-briefing"
 VERSION = "1"
@@ -514,3 +515,6 @@ def parse(text: str) -> ParsedConference:
         warnings=warnings,
         format=NAME,
     )
+
+
+FORMAT = Format(name=NAME, version=VERSION, sniff=sniff, parse=parse, family_name_first=True)

@@ -41,6 +41,7 @@ from .printed import (
     person_name,
     split_lines,
 )
+from .protocol import Format, PageSeries
 from .scio_briefing import (
     CHAIR,
     OFFICIAL,
@@ -337,3 +338,21 @@ def parse_pages(pages: list[str], *, numbers: list[int | None] | None = None) ->
         page=read[0].number if len(read) == 1 else None,
         page_count=page_count,
     )
+
+
+def series_key(text: str) -> str:
+    """The conference a page belongs to: its title, printed on every page."""
+    title, _count = page_info(text)
+    return title
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    family_name_first=True,
+    pages=PageSeries(
+        series_key=series_key, page_from_filename=page_from_filename, parse_pages=parse_pages
+    ),
+)

@@ -19,6 +19,7 @@ import lxml.html
 
 from ..html import looks_like_html, parse_html_document
 from ..records import ParsedConference, ParseError
+from .protocol import Format
 from .wh_markdown import build_conference, clean_title, date_from_text
 
 NAME = "wh-html"
@@ -186,3 +187,12 @@ def _find_key(data: object, key: str) -> str:
 def _first_date(text: str) -> str:
     match = _DATE_IN_TEXT.search(text)
     return match.group() if match else ""
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    reads_html=True,
+)

@@ -41,6 +41,7 @@ from briefings.text import ANSWER, MODERATOR, NOTE, QUESTION, name_key
 from ..exchanges import group_exchanges
 from ..names import OFFICE_WORDS, clean_label, is_role_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
+from .protocol import Format
 
 NAME = "wh-markdown"
 VERSION = "1"
@@ -678,3 +679,6 @@ def _participants(turns: list[ParsedTurn]) -> list[ParsedParticipant]:
         elif not known.title and turn.speaker_title:
             known.title = turn.speaker_title
     return list(participants.values())
+
+
+FORMAT = Format(name=NAME, version=VERSION, sniff=sniff, parse=parse, resembles=resembles)
