@@ -30,8 +30,7 @@ from briefings.text import name_key
 
 from ..exchanges import group_exchanges
 from ..records import ParsedConference, ParsedParticipant, ParseError
-from . import scio_briefing
-from .printed import (
+from ._printed import (
     Roster,
     is_question_label,
     label_alone,
@@ -41,28 +40,32 @@ from .printed import (
     person_name,
     split_lines,
 )
-from .protocol import Format, PageSeries
-from .scio_briefing import (
+from ._roles import (
     CHAIR,
     OFFICIAL,
     OUTLET,
-    Body,
-    Header,
     RawTurn,
     Speaker,
     build_turns,
     drop_empty_turns,
+    listed_speaker,
+)
+from ._scio import (
+    OPENING,
+    ORGANIZER,
+    Body,
+    Header,
     held_date,
     is_intro,
-    listed_speaker,
+    is_whole_briefing,
     pager_pages,
     read_body,
     read_header,
 )
+from .protocol import Format, PageSeries
 
 NAME = "scio-pages"
 VERSION = "1"
-ORGANIZER = scio_briefing.ORGANIZER
 
 # The label given to a question whose outlet line is on the page before.
 UNNAMED_QUESTION_LABEL = "Reporter"
@@ -111,7 +114,7 @@ def sniff(text: str) -> bool:
     head = [line for line in lines[:40] if line][:8]
     has_intro = any(is_intro(line) and _SCIO_NAME.search(line) for line in head)
     has_pager = any(pager_pages(line) for line in lines)
-    return (has_pager or has_intro) and not scio_briefing.sniff(text)
+    return (has_pager or has_intro) and not is_whole_briefing(text)
 
 
 def page_info(text: str) -> tuple[str, int | None]:
@@ -264,7 +267,7 @@ def _find_chair(raw_turns: list[RawTurn], roster: Roster) -> None:
         first is not None
         and _speaker_kind_by_words(first.label) == OFFICIAL
         and first.paragraphs
-        and scio_briefing.OPENING.search(first.paragraphs[0])
+        and OPENING.search(first.paragraphs[0])
     ):
         participant = roster.find(first.label)
         if participant is None:
