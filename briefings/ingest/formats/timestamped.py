@@ -40,8 +40,8 @@ from briefings.text import ANSWER, NOTE, QUESTION, is_only_note, name_key
 from ..exchanges import group_exchanges
 from ..names import OFFICE_WORDS, clean_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
+from ._whitehouse import date_from_text
 from .protocol import Format
-from .wh_markdown import date_from_text
 
 NAME = "timestamped"
 VERSION = "1"
