@@ -26,4 +26,4 @@ def parser_version(format_name: str) -> str:
 
 def family_name_first_formats() -> frozenset[str]:
     """The formats whose transcripts print Chinese names family name first."""
-    return frozenset(name for name, format in FORMATS.items() if format.family_name_first)
+    return frozenset(name for name, fmt in FORMATS.items() if fmt.family_name_first)

@@ -138,10 +138,9 @@ def page_from_filename(filename: str) -> int | None:
     return None
 
 
-def parse(text: str, *, page: int | None = None) -> ParsedConference:
-    """One page; `page` is its number when the caller knows it (text before the first label
-    is introduction on page 1, and the middle of a turn on a later page)."""
-    return parse_pages([text], numbers=[page])
+def parse(text: str) -> ParsedConference:
+    """One page on its own, numbered as its pager marks it, if it does."""
+    return parse_pages([text])
 
 
 def _read_page(text: str, position: int, number: int | None) -> Page:
