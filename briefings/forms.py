@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 
-from .ingest.detect import format_names
+from .ingest.formats import format_names
 from .models import DUE_SOON_DAYS, Commitment, Person
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from briefings.ingest.detect import detect_format, parse_transcript
 from briefings.ingest.formats import mfa, scio_briefing, scio_pages
-from briefings.ingest.formats.printed import organization_from_title, parse_date
+from briefings.ingest.formats._printed import organization_from_title, parse_date
 from briefings.ingest.records import ParsedConference, ParseError
 from briefings.text import ANSWER, KIND_PROCEDURAL, KIND_QA, KIND_STATEMENT, MODERATOR, QUESTION
 from tests.golden import assert_matches_golden

@@ -38,6 +38,7 @@ from ..renumbering import (
 )
 from ..signals import announce_exchanges
 from .extraction import ReviewedSnapshot, extract_for_conference
+from .formats import parser_version
 from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
 
@@ -194,8 +195,6 @@ def _write_conference(
 
 
 def _parser_version(format_name: str) -> str:
-    from .detect import parser_version
-
     return parser_version(format_name) if format_name else ""
 
 

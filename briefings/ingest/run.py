@@ -22,7 +22,8 @@ from django.utils import timezone
 from ..models import Conference, IngestRun
 from .decode import check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
-from .formats import archive_json, scio_pages
+from .formats import FORMATS
+from .formats.protocol import Format
 from .load import (
     CREATED,
     REPLACED,
@@ -150,13 +151,13 @@ def read_documents(
 def iter_documents(
     files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
 ) -> Iterator[Document]:
-    """Decode, detect and parse, one file at a time; pages of one SCIO series become one
-    document, given after all the single files.
+    """Decode, detect and parse, one file at a time; the pages of one page series (SCIO)
+    become one document, given after all the single files.
 
     `files` are (name, bytes) pairs. A file that fails is a document with an error.
-    A JSON Lines export holds many conferences: each line is a document of its own.
+    A file of many records (a JSON Lines export) gives a document for each record.
     """
-    series: dict[str, list[tuple[SourceFile, str]]] = {}
+    series: dict[tuple[str, str], list[tuple[SourceFile, str]]] = {}
     for filename, data in files:
         source = SourceFile(
             filename=filename,
@@ -166,12 +167,13 @@ def iter_documents(
         try:
             text = decode_transcript(data, max_bytes=settings.INGEST_MAX_BYTES)
             name = format_name or detect_format(text)
-            if name == scio_pages.NAME:
-                title, _pages = scio_pages.page_info(prepare_text(text, name))
-                series.setdefault(title, []).append((source, text))
+            fmt = FORMATS.get(name)  # an unknown name is refused by parse_transcript
+            if fmt is not None and fmt.pages is not None:
+                key = fmt.pages.series_key(prepare_text(text, name))
+                series.setdefault((name, key), []).append((source, text))
                 continue
-            if name == archive_json.NAME:
-                yield from _archive_documents(source, text)
+            if fmt is not None and fmt.records is not None:
+                yield from _record_documents(fmt, source, text)
                 continue
             document = Document([source], parse_transcript(text, format_name=name))
         except ParseError as error:
@@ -180,8 +182,8 @@ def iter_documents(
             logger.exception("parser failed on %s", filename)
             document = Document([source], error=f"parser error (a bug): {error!r}")
         yield document
-    for pages in series.values():
-        yield _series_document(pages)
+    for (name, _key), pages in series.items():
+        yield _series_document(FORMATS[name], pages)
 
 
 def preview_status(document: Document) -> str:
@@ -199,17 +201,19 @@ def preview_status(document: Document) -> str:
     return "new: will be added to the archive"
 
 
-def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
+def _series_document(fmt: Format, pages: list[tuple[SourceFile, str]]) -> Document:
+    """The pages of one conference, in file-name order, read as one by `fmt`, a format of
+    page series."""
     pages = sorted(pages, key=lambda page: natural_key(page[0].filename))
     sources = [source for source, _text in pages]
     for position, source in enumerate(sources, start=1):
         source.position = position
     try:
-        parsed = scio_pages.parse_pages(
-            [prepare_text(text, scio_pages.NAME) for _source, text in pages],
-            numbers=[scio_pages.page_from_filename(source.filename) for source in sources],
+        parsed = fmt.pages.parse_pages(
+            [prepare_text(text, fmt.name) for _source, text in pages],
+            numbers=[fmt.pages.page_from_filename(source.filename) for source in sources],
         )
-        parsed.format = scio_pages.NAME
+        parsed.format = fmt.name
     except ParseError as error:
         return Document(sources, error=str(error))
     if not parsed.turns:
@@ -217,16 +221,18 @@ def _series_document(pages: list[tuple[SourceFile, str]]) -> Document:
     return Document(sources, parsed)
 
 
-def _archive_documents(source: SourceFile, text: str) -> list[Document]:
+def _record_documents(fmt: Format, source: SourceFile, text: str) -> list[Document]:
+    """A document for each record of a file that `fmt` reads as records; each is named
+    "file#line" when the file holds several."""
     documents = []
-    for number, record in archive_json.split_records(text):
+    for number, record in fmt.records.split(text):
         one = SourceFile(
             filename=f"{source.filename}#{number}" if number else source.filename,
             data=record.encode(),
-            media_type="application/json",
+            media_type=fmt.records.media_type,
         )
         try:
-            documents.append(Document([one], parse_transcript(record, format_name="archive-json")))
+            documents.append(Document([one], parse_transcript(record, format_name=fmt.name)))
         except ParseError as error:
             prefix = f"record {number}: " if number else ""
             documents.append(Document([one], error=f"{prefix}{error}"))
@@ -385,9 +391,14 @@ def _stored_document(conference: Conference) -> Document:
         SourceFile(s.filename, bytes(s.content), s.position, s.url, s.media_type)
         for s in conference.sources.order_by("position")
     ]
+    fmt = FORMATS.get(conference.format)
     try:
-        if len(sources) > 1 or conference.format == scio_pages.NAME:
-            return _series_document([(s, decode_transcript(s.data)) for s in sources])
+        if fmt is not None and fmt.pages is not None:
+            return _series_document(fmt, [(s, decode_transcript(s.data)) for s in sources])
+        if len(sources) > 1:
+            raise ParseError(
+                f"stored as {len(sources)} files, but its format ({conference.format}) reads one"
+            )
         return Document(sources, parse_transcript(decode_transcript(sources[0].data)))
     except ParseError as error:
         return Document(sources, error=str(error))

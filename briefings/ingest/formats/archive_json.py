@@ -21,6 +21,7 @@ from briefings.text import (
 )
 
 from ..records import ParsedConference, ParsedExchange, ParsedParticipant, ParsedTurn, ParseError
+from .protocol import Format, Records
 
 NAME = "archive-json"
 VERSION = "1"
@@ -213,3 +214,12 @@ def _exchanges(exchanges: list[dict], turns: list[ParsedTurn]) -> list[ParsedExc
         parsed.append(ParsedExchange(kind=kind, turns=turns[index : index + count]))
         index += count
     return parsed
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    records=Records(split=split_records, media_type="application/json"),
+)

@@ -25,7 +25,7 @@ from briefings.text import name_key
 from ..exchanges import group_exchanges
 from ..names import is_role_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
-from .printed import (
+from ._printed import (
     Roster,
     is_date_line,
     is_label_shaped,
@@ -38,7 +38,8 @@ from .printed import (
     person_name,
     split_lines,
 )
-from .scio_briefing import OFFICIAL, OUTLET, RawTurn, Speaker, build_turns, drop_empty_turns
+from ._roles import OFFICIAL, OUTLET, RawTurn, Speaker, build_turns, drop_empty_turns
+from .protocol import Format
 
 NAME = "mfa"
 VERSION = "1"
@@ -283,3 +284,12 @@ def parse(text: str) -> ParsedConference:
         warnings=warnings,
         format=NAME,
     )
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    family_name_first=True,
+)

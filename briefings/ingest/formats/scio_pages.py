@@ -30,8 +30,7 @@ from briefings.text import name_key
 
 from ..exchanges import group_exchanges
 from ..records import ParsedConference, ParsedParticipant, ParseError
-from . import scio_briefing
-from .printed import (
+from ._printed import (
     Roster,
     is_question_label,
     label_alone,
@@ -41,27 +40,32 @@ from .printed import (
     person_name,
     split_lines,
 )
-from .scio_briefing import (
+from ._roles import (
     CHAIR,
     OFFICIAL,
     OUTLET,
-    Body,
-    Header,
     RawTurn,
     Speaker,
     build_turns,
     drop_empty_turns,
+    listed_speaker,
+)
+from ._scio import (
+    OPENING,
+    ORGANIZER,
+    Body,
+    Header,
     held_date,
     is_intro,
-    listed_speaker,
+    is_whole_briefing,
     pager_pages,
     read_body,
     read_header,
 )
+from .protocol import Format, PageSeries
 
 NAME = "scio-pages"
 VERSION = "1"
-ORGANIZER = scio_briefing.ORGANIZER
 
 # The label given to a question whose outlet line is on the page before.
 UNNAMED_QUESTION_LABEL = "Reporter"
@@ -110,7 +114,7 @@ def sniff(text: str) -> bool:
     head = [line for line in lines[:40] if line][:8]
     has_intro = any(is_intro(line) and _SCIO_NAME.search(line) for line in head)
     has_pager = any(pager_pages(line) for line in lines)
-    return (has_pager or has_intro) and not scio_briefing.sniff(text)
+    return (has_pager or has_intro) and not is_whole_briefing(text)
 
 
 def page_info(text: str) -> tuple[str, int | None]:
@@ -134,10 +138,9 @@ def page_from_filename(filename: str) -> int | None:
     return None
 
 
-def parse(text: str, *, page: int | None = None) -> ParsedConference:
-    """One page; `page` is its number when the caller knows it (text before the first label
-    is introduction on page 1, and the middle of a turn on a later page)."""
-    return parse_pages([text], numbers=[page])
+def parse(text: str) -> ParsedConference:
+    """One page on its own, numbered as its pager marks it, if it does."""
+    return parse_pages([text])
 
 
 def _read_page(text: str, position: int, number: int | None) -> Page:
@@ -263,7 +266,7 @@ def _find_chair(raw_turns: list[RawTurn], roster: Roster) -> None:
         first is not None
         and _speaker_kind_by_words(first.label) == OFFICIAL
         and first.paragraphs
-        and scio_briefing.OPENING.search(first.paragraphs[0])
+        and OPENING.search(first.paragraphs[0])
     ):
         participant = roster.find(first.label)
         if participant is None:
@@ -337,3 +340,21 @@ def parse_pages(pages: list[str], *, numbers: list[int | None] | None = None) ->
         page=read[0].number if len(read) == 1 else None,
         page_count=page_count,
     )
+
+
+def series_key(text: str) -> str:
+    """The conference a page belongs to: its title, printed on every page."""
+    title, _count = page_info(text)
+    return title
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    family_name_first=True,
+    pages=PageSeries(
+        series_key=series_key, page_from_filename=page_from_filename, parse_pages=parse_pages
+    ),
+)

@@ -40,7 +40,8 @@ from briefings.text import ANSWER, NOTE, QUESTION, is_only_note, name_key
 from ..exchanges import group_exchanges
 from ..names import OFFICE_WORDS, clean_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
-from .wh_markdown import date_from_text
+from ._whitehouse import date_from_text
+from .protocol import Format
 
 NAME = "timestamped"
 VERSION = "1"
@@ -210,3 +211,11 @@ def _participants(turns: list[ParsedTurn]) -> list[ParsedParticipant]:
         if key and key not in participants:
             participants[key] = ParsedParticipant(name=turn.speaker_name, title=turn.speaker_title)
     return list(participants.values())
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+)

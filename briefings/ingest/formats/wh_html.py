@@ -4,7 +4,7 @@ The page is mostly navigation, share widgets and footer. The transcript follows 
 `<!-- The Content -->` comment: location, start time, one `<p>` per paragraph, `<p>END</p>`
 and the end time, sometimes with the first two wrapped in `<div>`s. Those paragraphs
 become lines and go through the same reader as the Markdown format
-(`wh_markdown.build_conference`), so speaker labels, `Q`, notes and the closing END are
+(`_whitehouse.build_conference`), so speaker labels, `Q`, notes and the closing END are
 read one way for both.
 """
 
@@ -19,7 +19,8 @@ import lxml.html
 
 from ..html import looks_like_html, parse_html_document
 from ..records import ParsedConference, ParseError
-from .wh_markdown import build_conference, clean_title, date_from_text
+from ._whitehouse import build_conference, clean_title, date_from_text
+from .protocol import Format
 
 NAME = "wh-html"
 VERSION = "1"
@@ -186,3 +187,12 @@ def _find_key(data: object, key: str) -> str:
 def _first_date(text: str) -> str:
     match = _DATE_IN_TEXT.search(text)
     return match.group() if match else ""
+
+
+FORMAT = Format(
+    name=NAME,
+    version=VERSION,
+    sniff=sniff,
+    parse=parse,
+    reads_html=True,
+)

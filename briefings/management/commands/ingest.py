@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from briefings.ingest.detect import format_names
+from briefings.ingest.formats import format_names
 from briefings.ingest.run import FAILED, Outcome, ingest_paths
 from search.indexing import drain
 
