@@ -19,9 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .directory import with_opening
 from .models import Conference, Organization, Person, Turn
-from .pages import newest_briefing_first
+from .pages import newest_briefing_first, with_opening
 from .text import opening_words
 
 FEED_ENTRIES = 25
@@ -32,10 +31,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _xml_text(value: object) -> object:
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
-
-
-def _xml_values(values: dict[str, object]) -> dict[str, object]:
-    return {name: _xml_text(value) for name, value in values.items()}
 
 
 class ArchiveAtomFeed(Atom1Feed):

@@ -1,3 +1,7 @@
+"""The site's forms: the admin's upload and merge forms, and the filters of the briefing
+list and the commitments page, which never fail a page: a value they do not know is left
+out, and the page says so."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +10,7 @@ from django import forms
 from django.conf import settings
 
 from .ingest.formats import format_names
-from .models import DUE_SOON_DAYS, Commitment, Person
+from .models import DUE_SOON_DAYS, Commitment, ConferenceKind, Organization, Person
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -143,3 +147,51 @@ class CommitmentFilterForm(forms.Form):
             due=data.get("due", ""),
             sort=data.get("sort") or "deadline",
         )
+
+
+class BriefingFilterForm(forms.Form):
+    """The briefing list's filters. Nothing here fails the page: a value it does not know is
+    left out, and the page says so."""
+
+    # The default message repeats the value given, however long.
+    NOT_A_CHOICE = {"invalid_choice": "That is not one of the choices."}
+
+    organizer = forms.ChoiceField(label="Organizer", required=False, error_messages=NOT_A_CHOICE)
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "Any"), *ConferenceKind.choices],
+        error_messages=NOT_A_CHOICE,
+    )
+    person = forms.SlugField(
+        label="Attended by", required=False, max_length=120, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        organizers = Organization.objects.filter(conferences__isnull=False).distinct()
+        self.fields["organizer"].choices = [("", "Any"), *organizers.values_list("slug", "name")]
+        self.person: Person | None = None
+
+    def clean_person(self) -> str:
+        slug = self.cleaned_data["person"]
+        if slug:
+            self.person = Person.objects.filter(slug=slug).first()
+            if self.person is None:
+                raise forms.ValidationError("There is nobody by that name in the archive.")
+        return slug
+
+    def params(self) -> dict[str, object]:
+        """The valid filters, in a fixed order."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {name: data.get(name, "") for name in ("organizer", "kind", "person")}
+
+
+def left_out(form: forms.Form) -> list[str]:
+    """What a filter form left out, one message a value, for the top of its page."""
+    return [
+        f"{form.fields[name].label}: {error} It was left out."
+        for name, errors in form.errors.items()
+        for error in errors
+    ]

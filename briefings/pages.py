@@ -1,11 +1,18 @@
 """What every reading-room page shares: its JSON form (`?format=json`), the answer to a
-`format` it does not have, and the order of briefings."""
+`format` it does not have, the order of briefings and the opening of a turn in a list."""
 
 from __future__ import annotations
 
-from django.db.models import F, OrderBy
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.text import Truncator
+
+from .models import Turn
+
+# How much of a turn's text a listing reads from the database (its opening words are shown):
+# a long answer is never fetched whole to show its opening.
+OPENING_CHARS = 400
 
 
 def refuse_format(request: HttpRequest) -> HttpResponse | None:
@@ -39,3 +46,8 @@ def newest_briefing_first(prefix: str = "") -> list[OrderBy | str]:
     """Newest first, undated briefings last on every database (PostgreSQL puts NULLs
     first in a descending order, SQLite last)."""
     return [F(f"{prefix}held_on").desc(nulls_last=True), f"-{prefix}id"]
+
+
+def with_opening(turns: QuerySet[Turn]) -> QuerySet[Turn]:
+    """Turns with `opening_text`, the start of their text, in place of the whole text."""
+    return turns.defer("text").annotate(opening_text=Substr("text", 1, OPENING_CHARS))

@@ -1,36 +1,51 @@
+"""The site's table of contents: every reading-room page, grouped by family. Each page's
+view is in the module of briefings/views/ named for its family."""
+
 from django.urls import path
 
-from . import directory, feeds, views
+from . import feeds
+from .views import briefing, briefing_list, commitments, downloads, home, outlets, people
 
 app_name = "briefings"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    # The list, its feed and its archives come before the briefing's own URL, which would
-    # otherwise take "2023"; briefings.directory keeps an all-digit slug's page working.
-    path("briefings/", directory.briefing_list, name="briefing-list"),
+    # Home: the latest briefings, the counts, what falls due soon.
+    path("", home.home, name="home"),
+    # The briefing list, its feed and its year and month archives. They come before the
+    # briefing's own URL, which would otherwise take "2023"; the list hands an all-digit
+    # slug's URL to the briefing, so its permalinks keep working.
+    path("briefings/", briefing_list.briefing_list, name="briefing-list"),
     path("briefings/feed.atom", feeds.LatestBriefingsFeed(), name="briefing-feed"),
-    path("briefings/<int:year>/", directory.briefing_list, name="briefing-year"),
-    path("briefings/<int:year>/<int:month>/", directory.briefing_list, name="briefing-month"),
-    path("briefings/<slug:slug>/", views.conference_detail, name="conference-detail"),
-    path("people/", directory.person_list, name="person-list"),
-    path("people/<slug:slug>/", directory.person_detail, name="person-detail"),
-    path("people/<slug:slug>/feed.atom", feeds.PersonAnswersFeed(), name="person-feed"),
-    path("outlets/", directory.outlet_list, name="outlet-list"),
-    path("outlets/<slug:slug>/", directory.outlet_detail, name="outlet-detail"),
-    path("outlets/<slug:slug>/feed.atom", feeds.OutletQuestionsFeed(), name="outlet-feed"),
-    path("commitments/", views.commitment_list, name="commitment-list"),
-    path("commitments/export.csv", views.commitment_export_csv, name="commitment-export-csv"),
-    path("commitments/export.json", views.commitment_export_json, name="commitment-export-json"),
+    path("briefings/<int:year>/", briefing_list.briefing_list, name="briefing-year"),
+    path("briefings/<int:year>/<int:month>/", briefing_list.briefing_list, name="briefing-month"),
+    # A briefing, one exchange of it, and the stored originals it was read from.
+    path("briefings/<slug:slug>/", briefing.conference_detail, name="conference-detail"),
     path(
         "briefings/<slug:slug>/<int:position>/",
-        views.exchange_detail,
+        briefing.exchange_detail,
         name="exchange-detail",
     ),
     path(
         "briefings/<slug:slug>/sources/<int:source_id>/",
-        views.source_download,
+        briefing.source_download,
         name="source-download",
     ),
-    path("export/archive.jsonl", views.archive_jsonl, name="archive-jsonl"),
+    # People: everyone, a person's page and the feed of their answers.
+    path("people/", people.person_list, name="person-list"),
+    path("people/<slug:slug>/", people.person_detail, name="person-detail"),
+    path("people/<slug:slug>/feed.atom", feeds.PersonAnswersFeed(), name="person-feed"),
+    # Outlets: every organization whose reporters ask, its questions and their feed.
+    path("outlets/", outlets.outlet_list, name="outlet-list"),
+    path("outlets/<slug:slug>/", outlets.outlet_detail, name="outlet-detail"),
+    path("outlets/<slug:slug>/feed.atom", feeds.OutletQuestionsFeed(), name="outlet-feed"),
+    # Commitments: the filtered list and its exports of every row.
+    path("commitments/", commitments.commitment_list, name="commitment-list"),
+    path("commitments/export.csv", commitments.commitment_export_csv, name="commitment-export-csv"),
+    path(
+        "commitments/export.json",
+        commitments.commitment_export_json,
+        name="commitment-export-json",
+    ),
+    # Downloads: the whole archive as JSON Lines.
+    path("export/archive.jsonl", downloads.archive_jsonl, name="archive-jsonl"),
 ]

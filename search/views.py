@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.urls import reverse
 from briefings.export import csv_cell
 from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
+from briefings.paging import page_link, page_number, pager
 
 from .forms import SearchForm
 from .language import describe
@@ -52,6 +52,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if refused := refuse_format(request):
         return refused
     wanted = SearchForm(request.GET).search_input()
+    # Read as every paged page reads it (briefings/paging.py), not as the form does.
+    wanted.page = page_number(request.GET.get("page"))
     page = search_archive(wanted)
     if wants_json(request):
         return json_response(_page_record(request, page))
@@ -67,7 +69,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 (label, _link(wanted, sort=key, page=None), key == page.sort)
                 for key, label in SORT_LABELS.items()
             ],
-            "pages": _pager(page),
+            "pages": pager(page.page, page.pages, lambda number: _link(wanted, page=number)),
             "suggestion_link": _link(wanted, q=page.suggestion, page=None)
             if page.suggestion
             else "",
@@ -233,18 +235,17 @@ def _params(wanted: SearchInput) -> dict[str, object]:
         "to": wanted.date_to,
         "conference": wanted.conference,
         "sort": "" if wanted.sort == "relevance" else wanted.sort,
-        "page": wanted.page if wanted.page > 1 else "",
     }
 
 
 def _link(wanted: SearchInput, *, view: str = "search:search", **changes: object) -> str:
+    number = changes.pop("page", wanted.page) or 1
     params = _params(wanted)
     for key, value in changes.items():
         params[key] = value or ""
     if params.get("sort") == "relevance":
         params["sort"] = ""
-    query = urlencode([(key, value) for key, value in params.items() if value])
-    return reverse(view) + (f"?{query}" if query else "")
+    return page_link(reverse(view), params, page=number)
 
 
 def _facet_link(wanted: SearchInput, name: str, value: FacetValue) -> str:
@@ -270,21 +271,6 @@ def _facet_groups(page: SearchPage) -> list[tuple[str, str, list[tuple[FacetValu
             links = [(value, _facet_link(page.input, name, value)) for value in values]
             groups.append((name, title, links))
     return groups
-
-
-def _pager(page: SearchPage) -> list[tuple[str, str, bool]]:
-    """(label, link, is current) for previous, nearby page numbers, next."""
-    if page.pages <= 1:
-        return []
-    wanted = page.input
-    items = []
-    if page.page > 1:
-        items.append(("Previous", _link(wanted, page=page.page - 1), False))
-    for number in range(max(1, page.page - 4), min(page.pages, page.page + 4) + 1):
-        items.append((str(number), _link(wanted, page=number), number == page.page))
-    if page.page < page.pages:
-        items.append(("Next", _link(wanted, page=page.page + 1), False))
-    return items
 
 
 def _within(page: SearchPage) -> tuple[str, str] | None:

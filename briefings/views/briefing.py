@@ -1,0 +1,372 @@
+"""The briefing page (the whole transcript, who took part, its contents and commitments),
+the exchange page (one question and every answer, a permalink, a citation, its
+neighbours) and the download of a stored original."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.functions import Length
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
+
+from briefings.citation import FORMAT_LABELS, Author, CitedExchange, cite
+from briefings.export import conference_record, exchange_record
+from briefings.ingest.formats import mfa, scio_briefing, scio_pages
+from briefings.models import (
+    Commitment,
+    Conference,
+    Exchange,
+    Organization,
+    Participant,
+    Person,
+    Source,
+    Turn,
+)
+from briefings.pages import json_link, json_response, refuse_format, wants_json
+from briefings.text import strip_notes
+from search.searching import similar_exchanges
+
+from ._records import briefing_record, iso_date
+
+# Each turn with the commitments the public pages show, in reading order: the numbers of
+# the marks in the text and of the cards beside it follow this order.
+SHOWN_COMMITMENTS = Prefetch(
+    "commitments",
+    queryset=Commitment.objects.shown().order_by("start"),
+    to_attr="shown_commitments",
+)
+TURNS = Prefetch(
+    "turns",
+    queryset=Turn.objects.select_related("person", "outlet")
+    .prefetch_related(SHOWN_COMMITMENTS)
+    .order_by("position"),
+    # A list: `exchange.turns.all()` would clone a queryset per exchange, 150 on a page.
+    to_attr="turn_list",
+)
+# The same turns for a JSON form: `turn.commitments.all()` is what the page shows, so the
+# export's records (briefings.export) serve the pages unchanged.
+RECORD_TURNS = Prefetch(
+    "turns",
+    queryset=Turn.objects.select_related("person", "outlet")
+    .prefetch_related(
+        Prefetch("commitments", queryset=Commitment.objects.shown().order_by("start"))
+    )
+    .order_by("position"),
+)
+MAX_POSITION = 2**31 - 1  # beyond any real exchange or row id
+CONTENTS_WORDS = 12  # of a question, in the briefing page's contents
+# Formats whose transcripts print Chinese names family name first ("Liang Wenhua"):
+# citations must not invert them.
+FAMILY_NAME_FIRST_FORMATS = {scio_briefing.NAME, scio_pages.NAME, mfa.NAME}
+# Stored originals are offered as downloads under their own type only when a browser
+# cannot run them; anything else (HTML, SVG, XML, unknown) goes out as opaque bytes.
+INERT_MEDIA_TYPES = {
+    "text/plain",
+    "text/markdown",
+    "text/csv",
+    "application/json",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ContentsEntry:
+    """One line of a briefing's contents: a question, who asked it, how it begins."""
+
+    exchange: Exchange
+    asker: str
+    opening: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SaidHere:
+    """A commitment in the briefing's list, with the exchange it was made in."""
+
+    commitment: Commitment
+    turn: Turn
+    exchange: Exchange
+
+
+def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole briefing: who took part (with their titles at the time), the contents of
+    its questions, the transcript with an anchor per exchange and its commitments beside
+    the answers, the commitments listed together, and the sources it was read from."""
+    if refused := refuse_format(request):
+        return refused
+    conference = get_object_or_404(Conference.objects.select_related("organizer"), slug=slug)
+    if wants_json(request):
+        return json_response(_conference_json(request, conference))
+    participants = conference.participants.select_related("person", "organization")
+    exchanges = list(conference.exchanges.prefetch_related(TURNS))
+    _link_speakers(exchanges)
+    contents = [entry for exchange in exchanges if (entry := _contents_entry(exchange))]
+    said_here = [
+        SaidHere(commitment, turn, exchange)
+        for exchange in exchanges
+        for turn in exchange.turn_list
+        for commitment in turn.shown_commitments
+    ]
+    return render(
+        request,
+        "briefings/conference_detail.html",
+        {
+            "conference": conference,
+            "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
+            "held_on": iso_date(conference.held_on) or "",
+            "participants": participants,
+            "exchanges": exchanges,
+            "contents": contents,
+            "said_here": said_here,
+            "sources": _sources(conference),
+            "conference_source_url": _web_url(conference.source_url),
+            "json_link": json_link(request),
+        },
+    )
+
+
+def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    """One question and every answer to it, with the commitments beside them, a permalink,
+    a ready citation, the neighbouring exchanges and more like it."""
+    if refused := refuse_format(request):
+        return refused
+    if position > MAX_POSITION:  # SQLite cannot even compare a larger integer
+        raise Http404("No such exchange.")
+    as_json = wants_json(request)
+    exchange = get_object_or_404(
+        Exchange.objects.select_related("conference__organizer").prefetch_related(
+            RECORD_TURNS if as_json else TURNS
+        ),
+        conference__slug=slug,
+        position=position,
+    )
+    conference = exchange.conference
+    neighbours = conference.exchanges.filter(position__in=[position - 1, position + 1])
+    by_position = {neighbour.position: neighbour for neighbour in neighbours}
+    previous, next_ = by_position.get(position - 1), by_position.get(position + 1)
+    permalink = request.build_absolute_uri(exchange.get_absolute_url())
+    turns = list(exchange.turns.all()) if as_json else exchange.turn_list
+    citations = cite(_cited_exchange(exchange, turns, permalink))
+    similar = similar_exchanges(exchange)
+    if as_json:
+        return json_response(
+            {
+                "url": permalink,
+                **exchange_record(exchange),
+                "briefing": briefing_record(request, conference),
+                "previous": _absolute(request, previous),
+                "next": _absolute(request, next_),
+                "similar": [
+                    {
+                        "url": _absolute(request, other),
+                        "position": other.position,
+                        "kind": other.kind,
+                        # The title and date only: similar_exchanges() joins no organizer.
+                        "briefing": {
+                            "slug": other.conference.slug,
+                            "title": other.conference.title,
+                            "held_on": iso_date(other.conference.held_on),
+                            "url": request.build_absolute_uri(other.conference.get_absolute_url()),
+                        },
+                    }
+                    for other in similar
+                ],
+                "citations": citations,
+            }
+        )
+    _link_speakers([exchange])
+    question = _question(exchange)
+    return render(
+        request,
+        "briefings/exchange_detail.html",
+        {
+            "exchange": exchange,
+            "conference": conference,
+            "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
+            "held_on": iso_date(conference.held_on) or "",
+            "permalink": permalink,
+            "previous": previous,
+            "next": next_,
+            "similar": similar,
+            "citations": [(name, FORMAT_LABELS[name], text) for name, text in citations.items()],
+            "question": question,
+            "asker": _asker(question) if question else "",
+            "answerers": list(
+                dict.fromkeys(turn.speaker_name for turn in _spoken(exchange.turn_list))
+            ),
+            "json_link": json_link(request),
+        },
+    )
+
+
+def source_download(request: HttpRequest, slug: str, source_id: int) -> HttpResponse:
+    """A stored original, byte for byte, as a download. Never shown as a page of ours: it
+    may be another site's HTML, which must not run with this site's origin."""
+    if source_id > MAX_POSITION:
+        raise Http404("No such source.")
+    source = get_object_or_404(Source, conference__slug=slug, pk=source_id)
+    media_type = source.media_type.split(";")[0].strip().lower()
+    response = HttpResponse(
+        bytes(source.content),
+        content_type=media_type if media_type in INERT_MEDIA_TYPES else "application/octet-stream",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, _download_name(source, slug))
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it anyway, it runs nothing and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _absolute(request: HttpRequest, exchange: Exchange | None) -> str | None:
+    return request.build_absolute_uri(exchange.get_absolute_url()) if exchange else None
+
+
+def _conference_json(request: HttpRequest, conference: Conference) -> dict[str, object]:
+    """The export's record of the briefing (briefings.export.conference_record), with the
+    commitments the page shows and the URLs of the briefing, its exchanges and sources."""
+    prefetch_related_objects(
+        [conference],
+        Prefetch("sources", queryset=Source.objects.defer("content")),
+        Prefetch(
+            "participants", queryset=Participant.objects.select_related("person", "organization")
+        ),
+        Prefetch("exchanges", queryset=Exchange.objects.prefetch_related(RECORD_TURNS)),
+    )
+    record = conference_record(conference)
+    slug = conference.slug
+    return {
+        **record,
+        "url": request.build_absolute_uri(conference.get_absolute_url()),
+        "sources": [
+            {
+                **source_record,
+                "download_url": request.build_absolute_uri(
+                    reverse("briefings:source-download", args=[slug, source.pk])
+                ),
+            }
+            for source_record, source in zip(
+                record["sources"], conference.sources.all(), strict=True
+            )
+        ],
+        "exchanges": [
+            {
+                **exchange_data,
+                "url": request.build_absolute_uri(
+                    reverse("briefings:exchange-detail", args=[slug, exchange.position])
+                ),
+            }
+            for exchange_data, exchange in zip(
+                record["exchanges"], conference.exchanges.all(), strict=True
+            )
+        ],
+    }
+
+
+# The briefing and exchange pages.
+
+
+def _link_speakers(exchanges: Iterable[Exchange]) -> None:
+    """Each turn's `person_url` and `outlet_url`, for the turn template: reversed once per
+    person and outlet rather than for every turn. A 150-exchange page has some 450 turns."""
+    urls: dict[tuple[type, int], str] = {}
+
+    def url_of(target: Person | Organization | None) -> str:
+        if target is None:
+            return ""
+        key = (type(target), target.pk)
+        if key not in urls:
+            urls[key] = target.get_absolute_url()
+        return urls[key]
+
+    for exchange in exchanges:
+        for turn in exchange.turn_list:
+            turn.person_url = url_of(turn.person)
+            turn.outlet_url = url_of(turn.outlet)
+
+
+def _contents_entry(exchange: Exchange) -> ContentsEntry | None:
+    """The question that opens a Q&A exchange, for the briefing's contents."""
+    question = _question(exchange) if exchange.kind == Exchange.Kind.QA else None
+    if question is None:
+        return None
+    # Enough of the text for the first words, however long the question runs.
+    opening = Truncator(strip_notes(question.text[: CONTENTS_WORDS * 30])).words(CONTENTS_WORDS)
+    return ContentsEntry(exchange, _asker(question), opening)
+
+
+def _spoken(turns: Iterable[Turn]) -> list[Turn]:
+    """The officials' turns: answers and statements."""
+    return [turn for turn in turns if turn.is_official]
+
+
+def _question(exchange: Exchange) -> Turn | None:
+    return next((t for t in exchange.turn_list if t.role == Turn.Role.QUESTION), None)
+
+
+def _asker(question: Turn) -> str:
+    """Who asked: the outlet where named, else the reporter, else "A reporter"."""
+    if question.outlet:
+        return question.outlet.name
+    if question.person:
+        return question.person.name
+    return "A reporter"
+
+
+def _cited_exchange(exchange: Exchange, turns: list[Turn], permalink: str) -> CitedExchange:
+    """The citation's facts. The author is the one official who answered or spoke, where
+    only one did and the archive knows who; else the body that held the briefing."""
+    conference = exchange.conference
+    spoken = _spoken(turns)
+    people = {turn.person_id for turn in spoken}
+    speaker, title = None, ""
+    if spoken and None not in people and len(people) == 1:
+        speaker = Author(
+            spoken[0].person.name,
+            family_name_first=conference.format in FAMILY_NAME_FIRST_FORMATS,
+        )
+        title = spoken[0].speaker_title
+    return CitedExchange(
+        title=conference.title,
+        url=permalink,
+        position=exchange.position,
+        accessed_on=timezone.localdate(),
+        held_on=conference.held_on,
+        speaker=speaker,
+        speaker_title=title,
+        organizer=conference.organizer.name if conference.organizer else "",
+        kind=conference.get_kind_display(),
+        location=conference.location,
+    )
+
+
+def _sources(conference: Conference) -> list[Source]:
+    """The briefing's sources with their size, without their bytes, each with the name it
+    is shown under and its original URL where that is a web address."""
+    sources = list(conference.sources.defer("content").annotate(size=Length("content")))
+    for source in sources:
+        source.display_name = source.filename.replace("\\", "/").rsplit("/", 1)[-1]
+        source.safe_url = _web_url(source.url)
+    return sources
+
+
+def _web_url(url: str) -> str:
+    """`url` where it is http(s); "" otherwise. A transcript's own text put the URL there,
+    and a javascript: link must never reach a page."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _download_name(source: Source, slug: str) -> str:
+    """The original's own file name (never the folder it was ingested from), in safe
+    characters; else one made from the briefing and page."""
+    name = UNSAFE_FILENAME.sub("-", source.filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = name.strip(".-")
+    return name or f"{slug}-source-{source.position}"

@@ -1,0 +1,247 @@
+"""People: everyone in the archive, alphabetically, and a person's page (their titles over
+time, the briefings they attended, their answers and statements a page at a time).
+Counts are taken for the rows of the page being shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from briefings.models import Commitment, Conference, Participant, Person, Turn
+from briefings.pages import (
+    json_response,
+    newest_briefing_first,
+    refuse_format,
+    wants_json,
+    with_opening,
+)
+from briefings.paging import page_json, page_link, page_links, pager, requested_page
+from briefings.text import opening_words
+
+from ._records import briefing_record, turn_record
+
+PEOPLE_PER_PAGE = 50
+TURNS_PER_PAGE = 25
+LATEST_ATTENDED = 10
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Everyone in the archive, alphabetically, with how many briefings they attended and
+    how many answers and statements they gave."""
+    if refused := refuse_format(request):
+        return refused
+    page = requested_page(
+        Paginator(Person.objects.order_by(Lower("name"), "id"), PEOPLE_PER_PAGE),
+        request.GET.get("page"),
+    )
+    people = list(page.object_list)
+    attended = dict(
+        Participant.objects.filter(person__in=people)
+        .values_list("person")
+        .annotate(total=Count("conference", distinct=True))
+    )
+    answered = dict(
+        Turn.objects.by_officials()
+        .filter(person__in=people)
+        .values_list("person")
+        .annotate(total=Count("id"))
+    )
+    for person in people:
+        person.briefing_total = attended.get(person.pk, 0)
+        person.answer_total = answered.get(person.pk, 0)
+    path = reverse("briefings:person-list")
+    if wants_json(request):
+        return json_response(
+            {
+                **page_json(request, page, page_links(path)),
+                "results": [
+                    {
+                        "name": person.name,
+                        "url": request.build_absolute_uri(person.get_absolute_url()),
+                        "briefings": person.briefing_total,
+                        "answers": person.answer_total,
+                    }
+                    for person in people
+                ],
+            }
+        )
+    return render(
+        request,
+        "briefings/person_list.html",
+        {
+            "page": page,
+            "people": people,
+            "pages": pager(page.number, page.paginator.num_pages, page_links(path)),
+            "json_link": page_link(path, {"format": "json"}, page=page.number),
+        },
+    )
+
+
+@dataclass
+class TitleUse:
+    """One title a person was given, and the briefings where it was printed. The title and
+    organization read as printed at the latest of them."""
+
+    title: str
+    organization: str = ""
+    conferences: dict[int, tuple[dt.date | None, str]] = field(default_factory=dict)
+
+    def add(
+        self, title: str, organization: str, conference_id: int, held_on: dt.date | None, slug: str
+    ) -> None:
+        latest = self.last
+        if latest is None or (held_on is not None and held_on > latest[0]):
+            self.title = title
+            self.organization = organization or self.organization
+        elif not self.organization:
+            self.organization = organization
+        self.conferences[conference_id] = (held_on, slug)
+
+    @property
+    def briefing_total(self) -> int:
+        return len(self.conferences)
+
+    def _dated(self) -> list[tuple[dt.date, str]]:
+        return sorted((held, slug) for held, slug in self.conferences.values() if held)
+
+    @property
+    def first(self) -> tuple[dt.date, str] | None:
+        dated = self._dated()
+        return dated[0] if dated else None
+
+    @property
+    def last(self) -> tuple[dt.date, str] | None:
+        dated = self._dated()
+        return dated[-1] if dated else None
+
+
+def _titles(person: Person) -> tuple[list[TitleUse], list[int]]:
+    """The titles `person` was printed with (as a participant or beside a turn), newest use
+    first, and every briefing they attended, newest first: one UNION query. Titles that
+    differ only in case or spacing count as one."""
+    # Ordering is not allowed inside a compound query: both sides are unordered.
+    listed = (
+        Participant.objects.filter(person=person)
+        .order_by()
+        .values_list(
+            "title",
+            "organization__name",
+            "conference_id",
+            "conference__held_on",
+            "conference__slug",
+        )
+    )
+    spoken = (
+        Turn.objects.filter(person=person)
+        .order_by()
+        .values_list(
+            "speaker_title",
+            "outlet__name",
+            "exchange__conference_id",
+            "exchange__conference__held_on",
+            "exchange__conference__slug",
+        )
+    )
+    uses: dict[str, TitleUse] = {}
+    attended: dict[int, dt.date | None] = {}
+    for title, organization, conference_id, held_on, slug in listed.union(spoken):
+        attended[conference_id] = held_on
+        title = " ".join(title.split())
+        if not title:
+            continue
+        uses.setdefault(title.casefold(), TitleUse(title)).add(
+            title, organization or "", conference_id, held_on, slug
+        )
+    titles = sorted(uses.values(), key=lambda use: (use.last or (dt.date.min, ""))[0], reverse=True)
+    newest = sorted(attended, key=lambda pk: (attended[pk] or dt.date.min, pk), reverse=True)
+    return titles, newest
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A person: their titles over time, the briefings they attended, their answers and
+    statements (one page at a time) and a link to their commitments."""
+    if refused := refuse_format(request):
+        return refused
+    person = get_object_or_404(Person, slug=slug)
+    titles, attended_ids = _titles(person)
+    latest = Conference.objects.filter(pk__in=attended_ids[:LATEST_ATTENDED]).select_related(
+        "organizer"
+    )
+    latest = sorted(latest, key=lambda c: attended_ids.index(c.pk))
+    answers = with_opening(
+        Turn.objects.by_officials()
+        .filter(person=person)
+        .select_related("exchange__conference", "person")
+    ).order_by(*newest_briefing_first("exchange__conference__"), "exchange__position", "position")
+    page = requested_page(Paginator(answers, TURNS_PER_PAGE), request.GET.get("page"))
+    commitment_total = Commitment.objects.shown().filter(turn__person=person).count()
+    path = person.get_absolute_url()
+    links = {
+        "briefings": page_link(reverse("briefings:briefing-list"), {"person": person.slug}),
+        "commitments": page_link(reverse("briefings:commitment-list"), {"speaker": person.slug})
+        if commitment_total
+        else "",
+        "search": page_link(reverse("search:search"), {"speaker": person.slug}),
+        "feed": reverse("briefings:person-feed", args=[person.slug]),
+    }
+    if wants_json(request):
+        return json_response(
+            {
+                "name": person.name,
+                "url": request.build_absolute_uri(path),
+                "aliases": person.aliases,
+                "titles": [_title_record(request, use) for use in titles],
+                "briefing_total": len(attended_ids),
+                "briefings_url": request.build_absolute_uri(links["briefings"]),
+                "latest_briefings": [briefing_record(request, conference) for conference in latest],
+                "commitment_total": commitment_total,
+                "commitments_url": request.build_absolute_uri(links["commitments"])
+                if links["commitments"]
+                else None,
+                "feed_url": request.build_absolute_uri(links["feed"]),
+                "answers": {
+                    **page_json(request, page, page_links(path)),
+                    "results": [turn_record(request, turn) for turn in page.object_list],
+                },
+            }
+        )
+    return render(
+        request,
+        "briefings/person_detail.html",
+        {
+            "person": person,
+            "titles": titles,
+            "briefing_total": len(attended_ids),
+            "latest": latest,
+            "page": page,
+            "answers": [(turn, opening_words(turn.opening_text)) for turn in page.object_list],
+            "pages": pager(page.number, page.paginator.num_pages, page_links(path)),
+            "commitment_total": commitment_total,
+            "links": links,
+            "json_link": page_link(path, {"format": "json"}, page=page.number),
+        },
+    )
+
+
+def _title_record(request: HttpRequest, use: TitleUse) -> dict[str, object]:
+    def briefing(end: tuple[dt.date, str] | None) -> dict[str, object] | None:
+        if end is None:
+            return None
+        held_on, slug = end
+        url = reverse("briefings:conference-detail", args=[slug])
+        return {"held_on": held_on.isoformat(), "url": request.build_absolute_uri(url)}
+
+    return {
+        "title": use.title,
+        "organization": use.organization or None,
+        "briefings": use.briefing_total,
+        "first": briefing(use.first),
+        "last": briefing(use.last),
+    }
