@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
@@ -45,22 +45,18 @@ def requested_page(paginator: Paginator, raw: str | None) -> Page:
     return paginator.page(min(page_number(raw), paginator.num_pages))
 
 
-def page_link(path: str, params: dict[str, object], *, page: int = 1, format: str = "") -> str:
+def page_link(path: str, params: dict[str, object], *, page: int = 1) -> str:
     """`path` with `params` in their given order, empty values and page 1 left out (one
-    question, one URL), then the page and the format."""
+    question, one URL), then the page."""
     query = [(key, value) for key, value in params.items() if value]
     if page > 1:
         query.append(("page", page))
-    if format:
-        query.append(("format", format))
     return path + (f"?{urlencode(query)}" if query else "")
 
 
-def page_links(
-    path: str, params: dict[str, object] | None = None, *, format: str = ""
-) -> Callable[[int], str]:
+def page_links(path: str, params: dict[str, object] | None = None) -> Callable[[int], str]:
     """The link to each page of `path` with `params`, for `pager` and `page_json`."""
-    return lambda number: page_link(path, params or {}, page=number, format=format)
+    return lambda number: page_link(path, params or {}, page=number)
 
 
 def pager(
@@ -90,11 +86,19 @@ def pager(
     return items
 
 
+def as_json(link: str) -> str:
+    """A page's link with format=json: the same page's JSON form."""
+    path, _, query = link.partition("?")
+    params = [(key, value) for key, value in parse_qsl(query) if key != "format"]
+    return f"{path}?{urlencode([*params, ('format', 'json')])}"
+
+
 def page_json(request: HttpRequest, page: Page, link: Callable[[int], str]) -> dict[str, object]:
-    """A page's counts and its neighbours' absolute URLs, for its JSON form."""
+    """A page's counts and its neighbours' absolute URLs, for its JSON form: the JSON forms
+    of the neighbours, so that a client following them stays in JSON."""
 
     def absolute(number: int) -> str:
-        return request.build_absolute_uri(link(number))
+        return request.build_absolute_uri(as_json(link(number)))
 
     return {
         "total": page.paginator.count,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from briefings.export import csv_cell
 from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
-from briefings.paging import page_link, page_number, pager
+from briefings.paging import as_json, page_link, page_number, pager
 
 from .forms import SearchForm
 from .language import describe
@@ -103,8 +103,10 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
         "timed_out": page.timed_out,
         "page": page.page,
         "pages": page.pages,
-        "previous": absolute(_link(wanted, page=page.page - 1)) if page.page > 1 else None,
-        "next": absolute(_link(wanted, page=page.page + 1)) if page.page < page.pages else None,
+        "previous": absolute(as_json(_link(wanted, page=page.page - 1))) if page.page > 1 else None,
+        "next": absolute(as_json(_link(wanted, page=page.page + 1)))
+        if page.page < page.pages
+        else None,
         "results": [
             {
                 "url": absolute(hit.exchange.get_absolute_url()),

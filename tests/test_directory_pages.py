@@ -292,12 +292,13 @@ def test_the_json_form_has_the_pages_rows_filters_and_absolute_urls(client, thre
     assert data["period"] == {"year": 2020, "month": None, "label": "2020"}
     assert data["filters"] == {"kind": "press_briefing"}
     assert (data["page"], data["pages"], data["total"]) == (2, 2, 26)
-    assert data["previous"] == "http://testserver/briefings/2020/?kind=press_briefing"
+    assert data["previous"] == "http://testserver/briefings/2020/?kind=press_briefing&format=json"
     assert data["next"] is None
     (row,) = data["results"]
     oldest = Conference.objects.get(title="Press Briefing 0")
     assert row == {
         "title": "Press Briefing 0",
+        "slug": oldest.slug,
         "url": f"http://testserver{oldest.get_absolute_url()}",
         "held_on": "2020-01-06",
         "kind": "press_briefing",

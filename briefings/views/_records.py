@@ -22,6 +22,7 @@ def briefing_record(request: HttpRequest, conference: Conference) -> dict[str, o
     organizer = conference.organizer
     return {
         "title": conference.title,
+        "slug": conference.slug,
         "url": request.build_absolute_uri(conference.get_absolute_url()),
         "held_on": iso_date(conference.held_on),
         "kind": conference.kind,

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from briefings.citation import FORMAT_LABELS, Author, CitedExchange, cite
 from briefings.export import conference_record, exchange_record
-from briefings.ingest.formats import mfa, scio_briefing, scio_pages
+from briefings.ingest.formats import family_name_first_formats
 from briefings.models import (
     Commitment,
     Conference,
@@ -63,9 +63,6 @@ RECORD_TURNS = Prefetch(
 )
 MAX_POSITION = 2**31 - 1  # beyond any real exchange or row id
 CONTENTS_WORDS = 12  # of a question, in the briefing page's contents
-# Formats whose transcripts print Chinese names family name first ("Liang Wenhua"):
-# citations must not invert them.
-FAMILY_NAME_FIRST_FORMATS = {scio_briefing.NAME, scio_pages.NAME, mfa.NAME}
 # Stored originals are offered as downloads under their own type only when a browser
 # cannot run them; anything else (HTML, SVG, XML, unknown) goes out as opaque bytes.
 INERT_MEDIA_TYPES = {
@@ -328,7 +325,8 @@ def _cited_exchange(exchange: Exchange, turns: list[Turn], permalink: str) -> Ci
     if spoken and None not in people and len(people) == 1:
         speaker = Author(
             spoken[0].person.name,
-            family_name_first=conference.format in FAMILY_NAME_FIRST_FORMATS,
+            # Chinese names printed family name first must not be inverted in a citation.
+            family_name_first=conference.format in family_name_first_formats(),
         )
         title = spoken[0].speaker_title
     return CitedExchange(

@@ -183,7 +183,7 @@ def _commitment_page_json(
         **page_json(
             request,
             page,
-            page_links(reverse("briefings:commitment-list"), filters.params(), format="json"),
+            page_links(reverse("briefings:commitment-list"), filters.params()),
         ),
         "results": [commitment_row(request, commitment) for commitment in page.object_list],
         "timeline": {

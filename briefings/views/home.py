@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return json_response(
             {
-                **page_json(request, page, page_links(home_link, format="json")),
+                **page_json(request, page, page_links(home_link)),
                 "briefings": [
                     {**briefing_record(request, conference), "exchanges": conference.exchange_total}
                     for conference in shown
