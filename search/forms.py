@@ -1,7 +1,8 @@
 """The search form: the box and the controls for the same filters the query language has.
 
-Nothing here makes a search fail: an unknown sort or a bad page number falls back to the
-default, and values the query language cannot use come back as messages on the page.
+Nothing here makes a search fail: an unknown sort falls back to the default, and values
+the query language cannot use come back as messages on the page. The page number is the
+view's to read, by the site's one rule (briefings/paging.py).
 """
 
 from __future__ import annotations
@@ -51,10 +52,6 @@ class SearchForm(forms.Form):
         """What was asked for, with defaults wherever a value is missing or unusable."""
         self.is_valid()  # fills cleaned_data with every field that is valid
         data = self.cleaned_data
-        try:
-            page = int(self.data.get("page", 1))
-        except (TypeError, ValueError):
-            page = 1
         return SearchInput(
             q=data.get("q", ""),
             speaker=data.get("speaker", "").strip(),
@@ -64,5 +61,4 @@ class SearchForm(forms.Form):
             date_to=data.get("to", "").strip(),
             conference=data.get("conference", "").strip(),
             sort=data.get("sort") or "relevance",
-            page=max(page, 1),
         )
