@@ -21,6 +21,14 @@ PAGE_DIGITS = 9
 PAST_THE_END = 10**PAGE_DIGITS
 
 
+class NotAPageNumber(Http404):
+    """A `page` that is not a whole number: the 404 page says so (briefings/views/errors.py)."""
+
+    def __init__(self, raw: str) -> None:
+        shown = raw if len(raw) <= 20 else raw[:20] + "…"
+        super().__init__(f"“{shown}” is not a page number: a page number is a whole number.")
+
+
 class PagerItem(NamedTuple):
     """One item of a pager: previous, a page number, an elided run ("…", no link), next."""
 
@@ -34,7 +42,7 @@ def page_number(raw: str | None) -> int:
     page. A 404 for anything that is not a whole number: "abc", "-1", "1.5", "²"."""
     raw = (raw or "1").strip()
     if not raw.isascii() or not raw.isdigit():
-        raise Http404("A page number is a whole number, such as page=2.")
+        raise NotAPageNumber(raw)
     if len(raw) > PAGE_DIGITS:
         return PAST_THE_END
     return max(int(raw), 1)

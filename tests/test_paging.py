@@ -60,3 +60,26 @@ def test_every_paged_page_answers_a_bad_page_number_the_same_way(client, address
 
     assert status("abc") == status("-1") == 404
     assert status("0") == status("99999") == status("9" * 5000) == 200
+
+
+@pytest.mark.usefixtures("search_index", "miit")
+def test_the_404_for_a_bad_page_number_says_why_and_keeps_the_search(client, settings):
+    settings.DEBUG = False  # the site's own 404 page, as served
+
+    response = client.get("/search/", {"q": "guidelines", "sort": "newest", "page": "abc"})
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "“abc” is not a page number" in page
+    assert 'href="/search/?q=guidelines&amp;sort=newest">The first page</a>' in page
+    assert 'name="q" value="guidelines"' in page
+
+
+@pytest.mark.usefixtures("search_index", "miit")
+def test_a_404_without_a_known_reason_keeps_the_general_words(client, settings):
+    settings.DEBUG = False
+
+    page = client.get("/briefings/no-such-briefing/").content.decode()
+
+    assert "is not in the archive" in page
+    assert "not a page number" not in page
