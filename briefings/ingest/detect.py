@@ -2,7 +2,8 @@
 
 `parse_transcript(text)` is the one entry point the loader, the upload page and the
 tests use. Saved HTML pages go through `html_to_text` first, except for a format that
-reads its own page structure (`reads_html`, the White House HTML format).
+reads its own page structure (`reads_html`: the White House HTML format, and the
+Ministry of Foreign Affairs' pages, whose format also reads other HTML as text).
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ def detect_format(text: str) -> str:
     if is_html:
         plain = html_to_text(text)
         for fmt in FORMATS.values():
-            if not fmt.reads_html and fmt.sniff(plain):
+            # A format that reads HTML itself is offered the page's text too: it reads the
+            # pages it knows by their structure, and any other page as its text.
+            if fmt.sniff(plain):
                 return fmt.name
+    for fmt in FORMATS.values():
+        reason = fmt.not_a_transcript(text) if fmt.not_a_transcript is not None else None
+        if reason:
+            raise ParseError(reason)
     for fmt in FORMATS.values():
         if fmt.resembles is not None and fmt.resembles(text):
             raise ParseError(

@@ -108,9 +108,21 @@ def _refuse_if_text_follows(text: str, lowered: str, start: int, opener: str) ->
 
 def html_to_text(text: str) -> str:
     root = parse_html_document(text)
+    drop_unseen(root)
+    body = root.find("body")
+    return element_text(body if body is not None else root)
+
+
+def drop_unseen(root: lxml.html.HtmlElement) -> None:
+    """Remove what a reader never sees as page text: scripts, styles, navigation, forms."""
     for element in list(root.iter(*DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    """The text of one element as a reader sees it: block elements and <br> break lines,
+    paragraphs are separated by a blank line, spaces (no-break ones too) are folded."""
     chunks: list[str] = []
 
     def walk(element: lxml.html.HtmlElement) -> None:
@@ -127,8 +139,7 @@ def html_to_text(text: str) -> str:
         if block:
             chunks.append("\n\n" if tag == "p" else "\n")
 
-    body = root.find("body")
-    walk(body if body is not None else root)
+    walk(element)
     raw = "".join(chunks).replace("\r", "")
     lines = [" ".join(line.replace("\u00a0", " ").split()) for line in raw.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
-from .decode import check_size, decode_transcript
+from .decode import SNIFF_BYTES, binary_kind, check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
 from .formats import FORMATS
 from .formats.protocol import Format
@@ -39,8 +39,12 @@ from .records import ParsedConference, ParseError
 
 logger = logging.getLogger(__name__)
 
-# What a folder walk picks up; a file named explicitly is always tried.
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
+# A folder walk takes files by content, whatever their extension (pages saved as ".shtml",
+# ".htm" or with none): every text file, and every file named as a transcript, even one
+# that turns out broken (it is reported, not passed over). It leaves out other files that
+# are not text (pictures saved with a page), hidden files and the notes below; a file
+# named explicitly is always tried.
+TRANSCRIPT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".shtml", ".json", ".jsonl"}
 # Notes that travel with a folder of transcripts but are not transcripts.
 NOT_TRANSCRIPTS = re.compile(r"^(readme|license|licence|copying|sources|changelog)\b", re.I)
 FAILED = "failed"
@@ -48,6 +52,7 @@ FAILED = "failed"
 MEDIA_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
+    ".shtml": "text/html",
     ".md": "text/markdown",
     ".json": "application/json",
     ".jsonl": "application/jsonl",
@@ -125,9 +130,9 @@ def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
                     path
                     for path in sorted(match.rglob("*"), key=natural_key)
                     if path.is_file()
-                    and path.suffix.lower() in TRANSCRIPT_SUFFIXES
                     and not NOT_TRANSCRIPTS.match(path.name)
                     and not any(part.startswith(".") for part in path.relative_to(match).parts)
+                    and (path.suffix.lower() in TRANSCRIPT_SUFFIXES or is_text_file(path))
                 )
             elif match.is_file():
                 paths.append(match)
@@ -135,6 +140,16 @@ def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
                 missing.append(argument)
     unique = list(dict.fromkeys(path.resolve() for path in paths))
     return unique, missing
+
+
+def is_text_file(path: Path) -> bool:
+    """False for a file whose first bytes show it is no text (an image, an archive, a
+    program); a file that cannot be read is kept, so that reading it reports why."""
+    try:
+        with path.open("rb") as handle:
+            return binary_kind(handle.read(SNIFF_BYTES)) is None
+    except OSError:
+        return True
 
 
 def natural_key(path: Path | str) -> list[object]:

@@ -48,6 +48,9 @@ class Format:
     parse: Callable[[str], ParsedConference]
     # The format's shape without its speakers, for a clearer refusal than "unknown format".
     resembles: Callable[[str], bool] | None = None
+    # Why a page from the format's source is no transcript ("a list of transcripts, not a
+    # transcript: ..."), or None: the refusal then says what the page is.
+    not_a_transcript: Callable[[str], str | None] | None = None
     # True when the format reads its own HTML pages; the others are given HTML as text.
     reads_html: bool = False
     # True when the format prints Chinese names family name first ("Wang Wenbin"), so a
