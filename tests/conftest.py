@@ -103,6 +103,71 @@ def briefing(
 # Search: a real Whoosh index in a temporary folder.
 
 
+# Pages in the layout of the Ministry of Foreign Affairs' English site (fmprc.gov.cn, as
+# served in 2018-2020), with words written for the tests: site menu, breadcrumb, headline,
+# date line, article body, appendix and related-news boxes, share tools and footer.
+
+MINISTRY_MENU = """
+<div class="header"><div class="lang"><a href="//www.fmprc.gov.cn/mfa_chn/">简体中文</a></div>
+<form action="https://www.fmprc.gov.cn/wjb/eng_search.jsp"><input type="text" name="sw"/></form>
+</div>
+<div class="nav"><ul class="clearfix"><li><a href="http://www.fmprc.gov.cn/mfa_eng">Home</a></li>
+<li><a href="http://www.fmprc.gov.cn/mfa_eng/wjb_663304/">The Ministry</a>
+<div class="subNav"><dl><dt><a href="./">Main Functions</a></dt></dl></div></li>
+<li><a href="http://www.fmprc.gov.cn/mfa_eng/xwfw_665399/">Press and Media Service</a></li>
+</ul></div>
+"""
+MINISTRY_FOOTER = """<div class="footer"><div class="copyright">Copyright©1998-2014, Ministry of
+Foreign Affairs, the People's Republic of China<br />Contact us Address: No. 2</div></div>"""
+
+
+def ministry_page(title: str, body: str, *, date_line: str = "") -> str:
+    """A transcript page: `body` is the HTML of the article body (`<P>` paragraphs)."""
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x">
+<html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<title>{title}</title><script type="text/javascript" src="../main.js"></script></head>
+<body>{MINISTRY_MENU}
+<div class="container clearfix"><div style="width:100%">
+<div class="urhere"><a href="./../../../">Home</a>&nbsp;>&nbsp;<a href="./">Regular Press
+Conference</a></div>
+<div class="content_mod"><h2 class="title">{title}</h2>
+<h2 id="News_Body_subitle"></h2><div class="date" id="News_Body_Time">{date_line}</div>
+<script type="text/javascript">var a = document.getElementById("News_Body_Time");</script>
+<div class="content">
+<P align=center><IMG src="./W020200408123456789012.jpg" OLDSRC="W020200408123456789012.jpg"/></P>
+{body}
+</div>
+<div class="tool" style="display:none;" id="Appendix_article"><div>Appendix:</div>
+<div class="newsLst_mod"><ul id="id_AppendixList_article_list"></ul></div></div>
+<div class="tool"><table><tr><td>Suggest to a friend</td>
+<td><a href="javascript:window.print();">Print</a></td></tr></table></div>
+<div class="tool" id="id_RelNewsList"><div>Related News:</div><div class="newsLst_mod"><ul>
+<li><a href="./t1000001.shtml">Foreign Ministry Spokesperson Zhao Lijian's Regular Press
+Conference on April 7, 2020</a></li>
+</ul></div></div>
+</div></div></div>
+{MINISTRY_FOOTER}</body></html>
+"""
+
+
+def ministry_list_page(titles: list[str]) -> str:
+    """A list page of the site: links to transcript pages, and a pager."""
+    items = "\n".join(
+        f'<li><a href="./t{1000000 + number}.shtml" target="_blank">{title}</a></li>'
+        for number, title in enumerate(titles)
+    )
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Regular Press Conference</title></head>
+<body>{MINISTRY_MENU}
+<div class="container clearfix"><div class="main fl"><div class="urhere"><a href="./">Home</a></div>
+<div class="newsLst_mod"><ul>{items}</ul></div>
+<script type="text/javascript">document.write("<a href=\\"default_1.shtml\\">Next</a>");</script>
+</div></div>
+{MINISTRY_FOOTER}</body></html>
+"""
+
+
 @pytest.fixture
 def search_index(tmp_path: Path) -> Iterator[Path]:
     """An empty index of its own for one test. haystack's connection and our shared

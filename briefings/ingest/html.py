@@ -125,21 +125,24 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     paragraphs are separated by a blank line, spaces (no-break ones too) are folded."""
     chunks: list[str] = []
 
-    def walk(element: lxml.html.HtmlElement) -> None:
+    def walk(element: lxml.html.HtmlElement, preformatted: bool) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         block = tag in BLOCK_TAGS
+        preformatted = preformatted or tag == "pre"
+        # A line break in the page's source is a space to a reader, except inside <pre>.
+        space = (lambda text: text) if preformatted else (lambda text: text.replace("\n", " "))
         if block:
             chunks.append("\n\n" if tag == "p" else "\n")
         if element.text and tag:
-            chunks.append(element.text)
+            chunks.append(space(element.text))
         for child in element:
-            walk(child)
+            walk(child, preformatted)
             if child.tail:
-                chunks.append(child.tail)
+                chunks.append(space(child.tail))
         if block:
             chunks.append("\n\n" if tag == "p" else "\n")
 
-    walk(element)
+    walk(element, False)
     raw = "".join(chunks).replace("\r", "")
     lines = [" ".join(line.replace("\u00a0", " ").split()) for line in raw.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
