@@ -99,8 +99,14 @@ def check_page(
         check.add("no date", parsed.title)
     if not parsed.exchanges:
         check.add("no exchange", "")
+    labels = {"Q", "A", "Journalist", "Follow-up"} | {p.name for p in parsed.participants}
+    labels |= known_outlets or set()
     turns = parsed.turns
     for turn in turns:
+        for paragraph in turn.text.split("\n\n")[1:]:
+            label = paragraph.split(":", 1)[0].strip() if ":" in paragraph[:60] else ""
+            if label in labels:
+                check.add("a label read as text", label)
         if MENU_START.match(turn.text):
             check.add("turn starts with menu words", turn.text[:40])
         if len(turn.text) > len(body):

@@ -15,8 +15,9 @@ from django.core.management import CommandError, call_command
 
 from briefings.export import write_jsonl
 from briefings.ingest.load import load_conference
+from briefings.ingest.run import collect_paths
 from briefings.models import Commitment, Conference, Exchange, IngestRun, Turn
-from tests.conftest import miit_briefing, source_file
+from tests.conftest import miit_briefing, ministry_list_page, ministry_page, source_file
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,30 @@ def test_it_refuses_a_huge_file_without_reading_it(tmp_path, settings):
     assert error is not None
     assert "huge.txt: file is too large (50.0 MB; the limit is 10 MB)" in err
     assert snapshot() == (0, 0, 0)
+
+
+def test_a_folder_walk_takes_files_by_content_whatever_their_extension(tmp_path):
+    title = "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference on April 8, 2020"
+    body = "<P>Q: Any news today?</P><P>A: None today.</P>"
+    (tmp_path / "t1000001.shtml").write_text(ministry_page(title, body))
+    (tmp_path / "default.shtml").write_text(ministry_list_page([title]))
+    mfa_text = Path(__file__).parent / "data" / "mfa_2020-02-06_daily_briefing_online.txt"
+    (tmp_path / "transcript").write_bytes(mfa_text.read_bytes())
+    (tmp_path / "README").write_text("Saved pages of the Ministry.\n")
+    (tmp_path / ".hidden.txt").write_text("Q: hidden?\n\nA: Yes.\n")
+    (tmp_path / "W020200408123456789012.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+
+    paths, missing = collect_paths([str(tmp_path)])
+    out, err, error = ingest(tmp_path)
+
+    assert missing == []
+    assert sorted(path.name for path in paths) == ["default.shtml", "t1000001.shtml", "transcript"]
+    assert error is not None  # the list page
+    assert "2 created" in out + err
+    [failure] = [line for line in err.splitlines() if "FAILED" in line]
+    assert "default.shtml: this is a list of transcripts" in failure
+    assert "not a transcript" in failure
+    assert Conference.objects.filter(format="mfa").count() == 2
 
 
 def test_it_names_a_missing_path():

@@ -189,7 +189,7 @@ def _line_label(line: str) -> tuple[str, str] | None:
     if not is_label_shaped(label, max_words=MAX_LABEL_WORDS):
         return None
     # "MODERATOR:" and "OPERATOR:" belong to other formats; outlets' acronyms are short.
-    if label.isupper() and len(label) > 6:
+    if label.isupper() and len(label) > 6 and not looks_like_outlet(label):
         return None
     if is_role_label(label) and not is_question_label(label) and name_key(label) != "answer":
         return None
