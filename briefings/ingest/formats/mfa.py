@@ -668,7 +668,8 @@ def _parse_page(page: _Page) -> ParsedConference:
         title=page.title,
         after_title=0,
         held_on=_page_date(page),
-        undated="no date on the page: its date line is empty and its headline has no year",
+        undated="no date on the page: its date line is empty and its headline has "
+        + ("no year" if find_date(page.title) else "no date"),
         wrapped=False,
         warnings=warnings,
         line_numbers=page.line_numbers,
