@@ -72,17 +72,21 @@ def listed_pages(html: str, url: str) -> list[Link] | None:
 
 def series_pages(html: str, url: str) -> list[str]:
     """The other pages of the page series `url` belongs to, from its pager links:
-    content_123.htm, content_123_2.htm ... content_123_11.htm, in page order."""
-    stem, suffix = _stem(url)
+    content_123.htm, content_123_2.htm ... content_123_11.htm, in page order. A pager
+    link's text is its page number, and its address the first page's with `_<number>`."""
+    root, suffix = posixpath.splitext(urlsplit(url).path)
+    firsts = {root, _PAGE_SUFFIX.sub("", root)}  # this page may be the first, or not
     pages = {}
     for link in page_links(html, url):
-        other_stem, other_suffix = _stem(link.url)
-        if (other_stem, other_suffix) != (stem, suffix) or link.url == url:
+        other, other_suffix = posixpath.splitext(urlsplit(link.url).path)
+        if not link.text.isdigit() or other_suffix != suffix or urlsplit(link.url).query:
             continue
-        if not link.text.isdigit() or urlsplit(link.url).query:
-            continue
-        pages[int(link.text)] = link.url
-    return [pages[number] for number in sorted(pages)]
+        number = int(link.text)
+        if any(
+            other == f"{first}_{number}" or (number == 1 and other == first) for first in firsts
+        ):
+            pages[number] = link.url
+    return [pages[number] for number in sorted(pages) if pages[number] != url]
 
 
 def _is_listed(link: Link, url: str) -> bool:

@@ -1,6 +1,6 @@
 """The archive's processes as `make serve` runs them (config/serve.py): gunicorn, the
-two writers and the watcher, each a child of `python -m config.serve`, and a writer killed is started
-again while the site keeps answering."""
+two writers and the watcher, each a child of `python -m config.serve`, and a writer (or
+the watcher) killed is started again while the site keeps answering."""
 
 from __future__ import annotations
 
