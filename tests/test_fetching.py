@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from briefings.fetching import pages
 from briefings.fetching.client import FetchError, PoliteClient, Politeness, RobotsRefused
-from briefings.fetching.run import fetch_urls, visit_due
+from briefings.fetching.run import fetch_urls, visit_due, watch
 from briefings.models import Conference, Fetch, IngestRun, Source, WatchedSource
 
 from .local_site import (
@@ -543,3 +543,30 @@ def test_the_sources_to_watch_and_the_fetch_log_open_in_the_admin(
         "HTTP 404 Not Found"
         in admin.get(reverse("admin:briefings_fetch_changelist")).content.decode()
     )
+
+
+def test_a_run_told_to_stop_keeps_what_it_stored_and_says_so(site: LocalSite) -> None:
+    answers = iter([False, False, True])  # two transcripts, then stop
+
+    report = fetch_urls([site.url(LIST)], client=client(), stop=lambda: next(answers))
+
+    assert Conference.objects.count() == 2
+    assert report.lines[-1].startswith("stopped")
+
+
+def test_the_watcher_visits_what_is_due_until_it_is_stopped(
+    site: LocalSite, settings: object
+) -> None:
+    settings.FETCH_DELAY_SECONDS = 0.0
+    settings.FETCH_RETRIES = 0
+    WatchedSource.objects.create(url=site.url(LIST))
+    looks: list[int] = []
+
+    def stop() -> bool:
+        looks.append(1)
+        return len(looks) > 30  # a bounded run: stops after its first visit
+
+    watch(stop=stop, interval=0.01)
+
+    assert Conference.objects.count() == 19
+    assert WatchedSource.objects.get().last_visited_at is not None

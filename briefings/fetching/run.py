@@ -10,6 +10,7 @@ Last-Modified make the next request for the same list (or stored transcript) con
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -37,19 +38,19 @@ TRANSCRIPT = "transcript"
 MAX_SERIES_PAGES = 60  # a pager longer than this is not followed to the end
 
 
-def polite_client() -> PoliteClient:
-    """A client with the deployment's settings (config/settings.py, FETCH_*)."""
-    return PoliteClient(
-        Politeness(
-            user_agent=settings.FETCH_USER_AGENT,
-            delay=settings.FETCH_DELAY_SECONDS,
-            timeout=settings.FETCH_TIMEOUT_SECONDS,
-            deadline=settings.FETCH_DEADLINE_SECONDS,
-            retries=settings.FETCH_RETRIES,
-            backoff=settings.FETCH_BACKOFF_SECONDS,
-            max_bytes=settings.INGEST_MAX_BYTES,
-        )
+def polite_client(**changes: object) -> PoliteClient:
+    """A client with the deployment's settings (config/settings.py, FETCH_*), and any
+    `changes` to them."""
+    politeness = Politeness(
+        user_agent=settings.FETCH_USER_AGENT,
+        delay=settings.FETCH_DELAY_SECONDS,
+        timeout=settings.FETCH_TIMEOUT_SECONDS,
+        deadline=settings.FETCH_DEADLINE_SECONDS,
+        retries=settings.FETCH_RETRIES,
+        backoff=settings.FETCH_BACKOFF_SECONDS,
+        max_bytes=settings.INGEST_MAX_BYTES,
     )
+    return PoliteClient(dataclasses.replace(politeness, **changes))
 
 
 @dataclass
@@ -101,6 +102,7 @@ class _Fetcher:
         format_name: str | None,
         watched: WatchedSource | None,
         say: Callable[[str], None] | None,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         self.client = client
         self.format_name = format_name
@@ -108,7 +110,9 @@ class _Fetcher:
         self.say = say
         self.report = FetchReport()
         self.log_ids: list[int] = []
-        self.asked: set[str] = set()
+        self.stop = stop
+        self.asked: set[str] = set()  # requested in this run
+        self.planned: set[str] = set()  # to be ingested in this run
 
     def line(self, text: str) -> None:
         self.report.lines.append(text)
@@ -181,7 +185,7 @@ class _Fetcher:
     def plan(self, url: str) -> list[_Page]:
         """The transcript pages to ingest for an address given: itself, or what it lists
         that the archive lacks."""
-        if url in self.asked:
+        if url in self.asked or url in self.planned:
             return []
         fetched = self.get(url, kind="", conditional=_is_known(url) or _was_list(url))
         if fetched is None or fetched.not_modified:
@@ -189,16 +193,17 @@ class _Fetcher:
         listed = self._listed(fetched)
         if listed is None:
             Fetch.objects.filter(pk=self.log_ids[-1]).update(kind=TRANSCRIPT)
+            self.planned.add(url)
             return [_Page(url, fetched)]
         Fetch.objects.filter(pk=self.log_ids[-1]).update(kind=LIST)
         known = _known_urls(listed)
-        new = [link for link in listed if link not in known and link not in self.asked]
+        new = [link for link in listed if link not in known and link not in self.planned]
         self.report.known += len(listed) - len(new)
         self.line(
             f"list          {url}: {len(listed)} transcripts linked, "
             f"{len(listed) - len(new)} already in the archive, {len(new)} to fetch"
         )
-        self.asked.update(new)
+        self.planned.update(new)
         return [_Page(link) for link in new]
 
     def _listed(self, fetched: Fetched) -> list[str] | None:
@@ -215,6 +220,11 @@ class _Fetcher:
 
     def documents(self, planned: Iterable[_Page]) -> Iterator[Document]:
         for page in planned:
+            if self.stop is not None and self.stop():
+                self.line("stopped       before the rest was fetched; the next run fetches it")
+                return
+            if page.fetched is None and page.url in self.asked:
+                continue  # fetched already, as a page of a series
             fetched = page.fetched or self.get(page.url, kind=TRANSCRIPT, conditional=False)
             if fetched is None:
                 continue
@@ -260,14 +270,15 @@ def fetch_urls(
     via: str = IngestRun.Via.FETCH,
     watched: WatchedSource | None = None,
     say: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> FetchReport:
     """The `fetch` command: addresses in, briefings stored, a report and the log out.
 
     Transcripts are fetched and stored one at a time (or one series at a time), so what
-    was stored stays stored if the run is stopped."""
+    was stored stays stored if the run is stopped; `stop()` true ends it between two."""
     own_client = client is None
     client = client or polite_client()
-    fetcher = _Fetcher(client, format_name=format_name, watched=watched, say=say)
+    fetcher = _Fetcher(client, format_name=format_name, watched=watched, say=say, stop=stop)
     try:
         planned = [page for url in dict.fromkeys(urls) for page in fetcher.plan(url.strip())]
         if planned:
@@ -299,7 +310,8 @@ def fetch_for_preview(
     stored: (name and bytes of each file, what was fetched, the report). A list page
     gives no files: it is for `fetch` or a source to watch, whose pages take minutes."""
     own_client = client is None
-    client = client or polite_client()
+    # In a web request: no long pauses, and done well within the worker's timeout.
+    client = client or polite_client(retries=1, backoff=1.0, deadline=15.0, timeout=10.0)
     fetcher = _Fetcher(client, format_name=format_name, watched=None, say=None)
     try:
         fetched = fetcher.get(url.strip(), kind="", conditional=False)
@@ -368,6 +380,7 @@ def visit_source(
     *,
     client: PoliteClient | None = None,
     say: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> FetchReport:
     """Fetch what a watched source lists that the archive lacks; note the visit on it."""
     report = fetch_urls(
@@ -377,6 +390,7 @@ def visit_source(
         via=IngestRun.Via.WATCH,
         watched=source,
         say=say,
+        stop=stop,
     )
     source.last_visited_at = timezone.now()
     if report.ok:
@@ -389,14 +403,19 @@ def visit_source(
 
 
 def visit_due(
-    *, client: PoliteClient | None = None, say: Callable[[str], None] | None = None
+    *,
+    client: PoliteClient | None = None,
+    say: Callable[[str], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[tuple[WatchedSource, FetchReport]]:
     """Visit every enabled source whose time has come, one after the other."""
     visits = []
     for source in due_sources():
+        if stop is not None and stop():
+            break
         if say is not None:
             say(f"Visiting {source.url}")
-        visits.append((source, visit_source(source, client=client, say=say)))
+        visits.append((source, visit_source(source, client=client, say=say, stop=stop)))
     return visits
 
 
@@ -409,7 +428,7 @@ def watch(
     """Visit the sources as they fall due, until `stop()`; checks every `interval` s."""
     while not stop():
         try:
-            visit_due(say=say)
+            visit_due(say=say, stop=stop)
         except Exception:  # the database was away, say: try again at the next check
             logger.exception("visiting the watched sources failed")
         waited = 0.0
