@@ -151,6 +151,7 @@ def test_a_second_run_fetches_nothing_new_and_asks_conditionally(site: LocalSite
     assert asked[1].headers.get("If-None-Match")
     assert asked[1].headers.get("If-Modified-Since")
     assert (again.fetched, again.not_modified, again.ingest) == (0, 1, None)
+    assert Fetch.objects.filter(result="not_modified", kind="list").count() == 1
     assert Conference.objects.count() == 19
 
 

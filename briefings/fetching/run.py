@@ -187,7 +187,10 @@ class _Fetcher:
         that the archive lacks."""
         if url in self.asked or url in self.planned:
             return []
-        fetched = self.get(url, kind="", conditional=_is_known(url) or _was_list(url))
+        was_list = _was_list(url)
+        fetched = self.get(
+            url, kind=LIST if was_list else "", conditional=was_list or _is_known(url)
+        )
         if fetched is None or fetched.not_modified:
             return []
         listed = self._listed(fetched)
