@@ -61,6 +61,32 @@ class UploadForm(forms.Form):
         return files
 
 
+class FetchUploadForm(forms.Form):
+    """The upload's "Add from URL": a transcript page (or a page of a series) to fetch."""
+
+    prefix = "fetch"  # beside the upload form on one page: ids of its own
+
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="A transcript page on the government's site; for a page of a series, "
+        "its other pages are fetched too. A list page belongs under Sources to watch.",
+    )
+    format = forms.ChoiceField(choices=format_choices, required=False)
+    replace = forms.BooleanField(
+        required=False,
+        help_text="Update a briefing already in the archive with this changed transcript "
+        "(its old URLs keep working).",
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Only http and https addresses are fetched.")
+        return url
+
+
 class ConfirmUploadForm(forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
     format = forms.ChoiceField(choices=format_choices, required=False, widget=forms.HiddenInput)

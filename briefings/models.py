@@ -240,6 +240,8 @@ class Source(models.Model):
     format = models.CharField(max_length=30)
     parser_version = models.CharField(max_length=20)
     ingested_at = models.DateTimeField(auto_now_add=True)
+    # When the bytes were fetched from `url`; empty for a file given by hand.
+    fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["conference", "position"]
@@ -410,6 +412,8 @@ class IngestRun(models.Model):
         COMMAND = "command", "Command"
         UPLOAD = "upload", "Upload"
         REPARSE = "reparse", "Re-parse"
+        FETCH = "fetch", "Fetch"
+        WATCH = "watch", "Watch"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -445,6 +449,90 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_via_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class WatchedSource(models.Model):
+    """A page of the government's site that lists its briefings (or one transcript page),
+    visited by `manage.py watch` when due; what it links to that the archive lacks is
+    fetched and ingested (briefings/fetching/)."""
+
+    url = models.URLField(max_length=500, unique=True, help_text="The list page's address.")
+    format = models.CharField(
+        max_length=30, blank=True, help_text="The transcripts' format; empty to detect it."
+    )
+    every_minutes = models.PositiveIntegerField(
+        default=360, help_text="How often to visit, in minutes."
+    )
+    enabled = models.BooleanField(default=True)
+    last_visited_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_result = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = "source to watch"
+        verbose_name_plural = "sources to watch"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_minutes__gte=1), name="watched_source_every_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def due_at(self) -> dt.datetime | None:
+        """When the next visit is due; None when it was never visited (due now)."""
+        if self.last_visited_at is None:
+            return None
+        return self.last_visited_at + dt.timedelta(minutes=self.every_minutes)
+
+
+class Fetch(models.Model):
+    """One address asked of a site, and what came of it: the fetch log. Its validators
+    (ETag, Last-Modified) make the next request for the same address conditional."""
+
+    class Result(models.TextChoices):
+        FETCHED = "fetched", "Fetched"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        REFUSED = "refused", "Refused by robots.txt"
+        FAILED = "failed", "Failed"
+
+    url = models.URLField(max_length=500, db_index=True)
+    final_url = models.URLField(max_length=500, blank=True, help_text="After redirects.")
+    fetched_at = models.DateTimeField(db_index=True)
+    result = models.CharField(max_length=20, choices=Result.choices)
+    http_status = models.PositiveIntegerField(null=True, blank=True)
+    # What the page is to the fetcher: a list of transcripts, or a transcript page.
+    kind = models.CharField(max_length=20, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    message = models.TextField(blank=True)
+    watched = models.ForeignKey(
+        WatchedSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="fetches"
+    )
+    run = models.ForeignKey(
+        IngestRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fetches",
+        help_text="The ingest that stored what was fetched.",
+    )
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=["fetched", "not_modified", "refused", "failed"]),
+                name="fetch_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.result}, {self.fetched_at:%Y-%m-%d %H:%M})"
 
 
 # "Falling due soon": the commitments page's filter and the home page's list.

@@ -24,8 +24,9 @@ def uploads_dir() -> Path:
     return Path(settings.DATA_DIR) / "uploads"
 
 
-def stash_files(files: list[tuple[str, bytes]]) -> str:
-    """Keep the uploaded files until the admin confirms; returns the token naming them."""
+def stash_files(files: list[tuple[str, bytes]], *, origins: dict[str, dict] | None = None) -> str:
+    """Keep the uploaded files until the admin confirms; returns the token naming them.
+    `origins` (JSON) says where fetched files came from, by name (stashed_origins)."""
     sweep_stale()
     token = secrets.token_hex(16)
     uploads_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -36,7 +37,17 @@ def stash_files(files: list[tuple[str, bytes]]) -> str:
         (folder / f"{number:03d}.bin").write_bytes(data)
         names.append(name)
     (folder / "manifest.json").write_text(json.dumps(names))
+    if origins:
+        (folder / "origins.json").write_text(json.dumps(origins))
     return token
+
+
+def stashed_origins(token: str) -> dict[str, dict]:
+    """Where the files kept under a token were fetched from, by name; empty for uploads."""
+    if not TOKEN.fullmatch(token or ""):
+        return {}
+    path = uploads_dir() / token / "origins.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
 
 
 def stashed_files(token: str) -> list[tuple[str, bytes]] | None:

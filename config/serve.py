@@ -1,20 +1,23 @@
 """The archive's processes on one machine, kept running: `python -m config.serve`.
 
-Three processes make the archive: the web server (gunicorn with gunicorn.conf.py), the
-search index writer (`manage.py index --watch`, the only process that writes the index)
-and the archive file's writer (`manage.py archive_file --watch`, which rewrites the whole-
-archive download when the archive changed). `make serve` runs them with this script; in
-production systemd runs each as its own unit with `Restart=always` (docs/deploy.md).
+Four processes make the archive: the web server (gunicorn with gunicorn.conf.py), the
+search index writer (`manage.py index --watch`, the only process that writes the index),
+the archive file's writer (`manage.py archive_file --watch`, which rewrites the whole-
+archive download when the archive changed) and the watcher (`manage.py watch`, which
+visits the sources to watch when due and ingests what is new). `make serve` runs them
+with this script; in production systemd runs each as its own unit with `Restart=always`
+(docs/deploy.md).
 
 A writer that exits, whatever the cause, is started again after a pause that doubles with
 each quick failure (1 s up to 60 s), so a writer that cannot start does not spin. When the
 web server exits, the others are stopped and this script exits with its code: it is the
-process a person started. SIGTERM or SIGINT stops all three.
+process a person started. SIGTERM or SIGINT stops them all.
 
 `RUN_INDEXER=0` leaves the index writer out (one writer per deployment, when several
-machines serve one search server); `RUN_ARCHIVER=0` leaves the archive file's writer out.
+machines serve one search server); `RUN_ARCHIVER=0` leaves the archive file's writer out;
+`RUN_WATCHER=0` leaves the watcher out (one per deployment, too: two would fetch twice).
 
-honcho or foreman would start the three from a Procfile, but stop all of them when one
+honcho or foreman would start the four from a Procfile, but stop all of them when one
 exits; restarting a writer is the point here, and it takes a page of code.
 """
 
@@ -56,6 +59,8 @@ def processes(environ: dict[str, str]) -> list[Process]:
         wanted.append(Process("indexer", [python, "manage.py", "index", "--watch"], True))
     if environ.get("RUN_ARCHIVER", "1") == "1":
         wanted.append(Process("archiver", [python, "manage.py", "archive_file", "--watch"], True))
+    if environ.get("RUN_WATCHER", "1") == "1":
+        wanted.append(Process("watcher", [python, "manage.py", "watch"], True))
     return wanted
 
 

@@ -294,6 +294,19 @@ STORAGES = {
 # INGEST_MAX_BYTES by the upload form before parsing.
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+
+# Fetching from the governments' sites (briefings/fetching/): how the archive introduces
+# itself and how gently it asks. One request a second per host is the floor; a robots.txt
+# Crawl-delay may ask for more. Fetched files are held to INGEST_MAX_BYTES as well. A
+# deployment should add its own address to the User-Agent, so a site's operator can write.
+FETCH_USER_AGENT = env_str(
+    "FETCH_USER_AGENT", "BriefingArchive/0.1 (an archive of government press briefings)"
+)
+FETCH_DELAY_SECONDS = env_float("FETCH_DELAY_SECONDS", 1.0)
+FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 30.0)  # to connect, or between bytes
+FETCH_DEADLINE_SECONDS = env_float("FETCH_DEADLINE_SECONDS", 120.0)  # for a whole response
+FETCH_RETRIES = env_int("FETCH_RETRIES", 3)
+FETCH_BACKOFF_SECONDS = env_float("FETCH_BACKOFF_SECONDS", 5.0)  # doubled at each retry
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The admin at a path of the deployment's choosing (cuts scanner noise; not a control).
@@ -331,6 +344,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO; the fetch log (and the fetch command) says more.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }
 
 if not DEBUG:

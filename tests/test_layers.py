@@ -100,6 +100,10 @@ def test_the_code_keeps_every_import_contract() -> None:
         ("search/whoosh/bulk.py", "from search.servers import portable", "Inside search"),
         ("search/filters.py", "from search import engines", "Inside search"),
         ("briefings/ingest/formats/mfa.py", "from . import scio_pages", "Formats stand alone"),
+        ("briefings/fetching/run.py", "from search.indexing import drain", "Fetching imports"),
+        ("briefings/fetching/pages.py", "from briefings import upload", "Fetching imports"),
+        ("briefings/ingest/run.py", "from briefings.fetching import pages", "Ingest and the"),
+        ("briefings/models.py", "from briefings.fetching import run", "The archive imports"),
     ],
 )
 def test_a_contract_fails_when_an_import_breaks_it(

@@ -5,6 +5,6 @@ One module per family of records; importing them registers their admins.
 
 from django.contrib import admin
 
-from . import addresses, commitments, conferences, ingest_runs, people  # noqa: F401
+from . import addresses, commitments, conferences, fetching, ingest_runs, people  # noqa: F401
 
 admin.site.site_header = "Briefing Archive administration"

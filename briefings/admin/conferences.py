@@ -3,6 +3,8 @@ exchanges, turns and the stored source files."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,7 +14,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import upload
-from ..forms import ConfirmUploadForm, UploadForm
+from ..fetching.run import Origin, apply_origins, fetch_for_preview, origins_of
+from ..forms import ConfirmUploadForm, FetchUploadForm, UploadForm
 from ..ingest.run import (
     FAILED,
     load_documents,
@@ -99,6 +102,11 @@ class ConferenceAdmin(admin.ModelAdmin):
                 name="briefings_conference_upload",
             ),
             path(
+                "upload/url/",
+                self.admin_site.admin_view(self.fetch_view),
+                name="briefings_conference_upload_url",
+            ),
+            path(
                 "upload/confirm/",
                 self.admin_site.admin_view(self.confirm_upload_view),
                 name="briefings_conference_upload_confirm",
@@ -122,32 +130,70 @@ class ConferenceAdmin(admin.ModelAdmin):
         form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
         if posted and form.is_valid():
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            return self._preview(request, files, form.cleaned_data)
+        return self._upload_page(request, form=form)
+
+    def fetch_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1 from an address: the page (and its series) fetched, then the same
+        preview as an upload; nothing is saved yet."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        form = FetchUploadForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
             format_name = form.cleaned_data["format"] or None
-            documents = read_documents(files, format_name=format_name)
-            can_save = any(document.parsed for document in documents)
-            # Nothing readable: nothing is kept waiting for a confirm that could save nothing.
-            token = upload.stash_files(files) if can_save else ""
-            confirm = ConfirmUploadForm(
-                initial={
-                    "token": token,
-                    "format": format_name or "",
-                    "replace": form.cleaned_data["replace"],
-                }
+            files, fetched, report = fetch_for_preview(
+                form.cleaned_data["url"], format_name=format_name
             )
-            return TemplateResponse(
-                request,
-                "admin/briefings/conference/upload_preview.html",
-                self._context(
-                    request,
-                    title="Check the transcripts before saving",
-                    previews=[(document, preview_status(document)) for document in documents],
-                    confirm=confirm,
-                    can_save=can_save,
-                    failures=sum(1 for document in documents if document.parsed is None),
-                ),
-            )
+            if files:
+                return self._preview(request, files, form.cleaned_data, origins=origins_of(fetched))
+            for line in report.lines:
+                self.message_user(request, " ".join(line.split()), messages.ERROR)
+        return self._upload_page(request, fetch_form=form)
+
+    def _upload_page(
+        self,
+        request: HttpRequest,
+        *,
+        form: UploadForm | None = None,
+        fetch_form: FetchUploadForm | None = None,
+    ) -> HttpResponse:
         return TemplateResponse(
-            request, "admin/briefings/conference/upload.html", self._context(request, form=form)
+            request,
+            "admin/briefings/conference/upload.html",
+            self._context(
+                request, form=form or UploadForm(), fetch_form=fetch_form or FetchUploadForm()
+            ),
+        )
+
+    def _preview(
+        self,
+        request: HttpRequest,
+        files: list[tuple[str, bytes]],
+        choices: dict,
+        *,
+        origins: dict[str, Origin] | None = None,
+    ) -> HttpResponse:
+        """Files read into the preview; kept aside for the confirm when any is readable."""
+        format_name = choices["format"] or None
+        documents = read_documents(files, format_name=format_name)
+        apply_origins(documents, origins or {})
+        can_save = any(document.parsed for document in documents)
+        # Nothing readable: nothing is kept waiting for a confirm that could save nothing.
+        token = upload.stash_files(files, origins=_as_json(origins)) if can_save else ""
+        confirm = ConfirmUploadForm(
+            initial={"token": token, "format": format_name or "", "replace": choices["replace"]}
+        )
+        return TemplateResponse(
+            request,
+            "admin/briefings/conference/upload_preview.html",
+            self._context(
+                request,
+                title="Check the transcripts before saving",
+                previews=[(document, preview_status(document)) for document in documents],
+                confirm=confirm,
+                can_save=can_save,
+                failures=sum(1 for document in documents if document.parsed is None),
+            ),
         )
 
     def confirm_upload_view(self, request: HttpRequest) -> HttpResponse:
@@ -186,6 +232,7 @@ class ConferenceAdmin(admin.ModelAdmin):
             )
             return redirect("admin:briefings_conference_upload")
         documents = read_documents(files, format_name=form.cleaned_data["format"] or None)
+        apply_origins(documents, _from_json(upload.stashed_origins(token)))
         report = load_documents(
             documents,
             replace=form.cleaned_data["replace"],
@@ -203,6 +250,22 @@ class ConferenceAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:briefings_ingestrun_change", args=[report.run.pk])
         )
+
+
+def _as_json(origins: dict[str, Origin] | None) -> dict[str, dict] | None:
+    if not origins:
+        return None
+    return {
+        name: {"url": o.url, "fetched_at": o.fetched_at.isoformat(), "media_type": o.media_type}
+        for name, o in origins.items()
+    }
+
+
+def _from_json(stashed: dict[str, dict]) -> dict[str, Origin]:
+    return {
+        name: Origin(o["url"], dt.datetime.fromisoformat(o["fetched_at"]), o["media_type"])
+        for name, o in stashed.items()
+    }
 
 
 class TurnInline(admin.StackedInline):

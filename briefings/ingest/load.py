@@ -10,6 +10,7 @@ addresses redirect to (briefings/renumbering.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class SourceFile:
     position: int = 1
     url: str = ""
     media_type: str = "text/plain"
+    fetched_at: dt.datetime | None = None  # when `url` was fetched, for a fetched file
 
     @property
     def sha256(self) -> str:
@@ -139,6 +141,7 @@ def load_conference(
             # archive (or on its public pages).
             filename=Path(source.filename).name[:500],
             url=source.url,
+            fetched_at=source.fetched_at,
             media_type=source.media_type,
             sha256=source.sha256,
             content=source.data,

@@ -1,6 +1,6 @@
-"""The archive's processes as `make serve` runs them (config/serve.py): gunicorn and the
-two writers, each a child of `python -m config.serve`, and a writer killed is started
-again while the site keeps answering."""
+"""The archive's processes as `make serve` runs them (config/serve.py): gunicorn, the
+two writers and the watcher, each a child of `python -m config.serve`, and a writer (or
+the watcher) killed is started again while the site keeps answering."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 INDEXER = "manage.py index --watch"
 ARCHIVER = "manage.py archive_file --watch"
+WATCHER = "manage.py watch"
 WEB = "-m gunicorn config.wsgi"
 
 
@@ -54,12 +55,14 @@ def wait_for_new_child(parent: int, command: str, *, other_than: int) -> int | N
     return None
 
 
-def test_serve_runs_gunicorn_and_both_writers_as_its_children(site: LiveSite) -> None:
-    for command in (WEB, INDEXER, ARCHIVER):
+def test_serve_runs_gunicorn_both_writers_and_the_watcher_as_its_children(
+    site: LiveSite,
+) -> None:
+    for command in (WEB, INDEXER, ARCHIVER, WATCHER):
         assert child_running(site.serve_pid, command), command
 
 
-@pytest.mark.parametrize("command", [INDEXER, ARCHIVER])
+@pytest.mark.parametrize("command", [INDEXER, ARCHIVER, WATCHER])
 def test_a_writer_killed_is_started_again_and_the_site_keeps_answering(
     site: LiveSite, command: str
 ) -> None:
