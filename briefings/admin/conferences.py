@@ -13,11 +13,14 @@ from django.utils.html import format_html, format_html_join
 
 from .. import upload
 from ..forms import ConfirmUploadForm, UploadForm
+from ..ingest.extraction import reextract_conference
 from ..ingest.run import (
     FAILED,
+    Document,
     load_documents,
     preview_status,
     read_documents,
+    undated_documents,
 )
 from ..models import (
     Conference,
@@ -132,23 +135,51 @@ class ConferenceAdmin(admin.ModelAdmin):
                     "token": token,
                     "format": format_name or "",
                     "replace": form.cleaned_data["replace"],
-                }
+                    **{
+                        f"date_{number}": document.parsed.held_on
+                        for number, document in enumerate(documents, start=1)
+                        if document.parsed is not None
+                    },
+                },
+                undated=undated_documents(documents),
             )
-            return TemplateResponse(
-                request,
-                "admin/briefings/conference/upload_preview.html",
-                self._context(
-                    request,
-                    title="Check the transcripts before saving",
-                    previews=[(document, preview_status(document)) for document in documents],
-                    confirm=confirm,
-                    can_save=can_save,
-                    failures=sum(1 for document in documents if document.parsed is None),
-                ),
-            )
+            return self._preview(request, documents, confirm)
         return TemplateResponse(
             request, "admin/briefings/conference/upload.html", self._context(request, form=form)
         )
+
+    def _preview(
+        self,
+        request: HttpRequest,
+        documents: list[Document],
+        confirm: ConfirmUploadForm,
+        *,
+        status: int = 200,
+    ) -> TemplateResponse:
+        """The parsed documents, what saving each would do (and the stored briefing it
+        matches), a date field for each that names no date, and the confirm form."""
+        return TemplateResponse(
+            request,
+            "admin/briefings/conference/upload_preview.html",
+            self._context(
+                request,
+                title="Check the transcripts before saving",
+                previews=[
+                    (document, preview_status(document), confirm.date_field(number))
+                    for number, document in enumerate(documents, start=1)
+                ],
+                confirm=confirm,
+                can_save=any(document.parsed for document in documents),
+                failures=sum(1 for document in documents if document.parsed is None),
+            ),
+            status=status,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Conference, form: object, change: bool) -> None:
+        """A date set or changed here resolves the briefing's deadlines again."""
+        super().save_model(request, obj, form, change)
+        if change and "held_on" in form.changed_data:
+            reextract_conference(obj)
 
     def confirm_upload_view(self, request: HttpRequest) -> HttpResponse:
         """Step 2: save what the preview showed, or throw it away."""
@@ -176,7 +207,8 @@ class ConferenceAdmin(admin.ModelAdmin):
             upload.discard(token)
             self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)
             return redirect("admin:briefings_conference_upload")
-        files = upload.stashed_files(token) if form.is_valid() else None
+        valid = form.is_valid()
+        files = upload.stashed_files(token) if "token" in form.cleaned_data else None
         if files is None:
             self.message_user(
                 request,
@@ -185,7 +217,12 @@ class ConferenceAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return redirect("admin:briefings_conference_upload")
-        documents = read_documents(files, format_name=form.cleaned_data["format"] or None)
+        documents = read_documents(files, format_name=form.cleaned_data.get("format") or None)
+        if not valid:  # a date that is not one: the preview again, saying which
+            return self._preview(request, documents, form, status=400)
+        for number, held_on in form.dates().items():
+            if 0 < number <= len(documents):
+                documents[number - 1].give_date(held_on)
         report = load_documents(
             documents,
             replace=form.cleaned_data["replace"],
