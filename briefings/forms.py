@@ -4,6 +4,9 @@ out, and the page says so."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -88,9 +91,44 @@ class FetchUploadForm(forms.Form):
 
 
 class ConfirmUploadForm(forms.Form):
+    """The preview's confirmation: the stashed upload, its options, and a date for each
+    transcript that names none (`date_<n>`, n counting the previewed documents from 1)."""
+
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
     format = forms.ChoiceField(choices=format_choices, required=False, widget=forms.HiddenInput)
     replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, undated: Iterable[int] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # the dates posted, whichever documents they were shown for
+            undated = [int(name[5:]) for name in self.data if DATE_FIELD.fullmatch(name)]
+        for number in undated:
+            self.fields[f"date_{number}"] = forms.DateField(
+                required=False,
+                input_formats=["%Y-%m-%d"],
+                widget=forms.DateInput(
+                    attrs={"type": "date", "form": "upload-confirm"}, format="%Y-%m-%d"
+                ),
+                label="Held on",
+                help_text="The transcript names no date: give it here (YYYY-MM-DD), or it "
+                "is saved undated.",
+                error_messages={"invalid": "Not a date: give it as YYYY-MM-DD."},
+            )
+
+    def date_field(self, number: int) -> forms.BoundField | None:
+        name = f"date_{number}"
+        return self[name] if name in self.fields else None
+
+    def dates(self) -> dict[int, dt.date]:
+        """The dates given, by document number."""
+        return {
+            int(name[5:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("date_") and value is not None
+        }
+
+
+DATE_FIELD = re.compile(r"date_[1-9][0-9]{0,3}")
 
 
 class MergePeopleForm(forms.Form):

@@ -34,10 +34,7 @@ def unique_slug(
 ) -> str:
     """A slug not yet used by `model`: base, base-2, base-3, ...; nor in `retired`, rows
     with a slug field of slugs that old links still use (ConferenceSlug)."""
-    base = slugify(base) or "item"
-    if len(base) > max_length - 6:  # room for "-99999"; cut between words
-        cut = base.rfind("-", 0, max_length - 5)
-        base = base[: cut if cut > max_length // 2 else max_length - 6].strip("-")
+    base = slug_base(base, max_length=max_length)
     slug, counter = base, 2
     while model.objects.filter(slug=slug).exists() or (
         retired is not None and retired.filter(slug=slug).exists()
@@ -45,6 +42,16 @@ def unique_slug(
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+def slug_base(text: str, *, max_length: int = 120) -> str:
+    """The slug `unique_slug` starts from: `text` slugified, cut between words to leave
+    room for a "-2" suffix."""
+    base = slugify(text) or "item"
+    if len(base) > max_length - 6:  # room for "-99999"; cut between words
+        cut = base.rfind("-", 0, max_length - 5)
+        base = base[: cut if cut > max_length // 2 else max_length - 6].strip("-")
+    return base
 
 
 class ConferenceKind(models.TextChoices):
@@ -171,6 +178,9 @@ class Conference(models.Model):
     # SHA-256 over the ordered SHA-256s of the sources: the same files ingested again
     # are recognised and left alone.
     content_hash = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the words said (briefings.text.spoken_fingerprint): another copy of the
+    # same conference (the page and its text, another URL, other spacing) has the same.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     format = models.CharField(max_length=30)
     warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

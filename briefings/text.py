@@ -8,8 +8,10 @@ the search code can all stand on it (docs/architecture.md, "Layers").
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Turn roles, as stored in Turn.role.
 QUESTION = "question"
@@ -92,3 +94,33 @@ def opening_words(text: str, words: int = OPENING_WORDS) -> str:
     if len(found) > words:
         return " ".join(found[:words]) + "…"
     return " ".join(found)
+
+
+# One conference, however it arrives.
+
+# Fewer spoken words than this tell too little apart to name a conference by them.
+FINGERPRINT_MIN_WORDS = 50
+
+
+def spoken_words(texts: Iterable[str]) -> list[str]:
+    """The words said, in order, for telling copies of one conference apart from others:
+    the page and its text, a copy re-saved with other spacing or line breaks, another
+    publication of the same transcript. Labels, notes ("(Laughter.)"), case, accents,
+    punctuation, quotes and dashes are left out: copies differ in those, not in words."""
+    words: list[str] = []
+    for text in texts:
+        folded = unicodedata.normalize("NFKD", strip_notes(text)).casefold()
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+        words.extend(_WORD.findall(folded))
+    return words
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def spoken_fingerprint(texts: Iterable[str]) -> str:
+    """The SHA-256 of `spoken_words`, or "" when they are too few to name a conference."""
+    words = spoken_words(texts)
+    if len(words) < FINGERPRINT_MIN_WORDS:
+        return ""
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()

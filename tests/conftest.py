@@ -49,7 +49,11 @@ def chair(name: str, text: str) -> ParsedTurn:
 
 
 def miit_briefing(**changes: object) -> ParsedConference:
-    """An SCIO-style briefing: a chair, two officials, two questions."""
+    """An SCIO-style briefing: a chair, two officials, two questions. Given another title,
+    the chair says it when closing: the same words would make it the same briefing."""
+    closing = "Thank you. Today's press conference is concluded."
+    if "title" in changes:
+        closing = f"Thank you. Today's press conference on {changes['title']} is concluded."
     turns = [
         chair("Xi Yanchun", "Good morning. Welcome to this press conference."),
         official("Liang Wenhua", "By the end of this year, we will serve 100,000 SMEs."),
@@ -58,7 +62,7 @@ def miit_briefing(**changes: object) -> ParsedConference:
         official("Liang Wenhua", "Let me add a point (Laughter.)"),
         reporter("China Daily", "How many 5G factories are planned?"),
         official("Tian Yulong", "We will build a batch of fully 5G-connected factories."),
-        chair("Xi Yanchun", "Thank you. Today's press conference is concluded."),
+        chair("Xi Yanchun", closing),
     ]
     parsed = ParsedConference(
         title="SCIO press conference on industry and ICTs",

@@ -96,7 +96,7 @@ def test_two_ingests_of_one_briefing_at_once_store_it_once():
 def test_two_briefings_with_the_same_new_speakers_at_once_make_each_person_once():
     with transaction.atomic():
         load_conference(miit_briefing(), [source_file("one.txt", "day one")])
-        later = miit_briefing(title="SCIO press conference on SMEs", held_on=dt.date(2022, 3, 1))
+        later = miit_briefing(title="SCIO press conference on SMEs", held_on=dt.date(2022, 3, 3))
         second = Writer(lambda: load_conference(later, [source_file("two.txt", "day two")]))
         second.start()
         until_waiting(second)

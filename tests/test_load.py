@@ -62,9 +62,11 @@ def test_it_changes_nothing_when_the_same_files_come_again():
 
 def test_it_refuses_a_changed_version_without_replace_and_keeps_the_old_one():
     load_conference(miit_briefing(), [source_file(text="first version")])
+    changed = miit_briefing()
+    changed.exchanges[2].turns[1].text = "We will issue new guidelines."
 
     with pytest.raises(AlreadyIngested, match="--replace"):
-        load_conference(miit_briefing(), [source_file(text="second version")])
+        load_conference(changed, [source_file(text="second version")])
 
     assert Conference.objects.get().sources.get().content == b"first version"
 

@@ -16,11 +16,14 @@ from django.utils.html import format_html, format_html_join
 from .. import upload
 from ..fetching.run import Origin, apply_origins, fetch_for_preview, origins_of
 from ..forms import ConfirmUploadForm, FetchUploadForm, UploadForm
+from ..ingest.extraction import reextract_conference
 from ..ingest.run import (
     FAILED,
+    Document,
     load_documents,
     preview_status,
     read_documents,
+    undated_documents,
 )
 from ..models import (
     Conference,
@@ -130,7 +133,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
         if posted and form.is_valid():
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-            return self._preview(request, files, form.cleaned_data)
+            return self._read_into_preview(request, files, form.cleaned_data)
         return self._upload_page(request, form=form)
 
     def fetch_view(self, request: HttpRequest) -> HttpResponse:
@@ -145,7 +148,9 @@ class ConferenceAdmin(admin.ModelAdmin):
                 form.cleaned_data["url"], format_name=format_name
             )
             if files:
-                return self._preview(request, files, form.cleaned_data, origins=origins_of(fetched))
+                return self._read_into_preview(
+                    request, files, form.cleaned_data, origins=origins_of(fetched)
+                )
             for line in report.lines:
                 self.message_user(request, " ".join(line.split()), messages.ERROR)
         return self._upload_page(request, fetch_form=form)
@@ -165,7 +170,7 @@ class ConferenceAdmin(admin.ModelAdmin):
             ),
         )
 
-    def _preview(
+    def _read_into_preview(
         self,
         request: HttpRequest,
         files: list[tuple[str, bytes]],
@@ -173,7 +178,8 @@ class ConferenceAdmin(admin.ModelAdmin):
         *,
         origins: dict[str, Origin] | None = None,
     ) -> HttpResponse:
-        """Files read into the preview; kept aside for the confirm when any is readable."""
+        """Files (uploaded or fetched) read into the preview, and kept aside for the
+        confirm when any is readable."""
         format_name = choices["format"] or None
         documents = read_documents(files, format_name=format_name)
         apply_origins(documents, origins or {})
@@ -181,20 +187,52 @@ class ConferenceAdmin(admin.ModelAdmin):
         # Nothing readable: nothing is kept waiting for a confirm that could save nothing.
         token = upload.stash_files(files, origins=_as_json(origins)) if can_save else ""
         confirm = ConfirmUploadForm(
-            initial={"token": token, "format": format_name or "", "replace": choices["replace"]}
+            initial={
+                "token": token,
+                "format": format_name or "",
+                "replace": choices["replace"],
+                **{
+                    f"date_{number}": document.parsed.held_on
+                    for number, document in enumerate(documents, start=1)
+                    if document.parsed is not None
+                },
+            },
+            undated=undated_documents(documents),
         )
+        return self._preview(request, documents, confirm)
+
+    def _preview(
+        self,
+        request: HttpRequest,
+        documents: list[Document],
+        confirm: ConfirmUploadForm,
+        *,
+        status: int = 200,
+    ) -> TemplateResponse:
+        """The parsed documents, what saving each would do (and the stored briefing it
+        matches), a date field for each that names no date, and the confirm form."""
         return TemplateResponse(
             request,
             "admin/briefings/conference/upload_preview.html",
             self._context(
                 request,
                 title="Check the transcripts before saving",
-                previews=[(document, preview_status(document)) for document in documents],
+                previews=[
+                    (document, preview_status(document), confirm.date_field(number))
+                    for number, document in enumerate(documents, start=1)
+                ],
                 confirm=confirm,
-                can_save=can_save,
+                can_save=any(document.parsed for document in documents),
                 failures=sum(1 for document in documents if document.parsed is None),
             ),
+            status=status,
         )
+
+    def save_model(self, request: HttpRequest, obj: Conference, form: object, change: bool) -> None:
+        """A date set or changed here resolves the briefing's deadlines again."""
+        super().save_model(request, obj, form, change)
+        if change and "held_on" in form.changed_data:
+            reextract_conference(obj)
 
     def confirm_upload_view(self, request: HttpRequest) -> HttpResponse:
         """Step 2: save what the preview showed, or throw it away."""
@@ -215,14 +253,15 @@ class ConferenceAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request,
                 "admin/briefings/conference/upload.html",
-                self._context(request, form=UploadForm()),
+                self._context(request, form=UploadForm(), fetch_form=FetchUploadForm()),
                 status=400,
             )
         if "cancel" in request.POST:
             upload.discard(token)
             self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)
             return redirect("admin:briefings_conference_upload")
-        files = upload.stashed_files(token) if form.is_valid() else None
+        valid = form.is_valid()
+        files = upload.stashed_files(token) if "token" in form.cleaned_data else None
         if files is None:
             self.message_user(
                 request,
@@ -231,8 +270,13 @@ class ConferenceAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return redirect("admin:briefings_conference_upload")
-        documents = read_documents(files, format_name=form.cleaned_data["format"] or None)
+        documents = read_documents(files, format_name=form.cleaned_data.get("format") or None)
         apply_origins(documents, _from_json(upload.stashed_origins(token)))
+        if not valid:  # a date that is not one: the preview again, saying which
+            return self._preview(request, documents, form, status=400)
+        for number, held_on in form.dates().items():
+            if 0 < number <= len(documents):
+                documents[number - 1].give_date(held_on)
         report = load_documents(
             documents,
             replace=form.cleaned_data["replace"],

@@ -80,6 +80,17 @@ def resolve_deadline(text: str, reference_date: dt.date) -> Deadline | None:
     return found[0] if found else None
 
 
+# Two conference dates far apart: a phrase that resolves to the same day against both
+# names its own date; one that does not ("by next month", "on Friday") needs the real one.
+_FAR_APART = (dt.date(1950, 6, 15), dt.date(2090, 1, 10))
+
+
+def depends_on_reference(text: str) -> bool:
+    """Whether the deadline phrase `text` resolves only against the conference date."""
+    early, late = (resolve_deadline(text, reference) for reference in _FAR_APART)
+    return early is None or late is None or early.date != late.date
+
+
 def find_deadlines(text: str, reference_date: dt.date) -> list[Deadline]:
     """Every deadline phrase in `text`, left to right, longest match first where they overlap."""
     candidates: list[Deadline] = []

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefings.text import OFFICIAL_ROLES
 
 from .cues import Cue, find_cues, strip_subject
-from .deadlines import Deadline, find_deadlines
+from .deadlines import Deadline, depends_on_reference, find_deadlines
 from .lexicon import (
     ACTION_VERBS,
     ANNOUNCE_VERBS,
@@ -114,7 +114,7 @@ class Commitment:
 
 def extract_commitments(
     text: str,
-    reference_date: dt.date,
+    reference_date: dt.date | None,
     *,
     speaker_role: str,
     speaker_org: str = "",
@@ -122,7 +122,10 @@ def extract_commitments(
 ) -> list[Commitment]:
     """Commitment candidates in one turn's text, in reading order.
 
-    `reference_date` is the conference date the deadlines are resolved against;
+    `reference_date` is the conference date the deadlines are resolved against; None when
+    it is not known: a relative deadline ("by next month") is then kept as printed without
+    a date, one that names its own date ("by the end of 2025") keeps it, and one that
+    points back whatever the date ("last year") still makes the sentence a report.
     `speaker_org` is what "we" stands for. Only officials' answers and statements are read:
     journalists' questions and the chair's procedural lines are the cheapest false positives
     to avoid, and the archive already knows the role. A guest from a company at a government
@@ -131,14 +134,29 @@ def extract_commitments(
     """
     if speaker_role not in OFFICIAL_ROLES:
         return []
+    reference = reference_date or UNDATED_REFERENCE
     found: list[Commitment] = []
     for sentence in split_sentences(text):
         found.extend(
             _sentence_commitments(
-                sentence, reference_date, speaker_org, speaker_is_government=speaker_is_government
+                sentence, reference, speaker_org, speaker_is_government=speaker_is_government
             )
         )
+    if reference_date is None:
+        found = [_without_relative_date(commitment) for commitment in found]
     return found
+
+
+# An undated turn is read as if said on this day, early enough that every deadline that
+# names its own date is still ahead; `_without_relative_date` then drops the dates that
+# came from this day rather than from the words.
+UNDATED_REFERENCE = dt.date(1900, 1, 1)
+
+
+def _without_relative_date(commitment: Commitment) -> Commitment:
+    if commitment.deadline_date is None or not depends_on_reference(commitment.deadline_text):
+        return commitment
+    return replace(commitment, deadline_date=None)
 
 
 @dataclass(frozen=True)

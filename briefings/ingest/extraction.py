@@ -51,10 +51,12 @@ def reference_date(conference: Conference) -> dt.date | None:
 
 def extract_for_conference(conference: Conference, turns: Iterable[Turn] | None = None) -> int:
     """Machine-found commitments for the officials' turns of one conference; returns how
-    many were stored. Spans an admin already decided on are left alone."""
+    many were stored. Spans an admin already decided on are left alone.
+
+    An undated conference gets its commitments too, with relative deadlines ("by next
+    month") kept as printed and without a date until the conference has one
+    (`reextract_conference` then resolves them)."""
     when = reference_date(conference)
-    if when is None:
-        return 0
     if turns is None:
         turns = Turn.objects.by_officials().filter(exchange__conference=conference)
         turns = turns.select_related("person")
@@ -133,17 +135,26 @@ def reextract(conferences: Iterable[Conference] | None = None) -> ReextractRepor
     report = ReextractReport()
     selected = conferences if conferences is not None else Conference.objects.all()
     for conference in selected.select_related("organizer").iterator(chunk_size=100):
-        with transaction.atomic():
-            machine = Commitment.objects.filter(
-                turn__exchange__conference=conference, review=Commitment.Review.MACHINE
-            )
-            report.removed += machine.count()
-            machine.delete()
-            report.found += extract_for_conference(conference)
-            announce_exchanges(conference.exchanges.values_list("pk", flat=True))
+        removed, found = reextract_conference(conference)
+        report.removed += removed
+        report.found += found
         report.conferences += 1
     report.kept_reviewed = Commitment.objects.exclude(review=Commitment.Review.MACHINE).count()
     return report
+
+
+@transaction.atomic
+def reextract_conference(conference: Conference) -> tuple[int, int]:
+    """One conference's machine-found commitments found again, against its date as it is
+    now; reviewed ones are kept. Returns (removed, found)."""
+    machine = Commitment.objects.filter(
+        turn__exchange__conference=conference, review=Commitment.Review.MACHINE
+    )
+    removed = machine.count()
+    machine.delete()
+    found = extract_for_conference(conference)
+    announce_exchanges(conference.exchanges.values_list("pk", flat=True))
+    return removed, found
 
 
 @dataclass

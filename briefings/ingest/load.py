@@ -1,33 +1,41 @@
 """Parsed conferences into rows: one transaction per conference, never half-saved.
 
 The loader never parses; it takes a `ParsedConference` and the raw files it came from.
-Re-ingesting the same files is recognised by their content hash and changes nothing. A
-changed transcript of a conference already stored (same source URL, or same title and
-date) is refused unless `replace=True`, which rewrites it in place. Its URLs keep working:
-under the same slug, or, when its exchanges were renumbered, under a new slug that the old
-addresses redirect to (briefings/renumbering.py).
+Re-ingesting the same files is recognised by their content hash and changes nothing.
+
+A conference is one briefing however many copies of it arrive (`find_existing`): the page
+and its text, the same transcript published under another URL, title or date, a copy
+re-saved with other spacing. A copy that says the same words is `unchanged`, and its own
+address (its date and title) leads to the stored briefing. A changed transcript of a
+stored conference (same source URL, the same exchanges around the same day, or, without a
+URL, the same title and date) is refused unless `replace=True`, which rewrites it in place.
+Its URLs keep working: under the same slug, or, when its exchanges were renumbered, under a
+new slug that the old addresses redirect to (briefings/renumbering.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
 
-from briefings.text import name_key
+from briefings.text import NOTE, name_key, spoken_fingerprint
 
 from ..models import (
     Conference,
+    ConferenceSlug,
     Exchange,
     Organization,
     Participant,
     Person,
     Source,
     Turn,
+    slug_base,
     unique_slug,
 )
 from ..renumbering import (
@@ -38,7 +46,7 @@ from ..renumbering import (
     stored_exchange_keys,
 )
 from ..signals import announce_exchanges
-from .extraction import ReviewedSnapshot, extract_for_conference
+from .extraction import ReviewedSnapshot, extract_for_conference, reextract_conference
 from .formats import parser_version
 from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
@@ -46,6 +54,14 @@ from .records import ParsedConference, ParsedParticipant, ParseError
 CREATED = "created"
 REPLACED = "replaced"
 UNCHANGED = "unchanged"
+# Stored undated, now given its date (--date, or a date in the file name): nothing else changes.
+DATED = "dated"
+
+# A near copy shares at least this share of its exchanges' questions with a stored briefing
+# held within a day of it. Measured on the White House corpus: the 12 briefings published
+# twice share 79-100%, any two other briefings of adjacent days at most 20%.
+NEAR_COPY_SHARE = 0.5
+NEAR_COPY_MIN_EXCHANGES = 3
 
 
 # SQLite's BEGIN IMMEDIATE runs one writing transaction at a time. PostgreSQL runs them side
@@ -88,6 +104,29 @@ class LoadResult:
     exchanges: int = 0
     turns: int = 0
     warnings: list[str] = field(default_factory=list)
+    # How a copy was recognised as the stored briefing, when it came under another name.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """The stored conference a transcript is a copy or a version of, and how it was told."""
+
+    conference: Conference
+    by: str
+    # The transcript says the same words as the stored one: saving it changes nothing.
+    same_words: bool
+
+    @property
+    def another_copy(self) -> bool:
+        """Found by its words alone: the same transcript under another URL, title or date."""
+        return self.by == SPOKEN_WORDS
+
+
+SOURCE_URL = "its source URL"
+SPOKEN_WORDS = "its spoken words"
+EXCHANGES = "the same exchanges within a day"
+TITLE_AND_DATE = "its title and date"
 
 
 def content_hash(sources: Iterable[SourceFile]) -> str:
@@ -95,18 +134,65 @@ def content_hash(sources: Iterable[SourceFile]) -> str:
     return hashlib.sha256("\n".join(s.sha256 for s in ordered).encode()).hexdigest()
 
 
-def find_existing(parsed: ParsedConference) -> Conference | None:
-    """The stored conference this transcript is a version of, if any.
+def fingerprint_of(parsed: ParsedConference) -> str:
+    """The spoken-words fingerprint of a parsed transcript (briefings.text); notes between
+    speakers are left out, as they are in the text."""
+    return spoken_fingerprint(turn.text for turn in parsed.turns if turn.role != NOTE)
 
-    A published page's URL is its identity: the White House publishes two briefings of
-    the same title on one day under two URLs. Without a URL, title and date are.
+
+def find_existing(parsed: ParsedConference) -> Match | None:
+    """The stored conference this transcript is a copy or a version of, if any.
+
+    In order: the canonical URL the page names (the White House publishes two briefings
+    of the same title on one day under two URLs, so a URL that matches nothing does not
+    fall back to the title); the spoken words (another copy: the page and its text, or
+    the same transcript published again under another URL, title or date); most of the
+    same exchanges in a briefing held within a day (a corrected version); without a URL,
+    the title and date.
     """
+    fingerprint = fingerprint_of(parsed)
+
+    def match(conference: Conference, by: str) -> Match:
+        same = bool(fingerprint) and conference.fingerprint == fingerprint
+        return Match(conference, by, same)
+
     if parsed.source_url:
-        return Conference.objects.filter(source_url=parsed.source_url).first()
-    if parsed.held_on:
-        return Conference.objects.filter(
-            title=parsed.title, held_on=parsed.held_on, source_url=""
+        stored = Conference.objects.filter(source_url=parsed.source_url[:500]).first()
+        if stored is not None:
+            return match(stored, SOURCE_URL)
+    if fingerprint:
+        stored = Conference.objects.filter(fingerprint=fingerprint).order_by("pk").first()
+        if stored is not None:
+            return match(stored, SPOKEN_WORDS)
+    stored = _near_copy(parsed)
+    if stored is not None:
+        return match(stored, EXCHANGES)
+    if parsed.held_on and not parsed.source_url:
+        stored = Conference.objects.filter(
+            title=parsed.title[:500], held_on=parsed.held_on, source_url=""
         ).first()
+        if stored is not None:
+            return match(stored, TITLE_AND_DATE)
+    return None
+
+
+def _near_copy(parsed: ParsedConference) -> Conference | None:
+    """A stored briefing held within a day of `parsed` that asks most of its questions."""
+    if parsed.held_on is None:
+        return None
+    keys = Counter(key for _position, key in parsed_exchange_keys(parsed) if key)
+    total = sum(keys.values())
+    if total < NEAR_COPY_MIN_EXCHANGES:
+        return None
+    day = dt.timedelta(days=1)
+    candidates = Conference.objects.filter(
+        held_on__range=(parsed.held_on - day, parsed.held_on + day)
+    ).order_by("pk")
+    for candidate in candidates:
+        stored = Counter(key for _position, key in stored_exchange_keys(candidate) if key)
+        shared = sum((keys & stored).values())
+        if shared >= NEAR_COPY_SHARE * max(total, sum(stored.values())):
+            return candidate
     return None
 
 
@@ -118,16 +204,29 @@ def load_conference(
     digest = content_hash(sources)
     same = Conference.objects.filter(content_hash=digest).first()
     if same is not None:
+        if same.held_on is None and parsed.held_on is not None:
+            date_conference(same, parsed.held_on)
+            return LoadResult(same, DATED, same.exchanges.count(), _turn_count(same))
         return LoadResult(same, UNCHANGED, same.exchanges.count(), _turn_count(same))
 
-    existing = find_existing(parsed)
-    if existing is not None and not replace:
+    found = find_existing(parsed)
+    if found is not None and found.same_words and (found.another_copy or not replace):
+        stored = found.conference
+        _keep_copy_address(stored, parsed)
+        note = "" if found.by == SOURCE_URL else f"the same briefing, known by {found.by}"
+        status = UNCHANGED
+        if stored.held_on is None and parsed.held_on is not None:
+            date_conference(stored, parsed.held_on)
+            status = DATED
+        return LoadResult(stored, status, stored.exchanges.count(), _turn_count(stored), note=note)
+    if found is not None and not replace:
         raise AlreadyIngested(
             f"a different version of this briefing is already in the archive as "
-            f"'{existing.slug}'; ingest with --replace to update it"
+            f"'{found.conference.slug}' (known by {found.by}); ingest with --replace to "
+            "update it"
         )
-    if existing is not None:
-        conference, status = existing, REPLACED
+    if found is not None:
+        conference, status = found.conference, REPLACED
         conference.sources.all().delete()
     else:
         conference, status = Conference(), CREATED
@@ -149,6 +248,26 @@ def load_conference(
             parser_version=_parser_version(parsed.format),
         )
     return result
+
+
+def _keep_copy_address(stored: Conference, parsed: ParsedConference) -> None:
+    """The address a copy published under another title or date would have had
+    (/briefings/<date>-<title>/) leads to the stored briefing, unless it is taken."""
+    slug = slug_base(f"{parsed.held_on or 'undated'} {parsed.title}", max_length=120)
+    taken = (
+        Conference.objects.filter(slug=slug).exists()
+        or ConferenceSlug.objects.filter(slug=slug).exists()
+    )
+    if not taken:
+        ConferenceSlug.objects.create(conference=stored, slug=slug)
+
+
+def date_conference(conference: Conference, held_on: dt.date) -> None:
+    """Give a stored briefing its date; its commitments' deadlines are resolved again
+    against it (reviewed ones are kept as the admin left them)."""
+    conference.held_on = held_on
+    conference.save(update_fields=["held_on", "updated_at"])
+    reextract_conference(conference)
 
 
 @transaction.atomic
@@ -212,7 +331,8 @@ def _fill_conference(
     organizations: OrganizationResolver,
 ) -> None:
     conference.title = parsed.title[:500]
-    conference.held_on = parsed.held_on
+    # A transcript that names no date keeps the date it was given (--date, the admin).
+    conference.held_on = parsed.held_on or conference.held_on
     conference.published_on = parsed.published_on
     conference.start_time = parsed.start_time[:50]
     conference.location = parsed.location[:300]
@@ -223,6 +343,7 @@ def _fill_conference(
     conference.source_url = parsed.source_url[:500]
     conference.language = parsed.language
     conference.content_hash = digest
+    conference.fingerprint = fingerprint_of(parsed)
     conference.format = parsed.format
     conference.warnings = list(parsed.warnings)
     conference.organizer = (

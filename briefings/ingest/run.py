@@ -7,6 +7,7 @@ one transaction; a failing document leaves nothing behind and the others go on.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import logging
 import os
@@ -20,15 +21,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
+from .dating import FROM_GIVEN, FROM_TRANSCRIPT, date_transcript
 from .decode import SNIFF_BYTES, binary_kind, check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
 from .formats import FORMATS
 from .formats.protocol import Format
 from .load import (
     CREATED,
+    DATED,
     REPLACED,
     UNCHANGED,
     LoadResult,
+    Match,
     SourceFile,
     content_hash,
     find_existing,
@@ -66,11 +70,24 @@ class Document:
     sources: list[SourceFile]
     parsed: ParsedConference | None = None
     error: str = ""
+    # Where its date came from (dating.FROM_*), "" when it has none.
+    date_from: str = ""
 
     @property
     def name(self) -> str:
         names = [source.filename for source in self.sources]
         return names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1} pages)"
+
+    def give_date(self, held_on: dt.date) -> None:
+        """The date a person gave for a transcript that names none (the admin preview);
+        it wins over a date read from the file name."""
+        if self.parsed is None or self.date_from == FROM_TRANSCRIPT:
+            return
+        self.parsed.held_on = held_on
+        self.parsed.warnings = [
+            w for w in self.parsed.warnings if not w.startswith("the transcript names no date")
+        ]
+        self.date_from = FROM_GIVEN
 
 
 @dataclass
@@ -84,13 +101,15 @@ class Outcome:
     slug: str = ""
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    note: str = ""
 
     def line(self) -> str:
         if self.status == FAILED:
             return f"FAILED  {self.name}: {self.error}"
+        note = f"; {self.note} ({Path(self.name).name})" if self.note else ""
         return (
             f"{self.status:<9} {self.held_on or 'undated':<10}  {self.title}  "
-            f"({self.exchanges} exchanges, {self.turns} turns)"
+            f"({self.exchanges} exchanges, {self.turns} turns{note})"
         )
 
 
@@ -109,11 +128,31 @@ class Report:
     def summary(self) -> str:
         exchanges = sum(o.exchanges for o in self.outcomes if o.status != FAILED)
         turns = sum(o.turns for o in self.outcomes if o.status != FAILED)
+        dated = f"{self.count(DATED)} dated, " if self.count(DATED) else ""
         return (
-            f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, "
+            f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, {dated}"
             f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed "
-            f"({exchanges} exchanges, {turns} turns)"
+            f"({exchanges} exchanges, {turns} turns){self.undated_note()}"
         )
+
+    def undated_note(self) -> str:
+        """Which briefings have no date, so that they can be given one."""
+        undated = list(
+            dict.fromkeys(
+                Path(o.name).name for o in self.outcomes if o.status != FAILED and not o.held_on
+            )
+        )
+        if not undated:
+            return ""
+        shown = ", ".join(undated[:UNDATED_SHOWN])
+        more = f" and {len(undated) - UNDATED_SHOWN} more" if len(undated) > UNDATED_SHOWN else ""
+        return (
+            f"; {len(undated)} without a date: {shown}{more} "
+            "(give one with --date YYYY-MM-DD, or in the admin)"
+        )
+
+
+UNDATED_SHOWN = 10
 
 
 def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
@@ -158,20 +197,43 @@ def natural_key(path: Path | str) -> list[object]:
 
 
 def read_documents(
-    files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
+    files: Iterable[tuple[str, bytes]],
+    *,
+    format_name: str | None = None,
+    held_on: dt.date | None = None,
 ) -> list[Document]:
-    return list(iter_documents(files, format_name=format_name))
+    return list(iter_documents(files, format_name=format_name, held_on=held_on))
 
 
 def iter_documents(
-    files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
+    files: Iterable[tuple[str, bytes]],
+    *,
+    format_name: str | None = None,
+    held_on: dt.date | None = None,
 ) -> Iterator[Document]:
     """Decode, detect and parse, one file at a time; the pages of one page series (SCIO)
     become one document, given after all the single files.
 
     `files` are (name, bytes) pairs. A file that fails is a document with an error.
     A file of many records (a JSON Lines export) gives a document for each record.
+    A transcript that names no date takes `held_on`, else a date its file name names
+    (briefings/ingest/dating.py).
     """
+    for document in _parse_documents(files, format_name=format_name):
+        _date_document(document, given=held_on)
+        yield document
+
+
+def _date_document(document: Document, *, given: dt.date | None) -> None:
+    if document.parsed is not None:
+        document.date_from = date_transcript(
+            document.parsed, file_name=document.sources[0].filename, given=given
+        )
+
+
+def _parse_documents(
+    files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
+) -> Iterator[Document]:
     series: dict[tuple[str, str], list[tuple[SourceFile, str]]] = {}
     for filename, data in files:
         source = SourceFile(
@@ -201,19 +263,51 @@ def iter_documents(
         yield _series_document(FORMATS[name], pages)
 
 
-def preview_status(document: Document) -> str:
+def undated_documents(documents: list[Document]) -> list[int]:
+    """The numbers (from 1) of the readable documents whose transcript names no date."""
+    return [
+        number
+        for number, document in enumerate(documents, start=1)
+        if document.parsed is not None and document.date_from != FROM_TRANSCRIPT
+    ]
+
+
+@dataclass
+class Preview:
+    """What saving a document would do, for the upload preview, and the stored briefing
+    it is a copy or a version of."""
+
+    message: str
+    match: Conference | None = None
+
+
+def preview_status(document: Document) -> Preview:
     """What saving this document would do, for the upload preview."""
     if document.parsed is None:
-        return "will not be saved"
-    if Conference.objects.filter(content_hash=content_hash(document.sources)).exists():
-        return "already in the archive: saving changes nothing"
-    existing = find_existing(document.parsed)
-    if existing is not None:
-        return (
-            f"a different version is in the archive as '{existing.slug}': tick "
-            "'Replace' to update it (its old URLs keep working), or it will be refused"
+        return Preview("will not be saved")
+    same = Conference.objects.filter(content_hash=content_hash(document.sources)).first()
+    if same is not None:
+        return Preview("already in the archive: saving changes nothing", same)
+    found: Match | None = find_existing(document.parsed)
+    if found is not None and found.same_words and found.another_copy:
+        return Preview(
+            f"already in the archive (known by {found.by}): saving changes nothing; "
+            "it is the same briefing as",
+            found.conference,
         )
-    return "new: will be added to the archive"
+    if found is not None and found.same_words:
+        return Preview(
+            "already in the archive with the same words: saving changes nothing unless "
+            "'Replace' is ticked; it is",
+            found.conference,
+        )
+    if found is not None:
+        return Preview(
+            f"a different version is in the archive (known by {found.by}): tick "
+            "'Replace' to update it (its old URLs keep working), or it will be refused; it is",
+            found.conference,
+        )
+    return Preview("new: will be added to the archive")
 
 
 def _series_document(fmt: Format, pages: list[tuple[SourceFile, str]]) -> Document:
@@ -311,12 +405,13 @@ def _store(document: Document, store: Callable[[ParsedConference], LoadResult]) 
         turns=result.turns,
         slug=conference.slug,
         warnings=result.warnings,
+        note=result.note,
     )
 
 
 def _finish_run(run: IngestRun, report: Report) -> None:
     run.created = report.count(CREATED)
-    run.replaced = report.count(REPLACED)
+    run.replaced = report.count(REPLACED) + report.count(DATED)
     run.unchanged = report.count(UNCHANGED)
     run.failed = report.count(FAILED)
     succeeded = len(report.outcomes) - run.failed
@@ -337,10 +432,12 @@ def ingest_paths(
     *,
     format_name: str | None = None,
     replace: bool = False,
+    held_on: dt.date | None = None,
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
-    """The `ingest` command: paths, folders and globs in, a report out.
+    """The `ingest` command: paths, folders and globs in, a report out. `held_on` dates
+    the transcripts that name no date.
 
     Files are read, parsed and stored one at a time, so memory stays flat on large runs.
     """
@@ -362,7 +459,7 @@ def ingest_paths(
                 failed.append(Document([SourceFile(str(path), b"")], error=str(error)))
 
     def documents() -> Iterator[Document]:
-        yield from iter_documents(readable_files(), format_name=format_name)
+        yield from iter_documents(readable_files(), format_name=format_name, held_on=held_on)
         yield from failed
 
     return load_documents(
@@ -376,9 +473,12 @@ def ingest_paths(
 def reparse_conferences(
     conferences: Iterable[Conference] | None = None,
     *,
+    held_on: dt.date | None = None,
     on_outcome: Callable[[int, Outcome], None] | None = None,
 ) -> Report:
-    """Re-parse stored sources with the current parsers; old URLs keep working."""
+    """Re-parse stored sources with the current parsers; old URLs keep working. A
+    transcript that names no date keeps the date it has, or takes `held_on`, else its
+    file name's; its deadlines are resolved against it."""
     selected = list(conferences if conferences is not None else Conference.objects.all())
     run = start_run(via=IngestRun.Via.REPARSE, files=[c.slug for c in selected])
     report = Report(run=run)
@@ -392,6 +492,7 @@ def reparse_conferences(
                 on_outcome(number, outcome)
             continue
         document = _stored_document(conference)
+        _date_document(document, given=held_on or conference.held_on)
         outcome = _store(document, lambda parsed, c=conference: rewrite_conference(c, parsed))
         report.outcomes.append(outcome)
         if on_outcome is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.ingest.run import FAILED, Outcome, reparse_conferences
+from briefings.management.commands.ingest import given_date, option_date
 from briefings.management.selection import select_conferences
 
 
@@ -14,8 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*", help="Only these briefings (default: all).")
+        parser.add_argument(
+            "--date",
+            type=given_date,
+            metavar="YYYY-MM-DD",
+            help="The date of the briefings whose transcript names none (with their slugs); "
+            "their deadlines are resolved against it.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["date"] and not options["slugs"]:
+            raise CommandError("--date dates the briefings named: give their slugs")
         conferences = select_conferences(options["slugs"])
 
         total = conferences.count()
@@ -27,7 +37,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(line)
 
-        report = reparse_conferences(conferences, on_outcome=show)
+        report = reparse_conferences(
+            conferences, held_on=option_date(options["date"]), on_outcome=show
+        )
         self.stdout.write(f"Re-parse finished: {report.summary()}")
         if not report.ok:
             raise CommandError(f"{report.count(FAILED)} briefing(s) could not be re-parsed")
