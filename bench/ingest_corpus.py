@@ -41,7 +41,8 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from briefings.ingest.run import collect_paths, ingest_paths
+    from briefings.ingest.files import collect_paths
+    from briefings.ingest.run import ingest_paths
     from briefings.models import Exchange, Turn
 
     call_command("migrate", verbosity=0)

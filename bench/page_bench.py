@@ -88,7 +88,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db.models import Count
 
-    from briefings.ingest.run import collect_paths, ingest_paths
+    from briefings.ingest.files import collect_paths
+    from briefings.ingest.run import ingest_paths
     from briefings.models import Conference, Exchange
 
     call_command("migrate", verbosity=0)

@@ -698,7 +698,8 @@ def run(args: argparse.Namespace, folders: list[Path], data_dir: Path) -> int:
     from django.test import Client
     from django.urls import Resolver404, resolve
 
-    from briefings.ingest.run import collect_paths, ingest_paths, iter_documents
+    from briefings.ingest.files import collect_paths
+    from briefings.ingest.run import ingest_paths, iter_documents
     from briefings.models import Conference, Exchange, Turn
     from search import indexing
     from search.models import IndexQueue

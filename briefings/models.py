@@ -435,7 +435,7 @@ class IngestRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Which process ran it, so that a run whose process was killed can be told from one
-    # still going (briefings/ingest/run.py, mark_interrupted_runs).
+    # still going (briefings/ingest/runlog.py, mark_interrupted_runs).
     host = models.CharField(max_length=255, blank=True)
     pid = models.PositiveIntegerField(null=True, blank=True)
     user = models.ForeignKey(

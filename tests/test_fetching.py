@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from briefings.fetching import pages
 from briefings.fetching.client import FetchError, PoliteClient, Politeness, RobotsRefused
-from briefings.fetching.run import fetch_urls, visit_due, watch
+from briefings.fetching.run import fetch_urls
+from briefings.fetching.watching import visit_due, watch
 from briefings.models import Conference, Fetch, IngestRun, Source, WatchedSource
 
 from .local_site import (

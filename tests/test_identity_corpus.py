@@ -11,7 +11,7 @@ import pytest
 
 from briefings.ingest.decode import decode_transcript
 from briefings.ingest.detect import parse_transcript
-from briefings.ingest.load import fingerprint_of
+from briefings.ingest.identity import fingerprint_of
 from briefings.ingest.records import ParseError
 from briefings.ingest.run import FAILED, ingest_paths
 from briefings.models import Conference, slug_base

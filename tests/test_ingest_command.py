@@ -14,8 +14,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from briefings.export import write_jsonl
+from briefings.ingest.files import collect_paths
 from briefings.ingest.load import load_conference
-from briefings.ingest.run import collect_paths
 from briefings.models import Commitment, Conference, Exchange, IngestRun, Turn
 from tests.conftest import miit_briefing, ministry_list_page, ministry_page, source_file
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from briefings.ingest.run import Document, collect_paths, ingest_paths, read_documents
+from briefings.ingest.files import collect_paths
+from briefings.ingest.run import Document, ingest_paths, read_documents
 from briefings.models import Conference, Organization, Turn
 from briefings.text import KIND_QA
 from tests.conftest import CORPUS

@@ -7,12 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from ..ingest.run import (
-    mark_interrupted_runs,
-)
-from ..models import (
-    IngestRun,
-)
+from ..ingest.runlog import mark_interrupted_runs
+from ..models import IngestRun
 
 
 @admin.register(IngestRun)

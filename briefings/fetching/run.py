@@ -5,7 +5,7 @@ fetched too, and the series is one briefing) and list pages (every transcript a 
 to that the archive lacks). What is fetched goes through the ingest workflow
 (`ingest/run.py`) as one ingest run; each request is a `Fetch` row, whose ETag and
 Last-Modified make the next request for the same list (or stored transcript) conditional.
-`visit_due` does it for each source to watch whose time has come; `watch` keeps doing it.
+For each source to watch whose time has come, `watching.py` does it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -364,80 +363,6 @@ def apply_origins(documents: Iterable[Document], origins: dict[str, Origin]) -> 
                 source.url = origin.url[:500]
                 source.fetched_at = origin.fetched_at
                 source.media_type = origin.media_type or source.media_type
-
-
-# Sources to watch.
-
-
-def due_sources(now: dt.datetime | None = None) -> list[WatchedSource]:
-    now = now or timezone.now()
-    return [
-        source
-        for source in WatchedSource.objects.filter(enabled=True)
-        if source.due_at() is None or source.due_at() <= now
-    ]
-
-
-def visit_source(
-    source: WatchedSource,
-    *,
-    client: PoliteClient | None = None,
-    say: Callable[[str], None] | None = None,
-    stop: Callable[[], bool] | None = None,
-) -> FetchReport:
-    """Fetch what a watched source lists that the archive lacks; note the visit on it."""
-    report = fetch_urls(
-        [source.url],
-        client=client,
-        format_name=source.format or None,
-        via=IngestRun.Via.WATCH,
-        watched=source,
-        say=say,
-        stop=stop,
-    )
-    source.last_visited_at = timezone.now()
-    if report.ok:
-        source.last_status = "ok"
-    else:
-        source.last_status = "partial" if report.fetched or report.not_modified else "failed"
-    source.last_result = report.summary()
-    source.save(update_fields=["last_visited_at", "last_status", "last_result"])
-    return report
-
-
-def visit_due(
-    *,
-    client: PoliteClient | None = None,
-    say: Callable[[str], None] | None = None,
-    stop: Callable[[], bool] | None = None,
-) -> list[tuple[WatchedSource, FetchReport]]:
-    """Visit every enabled source whose time has come, one after the other."""
-    visits = []
-    for source in due_sources():
-        if stop is not None and stop():
-            break
-        if say is not None:
-            say(f"Visiting {source.url}")
-        visits.append((source, visit_source(source, client=client, say=say, stop=stop)))
-    return visits
-
-
-def watch(
-    *,
-    stop: Callable[[], bool],
-    interval: float = 60.0,
-    say: Callable[[str], None] | None = None,
-) -> None:
-    """Visit the sources as they fall due, until `stop()`; checks every `interval` s."""
-    while not stop():
-        try:
-            visit_due(say=say, stop=stop)
-        except Exception:  # the database was away, say: try again at the next check
-            logger.exception("visiting the watched sources failed")
-        waited = 0.0
-        while waited < interval and not stop():
-            time.sleep(min(1.0, interval - waited))
-            waited += 1.0
 
 
 # What the archive has already.

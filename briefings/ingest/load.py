@@ -3,7 +3,7 @@
 The loader never parses; it takes a `ParsedConference` and the raw files it came from.
 Re-ingesting the same files is recognised by their content hash and changes nothing.
 
-A conference is one briefing however many copies of it arrive (`find_existing`): the page
+A conference is one briefing however many copies of it arrive (`identity.find_existing`): the page
 and its text, the same transcript published under another URL, title or date, a copy
 re-saved with other spacing. A copy that says the same words is `unchanged`, and its own
 address (its date and title) leads to the stored briefing. A changed transcript of a
@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
 
-from briefings.text import NOTE, name_key, spoken_fingerprint
+from briefings.text import name_key
 
 from ..models import (
     Conference,
@@ -41,13 +40,13 @@ from ..models import (
 from ..renumbering import (
     Keyed,
     carry_over_addresses,
-    exchange_key,
     new_conference_slug,
     stored_exchange_keys,
 )
 from ..signals import announce_exchanges
 from .extraction import ReviewedSnapshot, extract_for_conference, reextract_conference
 from .formats import parser_version
+from .identity import SOURCE_URL, find_existing, fingerprint_of, parsed_exchange_keys
 from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
 
@@ -56,12 +55,6 @@ REPLACED = "replaced"
 UNCHANGED = "unchanged"
 # Stored undated, now given its date (--date, or a date in the file name): nothing else changes.
 DATED = "dated"
-
-# A near copy shares at least this share of its exchanges' questions with a stored briefing
-# held within a day of it. Measured on the White House corpus: the 12 briefings published
-# twice share 79-100%, any two other briefings of adjacent days at most 20%.
-NEAR_COPY_SHARE = 0.5
-NEAR_COPY_MIN_EXCHANGES = 3
 
 
 # SQLite's BEGIN IMMEDIATE runs one writing transaction at a time. PostgreSQL runs them side
@@ -108,92 +101,9 @@ class LoadResult:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Match:
-    """The stored conference a transcript is a copy or a version of, and how it was told."""
-
-    conference: Conference
-    by: str
-    # The transcript says the same words as the stored one: saving it changes nothing.
-    same_words: bool
-
-    @property
-    def another_copy(self) -> bool:
-        """Found by its words alone: the same transcript under another URL, title or date."""
-        return self.by == SPOKEN_WORDS
-
-
-SOURCE_URL = "its source URL"
-SPOKEN_WORDS = "its spoken words"
-EXCHANGES = "the same exchanges within a day"
-TITLE_AND_DATE = "its title and date"
-
-
 def content_hash(sources: Iterable[SourceFile]) -> str:
     ordered = sorted(sources, key=lambda source: source.position)
     return hashlib.sha256("\n".join(s.sha256 for s in ordered).encode()).hexdigest()
-
-
-def fingerprint_of(parsed: ParsedConference) -> str:
-    """The spoken-words fingerprint of a parsed transcript (briefings.text); notes between
-    speakers are left out, as they are in the text."""
-    return spoken_fingerprint(turn.text for turn in parsed.turns if turn.role != NOTE)
-
-
-def find_existing(parsed: ParsedConference) -> Match | None:
-    """The stored conference this transcript is a copy or a version of, if any.
-
-    In order: the canonical URL the page names (the White House publishes two briefings
-    of the same title on one day under two URLs, so a URL that matches nothing does not
-    fall back to the title); the spoken words (another copy: the page and its text, or
-    the same transcript published again under another URL, title or date); most of the
-    same exchanges in a briefing held within a day (a corrected version); without a URL,
-    the title and date.
-    """
-    fingerprint = fingerprint_of(parsed)
-
-    def match(conference: Conference, by: str) -> Match:
-        same = bool(fingerprint) and conference.fingerprint == fingerprint
-        return Match(conference, by, same)
-
-    if parsed.source_url:
-        stored = Conference.objects.filter(source_url=parsed.source_url[:500]).first()
-        if stored is not None:
-            return match(stored, SOURCE_URL)
-    if fingerprint:
-        stored = Conference.objects.filter(fingerprint=fingerprint).order_by("pk").first()
-        if stored is not None:
-            return match(stored, SPOKEN_WORDS)
-    stored = _near_copy(parsed)
-    if stored is not None:
-        return match(stored, EXCHANGES)
-    if parsed.held_on and not parsed.source_url:
-        stored = Conference.objects.filter(
-            title=parsed.title[:500], held_on=parsed.held_on, source_url=""
-        ).first()
-        if stored is not None:
-            return match(stored, TITLE_AND_DATE)
-    return None
-
-
-def _near_copy(parsed: ParsedConference) -> Conference | None:
-    """A stored briefing held within a day of `parsed` that asks most of its questions."""
-    if parsed.held_on is None:
-        return None
-    keys = Counter(key for _position, key in parsed_exchange_keys(parsed) if key)
-    total = sum(keys.values())
-    if total < NEAR_COPY_MIN_EXCHANGES:
-        return None
-    day = dt.timedelta(days=1)
-    candidates = Conference.objects.filter(
-        held_on__range=(parsed.held_on - day, parsed.held_on + day)
-    ).order_by("pk")
-    for candidate in candidates:
-        stored = Counter(key for _position, key in stored_exchange_keys(candidate) if key)
-        shared = sum((keys & stored).values())
-        if shared >= NEAR_COPY_SHARE * max(total, sum(stored.values())):
-            return candidate
-    return None
 
 
 @transaction.atomic
@@ -500,11 +410,3 @@ class PersonResolver:
         person = Person.objects.create(name=name, slug=unique_slug(Person, name, max_length=120))
         self._remember(person)
         return person
-
-
-def parsed_exchange_keys(parsed: ParsedConference) -> list[Keyed]:
-    """The keys of a parsed conference's exchanges, numbered as the loader numbers them."""
-    return [
-        (number, exchange_key([(turn.role, turn.text) for turn in exchange.turns]))
-        for number, exchange in enumerate(parsed.exchanges, start=1)
-    ]

@@ -8,11 +8,7 @@ one transaction; a failing document leaves nothing behind and the others go on.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import logging
-import os
-import re
-import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,35 +18,28 @@ from django.utils import timezone
 
 from ..models import Conference, IngestRun
 from .dating import FROM_GIVEN, FROM_TRANSCRIPT, date_transcript
-from .decode import SNIFF_BYTES, binary_kind, check_size, decode_transcript
+from .decode import check_size, decode_transcript
 from .detect import detect_format, parse_transcript, prepare_text
+from .files import collect_paths, natural_key
 from .formats import FORMATS
 from .formats.protocol import Format
+from .identity import Match, find_existing
 from .load import (
     CREATED,
     DATED,
     REPLACED,
     UNCHANGED,
     LoadResult,
-    Match,
     SourceFile,
     content_hash,
-    find_existing,
     load_conference,
     rewrite_conference,
 )
 from .records import ParsedConference, ParseError
+from .runlog import start_run
 
 logger = logging.getLogger(__name__)
 
-# A folder walk takes files by content, whatever their extension (pages saved as ".shtml",
-# ".htm" or with none): every text file, and every file named as a transcript, even one
-# that turns out broken (it is reported, not passed over). It leaves out other files that
-# are not text (pictures saved with a page), hidden files and the notes below; a file
-# named explicitly is always tried.
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".shtml", ".json", ".jsonl"}
-# Notes that travel with a folder of transcripts but are not transcripts.
-NOT_TRANSCRIPTS = re.compile(r"^(readme|license|licence|copying|sources|changelog)\b", re.I)
 FAILED = "failed"
 
 MEDIA_TYPES = {
@@ -153,47 +142,6 @@ class Report:
 
 
 UNDATED_SHOWN = 10
-
-
-def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
-    """Files named, found in folders (recursively) or matched by globs; and the misses."""
-    paths: list[Path] = []
-    missing: list[str] = []
-    for argument in arguments:
-        matches = [Path(match) for match in sorted(glob.glob(argument, recursive=True))] or [
-            Path(argument)
-        ]
-        for match in matches:
-            if match.is_dir():
-                paths.extend(
-                    path
-                    for path in sorted(match.rglob("*"), key=natural_key)
-                    if path.is_file()
-                    and not NOT_TRANSCRIPTS.match(path.name)
-                    and not any(part.startswith(".") for part in path.relative_to(match).parts)
-                    and (path.suffix.lower() in TRANSCRIPT_SUFFIXES or is_text_file(path))
-                )
-            elif match.is_file():
-                paths.append(match)
-            else:
-                missing.append(argument)
-    unique = list(dict.fromkeys(path.resolve() for path in paths))
-    return unique, missing
-
-
-def is_text_file(path: Path) -> bool:
-    """False for a file whose first bytes show it is no text (an image, an archive, a
-    program); a file that cannot be read is kept, so that reading it reports why."""
-    try:
-        with path.open("rb") as handle:
-            return binary_kind(handle.read(SNIFF_BYTES)) is None
-    except OSError:
-        return True
-
-
-def natural_key(path: Path | str) -> list[object]:
-    """content_9.htm before content_10.htm."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
 
 
 def read_documents(
@@ -521,42 +469,3 @@ def _stored_document(conference: Conference) -> Document:
     except Exception as error:  # a parser bug must not stop the other briefings
         logger.exception("parser failed on %s", conference.slug)
         return Document(sources, error=f"parser error (a bug): {error!r}")
-
-
-def start_run(**fields: object) -> IngestRun:
-    """A new entry in the ingest log, knowing its process; older entries whose process
-    is gone are marked interrupted first."""
-    mark_interrupted_runs()
-    return IngestRun.objects.create(host=socket.gethostname(), pid=os.getpid(), **fields)
-
-
-def mark_interrupted_runs() -> int:
-    """Marks "running" entries of this machine whose process no longer exists (killed,
-    or the machine restarted) as interrupted, so the log does not say "running" forever.
-    What such a run stored is kept: each briefing is saved in its own transaction."""
-    host = socket.gethostname()
-    stale = [
-        run
-        for run in IngestRun.objects.filter(status=IngestRun.Status.RUNNING, host=host)
-        if run.pid is not None and not _process_alive(run.pid)
-    ]
-    for run in stale:
-        run.status = IngestRun.Status.INTERRUPTED
-        run.finished_at = timezone.now()
-        run.report = (
-            f"The ingest process (pid {run.pid}) ended before it finished: it was killed, "
-            "or the machine stopped. Briefings it had saved are kept; ingesting the same "
-            "files again finishes the work (files already saved come out unchanged)."
-        )
-        run.save(update_fields=["status", "finished_at", "report"])
-    return len(stale)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, another user's
-    return True

@@ -4,7 +4,7 @@ import signal
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from briefings.fetching.run import visit_due, watch
+from briefings.fetching.watching import visit_due, watch
 
 
 class Command(BaseCommand):
