@@ -1,4 +1,7 @@
 """Ministry of Foreign Affairs regular press conferences (fmprc.gov.cn and its mirrors).
+Long because its label rules are one grammar read in one pass (labels, replies, follow-ups,
+separators and late questions each depend on what came before); the page itself is read
+by _ministry_page.py.
 
     Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference on March 3, 2022
     <opening announcements, without a label>
@@ -36,8 +39,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import lxml.html
-
 from briefings.text import (
     ANSWER,
     KIND_PROCEDURAL,
@@ -49,7 +50,7 @@ from briefings.text import (
 )
 
 from ..exchanges import group_exchanges
-from ..html import drop_unseen, element_text, html_to_text, looks_like_html, parse_html_document
+from ..html import html_to_text, looks_like_html
 from ..names import is_role_label
 from ..records import (
     ParsedConference,
@@ -58,6 +59,7 @@ from ..records import (
     ParsedTurn,
     ParseError,
 )
+from ._ministry_page import MinistryPage, not_a_transcript, page_date, read_page
 from ._printed import (
     Roster,
     find_date,
@@ -68,7 +70,6 @@ from ._printed import (
     looks_hard_wrapped,
     looks_like_outlet,
     looks_like_person,
-    make_date,
     outlet_from_label,
     parse_date,
     person_name,
@@ -141,10 +142,6 @@ _POST_CONFERENCE = re.compile(
 _LABEL_COLON = re.compile(r"[:：](?!\d)")
 _NARRATED_QUESTION = re.compile(r"\basked (?:if|whether|about|how|what|why|when|for)\b", re.I)
 _COUNTER_QUESTION = re.compile(r"\?[\"'”’)\]]*$")
-# Marks a page paragraph with its source line; private-use characters no page prints.
-_PICTURE_STAMP = re.compile(r"\bW0(20\d\d)(\d\d)(\d\d)\d*\.(?:jpe?g|png|gif)$", re.I)
-_GLUED_DAY = re.compile(r"\b([A-Z][a-z]{2,8})(\d{1,2}\b)")
-_LINE_MARK = re.compile("\ue000(\\d+)\ue001")
 _KINDS = (
     (re.compile(r"daily briefing online", re.I), "press_briefing"),
     (re.compile(r"regular press conference|press conference on", re.I), "regular_briefing"),
@@ -160,18 +157,6 @@ class _Turn(RawTurn):
     asks: bool = False  # a question printed without a label
     announces: bool = False  # the spokesperson's words printed without a label
     new_part: bool = False  # begins a part of its own: after a separator, a late question
-
-
-@dataclass
-class _Page:
-    """What a Ministry page says: its headline, its date line and its article body."""
-
-    title: str
-    date_line: str
-    lines: list[str]
-    line_numbers: list[int]
-    # The dates in the names of the article's pictures ("W020180910....jpg").
-    picture_dates: list[dt.date]
 
 
 def _line_label(line: str) -> tuple[str, str] | None:
@@ -202,103 +187,6 @@ def _is_chinese(label: str) -> bool:
     return bool(_CJK.search(label))
 
 
-# --- the Ministry's pages ------------------------------------------------------------------
-
-
-def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The article of a page in the Ministry's layout: a `content_mod` block holding the
-    headline (`h2.title`) and the body (`div.content`)."""
-    for block in root.find_class("content_mod"):
-        if block.find_class("title") and block.find_class("content"):
-            return block
-    return None
-
-
-def _read_page(text: str) -> _Page | None:
-    """The headline, date line and article body of a Ministry page; None for another page."""
-    root = parse_html_document(text)
-    article = _article(root)
-    if article is None:
-        return None
-    drop_unseen(article)
-    [headline, *_] = article.find_class("title")
-    title = " ".join(headline.text_content().split()) or " ".join(
-        (root.findtext(".//title") or "").split()
-    )
-    dates = article.find_class("date")
-    date_line = " ".join(dates[0].text_content().split()) if dates else ""
-    [body, *_] = article.find_class("content")
-    # Each block of the body carries its source line into the text, so that a warning
-    # names the line of the page.
-    for element in body.iter():
-        if isinstance(element.tag, str) and element is not body and element.sourceline:
-            element.text = f"\ue000{element.sourceline}\ue001{element.text or ''}"
-    lines: list[str] = []
-    numbers: list[int] = []
-    current = body.sourceline or 0
-    for line in element_text(body).split("\n"):
-        marks = _LINE_MARK.findall(line)
-        if marks:
-            current = int(marks[0])
-        line = " ".join(_LINE_MARK.sub("", line).split())
-        if line or (lines and lines[-1]):
-            lines.append(line)
-            numbers.append(current)
-    stamps = (_PICTURE_STAMP.search(image.get("src", "")) for image in body.iter("img"))
-    picture_dates = [
-        found
-        for stamp in stamps
-        if stamp and (found := make_date(int(stamp[1]), int(stamp[2]), int(stamp[3])))
-    ]
-    return _Page(title, date_line, lines, numbers, picture_dates)
-
-
-def _page_date(page: _Page) -> dt.date | None:
-    """The date line's date, else the headline's. A headline printed without a year
-    ("... on September 10") takes it from the pictures of the same month and day, and one
-    printed "June11, 2018" is read as "June 11, 2018"."""
-    headline = _GLUED_DAY.sub(r"\1 \2", page.title)
-    held_on = parse_date(page.date_line) or parse_date(headline)
-    found = find_date(headline)
-    if held_on is None and found is not None:
-        _year, month, day = found
-        held_on = next(
-            (date for date in page.picture_dates if (date.month, date.day) == (month, day)), None
-        )
-    return held_on
-
-
-def _list_page_links(text: str) -> int:
-    """How many transcripts a Ministry list page links to; 0 for any other page."""
-    if not looks_like_html(text):
-        return 0
-    try:
-        root = parse_html_document(text)
-    except ParseError:
-        return 0
-    if _article(root) is not None:
-        return 0
-    links = [
-        anchor
-        for block in root.find_class("newsLst_mod")
-        for anchor in block.iter("a")
-        if re.search(r"\bt\d+\.s?html?$", anchor.get("href", ""))
-        and "spokesperson" in anchor.text_content().lower()
-    ]
-    return len(links)
-
-
-def not_a_transcript(text: str) -> str | None:
-    """The refusal for one of the Ministry's list pages, which link to transcripts."""
-    count = _list_page_links(text)
-    if not count:
-        return None
-    return (
-        f"this is a list of transcripts (the Ministry of Foreign Affairs' list page, linking "
-        f"to {count}), not a transcript: ingest the transcript pages it links to"
-    )
-
-
 # --- recognising the format ------------------------------------------------------------------
 
 
@@ -310,7 +198,7 @@ def sniff(text: str) -> bool:
     detection offers after the formats that read HTML."""
     if looks_like_html(text):
         try:
-            page = _read_page(text)
+            page = read_page(text)
         except ParseError:
             return False
         return page is not None and any(_line_label(line) for line in page.lines)
@@ -646,14 +534,14 @@ def _kind(title: str) -> str:
 
 def parse(text: str) -> ParsedConference:
     if looks_like_html(text):
-        page = _read_page(text)
+        page = read_page(text)
         if page is None:
             return _parse_text(html_to_text(text))
         return _parse_page(page)
     return _parse_text(text)
 
 
-def _parse_page(page: _Page) -> ParsedConference:
+def _parse_page(page: MinistryPage) -> ParsedConference:
     lines = page.lines
     first_label = next((i for i, line in enumerate(lines) if _line_label(line)), None)
     if first_label is None:
@@ -667,7 +555,7 @@ def _parse_page(page: _Page) -> ParsedConference:
         first_label,
         title=page.title,
         after_title=0,
-        held_on=_page_date(page),
+        held_on=page_date(page),
         undated="no date on the page: its date line is empty and its headline has "
         + ("no year" if find_date(page.title) else "no date"),
         wrapped=False,
