@@ -1,12 +1,15 @@
-"""The White House corpus publishes 12 briefings twice, under other titles or dates: each is
-one briefing here, and the copy's address answers 301. Over the whole corpus the spoken
-words merge those copies and nothing else. Reads ../shared; skipped when it is absent."""
+"""A Ministry page and a text copy of it are one briefing. The White House corpus publishes
+12 briefings twice, under other titles or dates: each is one briefing here, and the copy's
+address answers 301. Over the whole corpus the spoken words merge those copies and nothing
+else. Reads ../shared; skipped when it is absent."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from http import HTTPStatus
+from pathlib import Path
 
+import lxml.html
 import pytest
 
 from briefings.ingest.decode import decode_transcript
@@ -129,3 +132,36 @@ def test_over_the_whole_corpus_the_spoken_words_merge_those_copies_and_nothing_e
     merged = sorted(tuple(names) for names in by_fingerprint.values() if len(names) > 1)
     assert merged == sorted(PAIRS)
     assert (read, len(by_fingerprint)) == (1150, 1139)
+
+
+def ministry_text_copy(page: Path) -> str:
+    """What a reader gets by copying the article of a Ministry page: the headline, then each
+    paragraph of the body, made here from the page in ../shared (nothing of it is kept)."""
+    root = lxml.html.parse(str(page)).getroot()
+    [article] = [block for block in root.find_class("content_mod") if block.find_class("title")]
+    headline = " ".join(article.find_class("title")[0].text_content().split())
+    paragraphs = (
+        " ".join(p.text_content().split()) for p in article.find_class("content")[0].iter("p")
+    )
+    return headline + "\n\n" + "\n\n".join(text for text in paragraphs if text) + "\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_id", ["t1602877", "t1700483", "t1776881"])
+def test_a_ministry_page_and_its_text_copy_are_one_briefing(corpus, tmp_path, page_id):
+    folder = corpus / "mfa-fmprc-2020" / "site"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/mfa-fmprc-2020 is not present")
+    page = next(folder.rglob(f"{page_id}.shtml"))
+    copy = tmp_path / "copy.txt"
+    copy.write_text(ministry_text_copy(page))
+
+    first = ingest_paths([str(page)])
+    second = ingest_paths([str(copy)])
+
+    [created] = first.outcomes
+    [outcome] = second.outcomes
+    assert created.status == "created"
+    assert outcome.status == "unchanged", outcome.line()
+    assert outcome.slug == created.slug
+    assert Conference.objects.count() == 1
