@@ -43,7 +43,7 @@ def format_choices() -> list[tuple[str, str]]:
 class UploadForm(forms.Form):
     files = MultipleFileField(
         help_text="One or several transcript files: the pages of one briefing, or "
-        "several briefings (.txt, .md, .html, .json, .jsonl)."
+        "several briefings (text, Markdown, saved web pages, this archive's JSON export)."
     )
     format = forms.ChoiceField(choices=format_choices, required=False)
     replace = forms.BooleanField(
