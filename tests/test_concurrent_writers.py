@@ -120,7 +120,7 @@ def test_a_rebuild_keeps_the_queued_changes_of_a_transaction_that_commits_during
     have lower ids than rows already committed (here by an admin-style edit while an
     ingest is open). A rebuild that read the database before that commit must leave them
     queued for the writer."""
-    later = miit_briefing(title="SCIO press conference on SMEs", held_on=dt.date(2022, 3, 1))
+    later = miit_briefing(title="SCIO press conference on SMEs", held_on=dt.date(2022, 3, 3))
     edited = load_conference(later, [source_file("edited.txt", "edited")]).conference
     opened, commit = threading.Event(), threading.Event()
 
