@@ -1,0 +1,35 @@
+"""The labelled set for exchange boundaries and speakers runs and reports rates.
+
+No floor: the scores are today's "before" (issue 12); tests/data/labelled/README.md says
+how the set was made.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from briefings.ingest.evaluate_segmentation import SOURCES, evaluate_set, load_labels
+
+
+@pytest.mark.corpus
+def test_the_set_scores_every_source_with_rates_between_zero_and_one(corpus):
+    report = evaluate_set(corpus=corpus)
+    assert report["overall"].errors == []
+    assert report["overall"].briefings == len(load_labels()) >= 2 * len(SOURCES)
+    for source in (*SOURCES, "overall"):
+        counts = report[source]
+        assert counts.briefings >= 2
+        assert counts.turns > 0
+        for rate in (counts.precision, counts.recall, counts.speaker_accuracy):
+            assert 0.0 <= rate <= 1.0
+
+
+@pytest.mark.corpus
+def test_the_command_prints_a_line_per_source(corpus):
+    out = StringIO()
+    call_command("evaluate_segmentation", corpus=str(corpus), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines[1:]] == [*SOURCES, "overall"]
