@@ -59,7 +59,6 @@ ACKNOWLEDGEMENTS = frozenset(
     {"sure", "go ahead", "yeah", "yes", "okay", "ok", "yep", "please", "uh-huh", "right"}
 )
 _TIME = re.compile(r"\d:\d")
-_DIGIT = re.compile(r"\d")
 _ANONYMOUS_SPEAKER = re.compile(r"^speaker \d+$", re.IGNORECASE)  # as printed (timestamped)
 _END_PUNCTUATION = (".", ",", ";", ":", "?", "!", "-", "—", "–")
 _TRAILING_OFF = ("--", "—", "–")

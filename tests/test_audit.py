@@ -186,3 +186,14 @@ def test_fragments_and_furniture():
     assert is_acknowledgement("Yeah.")
     assert not is_acknowledgement("Sure, the aid is large.")
     assert furniture_marks("Share this. Copyright 2023. Related to that.") == ["Share", "Copyright"]
+
+
+def test_the_command_shows_only_the_kinds_asked_for():
+    dirty_archive()
+
+    shown = StringIO()
+    call_command("audit", "--kind", "no-date", "--kind", "fragment", stdout=shown)
+
+    lines = shown.getvalue().splitlines()
+    assert [line.split()[0] for line in lines[1:3]] == ["fragment", "no-date"]
+    assert "2 findings." in lines

@@ -22,11 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=list(KINDS), action="append", help="Only these.")
 
     def handle(self, *args: object, **options: object) -> None:
-        findings = audit()
-        if options["kind"]:
-            findings = [f for f in findings if f.kind in options["kind"]]
+        kinds = [kind for kind in KINDS if not options["kind"] or kind in options["kind"]]
+        findings = [finding for finding in audit() if finding.kind in kinds]
         table = counts(findings)
-        kinds = options["kind"] or list(KINDS)
         if options["format"] == "json":
             by_kind = {kind: dict(table[kind]) for kind in kinds}
             document = {"counts": by_kind, "findings": [as_dict(f) for f in findings]}
