@@ -24,7 +24,7 @@ from briefings.models import Conference, Exchange, Organization, Participant, Pe
 KINDS: dict[str, str] = {
     "outlet-phrase": "outlet that looks like a phrase or a time",
     "label-digits": "speaker label with digits",
-    "person-variant": "person in one briefing only, named like another",
+    "person-variant": "person of one or two briefings, named like a more frequent one",
     "outlet-duplicate": "outlets that are likely the same",
     "no-answer": "question and answer exchange with no answer",
     "reporter-answer": "answer given by a reporter",
@@ -51,6 +51,8 @@ SOURCE_ORDER = ["White House", "MFA", "SCIO", "timestamped", "export", "other"]
 # Thresholds, named so the report can say them.
 PHRASE_WORDS = 5  # an outlet of more words than this reads as a phrase
 FRAGMENT_WORDS = 4  # a question of at most this many words is a fragment opener
+CUT_OFF_WORDS = 15  # ... and one cut off ("On Ukraine --") of at most this many
+RARE_BRIEFINGS = 2  # a person of at most this many briefings may be another's misspelling
 FURNITURE_CHARS = 5000  # a turn longer than this is checked for page furniture
 FURNITURE_MARKS = 2  # ... and is furniture with at least this many distinct marks
 DUPLICATE_TURN_CHARS = 300  # an identical turn at least this long in two briefings
@@ -230,13 +232,15 @@ def _person_variants(sources: dict[int, str]) -> Iterator[Finding]:
     for pk in sorted(people, key=lambda pk: (people[pk].name, pk)):
         key = keys[pk]
         limit = distance_limit(key)
-        if len(briefings[pk]) != 1 or limit == 0:
+        if len(briefings[pk]) > RARE_BRIEFINGS or limit == 0:
             continue
         best: tuple[int, str, int] | None = None
         for length in range(len(key) - limit, len(key) + limit + 1):
             for other_key, other in by_length.get(length, []):
-                if other == pk:
-                    continue
+                if other == pk or len(briefings[other]) < len(briefings[pk]):
+                    continue  # the rarer spelling is the finding
+                if len(briefings[other]) == len(briefings[pk]) and other < pk:
+                    continue  # a pair of equally rare spellings is one finding
                 if len(key.split()) > 1 and len(other_key.split()) == 1:
                     continue  # a whole name is not a variant of a family name alone
                 distance = edit_distance(key, other_key, limit)
@@ -244,7 +248,7 @@ def _person_variants(sources: dict[int, str]) -> Iterator[Finding]:
                     best = (distance, other_key, other)
         if best is None:
             continue
-        (conference_id,) = briefings[pk]
+        conference_id = min(briefings[pk])
         other = people[best[2]]
         detail = f"{people[pk].name} ~ {other.name} ({other.get_absolute_url()}, {best[0]} edits)"
         yield Finding(
@@ -354,7 +358,8 @@ def is_acknowledgement(words: str) -> bool:
 
 def is_fragment_question(words: str) -> bool:
     words = text.strip_notes(words).strip()
-    return len(words.split()) <= FRAGMENT_WORDS or words.endswith(_TRAILING_OFF)
+    count = len(words.split())
+    return count <= FRAGMENT_WORDS or (count <= CUT_OFF_WORDS and words.endswith(_TRAILING_OFF))
 
 
 def is_fragment(turns: list[Turn]) -> bool:

@@ -197,3 +197,27 @@ def test_the_command_shows_only_the_kinds_asked_for():
     lines = shown.getvalue().splitlines()
     assert [line.split()[0] for line in lines[1:3]] == ["fragment", "no-date"]
     assert "2 findings." in lines
+
+
+def test_a_rare_spelling_is_found_once_beside_the_frequent_one_and_a_rare_pair_once():
+    def held(day: int, *speakers: str) -> None:
+        turns = [reporter("Reuters", f"What happened on day {day} of the talks?")]
+        turns += [official(name, f"{name} answers on day {day}.") for name in speakers]
+        load(briefing(f"Call {day}", dt.date(2023, 6, day), turns), f"{day}.md", "wh-markdown")
+
+    held(1, "Jake Sullivan", "Hamill")
+    held(2, "Jake Sullivan", "Sullian", "Hammill")
+    held(3, "Jake Sullivan", "Sullian")
+
+    found = [(f.url, f.detail.split(" (")[0]) for f in audit() if f.kind == "person-variant"]
+
+    assert found == [
+        (Person.objects.get(name="Hamill").get_absolute_url(), "Hamill ~ Hammill"),
+        (Person.objects.get(name="Sullian").get_absolute_url(), "Sullian ~ Jake Sullivan"),
+    ]
+
+
+def test_a_long_question_cut_off_is_no_fragment():
+    assert not is_fragment_question(
+        "But just to be clear: if you live in an area where the numbers are high and you —"
+    )
