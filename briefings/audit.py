@@ -131,6 +131,25 @@ def counts(findings: Iterable[Finding]) -> dict[str, Counter[str]]:
     return table
 
 
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    meaning: str
+    counts: list[int]  # one per source of the table
+    total: int
+
+
+def table(findings: list[Finding], kinds: list[str]) -> tuple[list[str], list[Row]]:
+    """The sources with a finding (in SOURCE_ORDER) and one row of counts per kind."""
+    by_kind = counts(findings)
+    sources = [s for s in SOURCE_ORDER if any(by_kind[k][s] for k in kinds)] or ["White House"]
+    rows = [
+        Row(kind, KINDS[kind], [by_kind[kind][s] for s in sources], sum(by_kind[kind].values()))
+        for kind in kinds
+    ]
+    return sources, rows
+
+
 def as_dict(finding: Finding) -> dict[str, str]:
     return asdict(finding)
 

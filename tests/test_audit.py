@@ -221,3 +221,17 @@ def test_a_long_question_cut_off_is_no_fragment():
     assert not is_fragment_question(
         "But just to be clear: if you live in an area where the numbers are high and you —"
     )
+
+
+def test_the_admin_audit_page_lists_the_counts_and_links_to_each_record(admin_client, client):
+    dirty_archive()
+    third = Conference.objects.get(title="Background press call")
+
+    page = admin_client.get("/admin/briefings/conference/audit/")
+    listing = admin_client.get("/admin/briefings/conference/")
+
+    assert page.status_code == 200
+    assert [row.total for row in page.context["rows"]] == [1] * len(KINDS)
+    assert f'<a href="{third.get_absolute_url()}">' in page.content.decode()
+    assert 'href="/admin/briefings/conference/audit/"' in listing.content.decode()
+    assert client.get("/admin/briefings/conference/audit/").status_code == 302

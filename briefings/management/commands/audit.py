@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from briefings.audit import KINDS, SOURCE_ORDER, as_dict, audit, counts
+from briefings.audit import KINDS, as_dict, audit, counts, table
 
 
 class Command(BaseCommand):
@@ -24,19 +24,21 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         kinds = [kind for kind in KINDS if not options["kind"] or kind in options["kind"]]
         findings = [finding for finding in audit() if finding.kind in kinds]
-        table = counts(findings)
         if options["format"] == "json":
-            by_kind = {kind: dict(table[kind]) for kind in kinds}
-            document = {"counts": by_kind, "findings": [as_dict(f) for f in findings]}
+            by_kind = counts(findings)
+            document = {
+                "counts": {kind: dict(by_kind[kind]) for kind in kinds},
+                "findings": [as_dict(f) for f in findings],
+            }
             self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
             return
-        sources = [s for s in SOURCE_ORDER if any(table[k][s] for k in kinds)] or ["White House"]
+        sources, rows = table(findings, kinds)
         width = max(len(kind) for kind in kinds)
         header = f"{'kind':<{width}}  " + "  ".join(f"{s:>11}" for s in sources) + "      total"
         self.stdout.write(header)
-        for kind in kinds:
-            cells = "  ".join(f"{table[kind][s]:>11}" for s in sources)
-            self.stdout.write(f"{kind:<{width}}  {cells}  {sum(table[kind].values()):>9}")
+        for row in rows:
+            cells = "  ".join(f"{count:>11}" for count in row.counts)
+            self.stdout.write(f"{row.kind:<{width}}  {cells}  {row.total:>9}")
         self.stdout.write(f"\n{len(findings)} findings.")
         limit = max(options["limit"], 0)
         for kind in kinds:
