@@ -140,9 +140,12 @@ class Row:
 
 
 def table(findings: list[Finding], kinds: list[str]) -> tuple[list[str], list[Row]]:
-    """The sources with a finding (in SOURCE_ORDER) and one row of counts per kind."""
+    """The sources of the archive (in SOURCE_ORDER) and one row of counts per kind."""
     by_kind = counts(findings)
-    sources = [s for s in SOURCE_ORDER if any(by_kind[k][s] for k in kinds)] or ["White House"]
+    formats = Conference.objects.values_list("format", flat=True).order_by().distinct()
+    stored = {source_of(fmt) for fmt in formats}
+    shown = stored | {f.source for f in findings}
+    sources = [s for s in SOURCE_ORDER if s in shown] or ["White House"]
     rows = [
         Row(kind, KINDS[kind], [by_kind[kind][s] for s in sources], sum(by_kind[kind].values()))
         for kind in kinds

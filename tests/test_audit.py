@@ -137,8 +137,8 @@ def test_the_command_prints_counts_and_examples_and_json_gives_every_finding():
     call_command("audit", "--format", "json", stdout=as_json)
 
     lines = shown.getvalue().splitlines()
-    assert lines[0].split() == ["kind", "White", "House", "timestamped", "total"]
-    assert lines[1].split() == ["outlet-phrase", "1", "0", "1"]
+    assert lines[0].split() == ["kind", "White", "House", "timestamped", "export", "total"]
+    assert lines[1].split() == ["outlet-phrase", "1", "0", "0", "1"]
     assert "12 findings." in lines
     assert any(line.startswith("fragment: ") for line in lines)
     document = json.loads(as_json.getvalue())
