@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import upload
+from .. import audit, upload
 from ..fetching.run import Origin, apply_origins, fetch_for_preview, origins_of
 from ..forms import ConfirmUploadForm, FetchUploadForm, UploadForm
 from ..ingest.extraction import reextract_conference
@@ -68,6 +68,9 @@ class ExchangeInline(admin.TabularInline):
         return format_html('<a href="{}">edit turns</a>', url)
 
 
+AUDIT_EXAMPLES = 20  # examples shown per kind on the audit page
+
+
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
     list_display = ["title", "held_on", "kind", "organizer", "exchange_count"]
@@ -114,8 +117,30 @@ class ConferenceAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.confirm_upload_view),
                 name="briefings_conference_upload_confirm",
             ),
+            path(
+                "audit/",
+                self.admin_site.admin_view(self.audit_view),
+                name="briefings_conference_audit",
+            ),
             *super().get_urls(),
         ]
+
+    def audit_view(self, request: HttpRequest) -> HttpResponse:
+        """The records a person would call wrong (manage.py audit), read-only."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        findings = audit.audit()
+        sources, rows = audit.table(findings, list(audit.KINDS))
+        examples = [
+            (row, [f for f in findings if f.kind == row.kind][:AUDIT_EXAMPLES])
+            for row in rows
+            if row.total
+        ]
+        context = self._context(
+            request, title="Audit", sources=sources, rows=rows, examples=examples,
+            total=len(findings), limit=AUDIT_EXAMPLES,
+        )  # fmt: skip
+        return TemplateResponse(request, "admin/briefings/conference/audit.html", context)
 
     def _context(self, request: HttpRequest, **extra: object) -> dict:
         return {
