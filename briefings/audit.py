@@ -1,4 +1,5 @@
-"""The audit: the records of the whole archive that a person would call wrong.
+"""The audit: the records of the whole archive that a person would call wrong. Long because
+it is a list of short rules, one per kind of finding, each beside its thresholds.
 
 It reads the models only and changes nothing. Each finding names its kind, the source of
 the briefing it comes from (White House, MFA, SCIO, timestamped, export), a link to the
