@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.fetching.run import fetch_urls
-from briefings.ingest.formats import format_names
-from search.indexing import drain
+from briefings.management.options import add_format_and_replace, apply_index_queue
 
 
 class Command(BaseCommand):
@@ -18,14 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("urls", nargs="+", metavar="URL")
-        parser.add_argument(
-            "--format", choices=format_names(), help="Skip detection and read as this format."
-        )
-        parser.add_argument(
-            "--replace",
-            action="store_true",
-            help="Update stored briefings whose transcript changed (old URLs keep working).",
-        )
+        add_format_and_replace(parser)
 
     def handle(self, *args: object, **options: object) -> None:
         report = fetch_urls(
@@ -35,16 +27,7 @@ class Command(BaseCommand):
             say=self.stdout.write,
         )
         if report.ingest is not None:
-            try:
-                indexed = drain(block=True)  # not a web request: apply the index queue now
-                self.stdout.write(f"Search index: {indexed}")
-            except Exception as error:  # the database is saved; the queue keeps the changes
-                self.stderr.write(
-                    self.style.ERROR(
-                        f"Search index not updated ({error!r}); the changes stay queued for "
-                        "`manage.py index --drain` or the running indexer."
-                    )
-                )
+            apply_index_queue(self)
         summary = f"Fetch finished: {report.summary()}"
         if report.ok:
             self.stdout.write(self.style.SUCCESS(summary))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.ingest.run import FAILED, Outcome, reparse_conferences
-from briefings.management.commands.ingest import given_date, option_date
+from briefings.management.options import given_date, option_date
 from briefings.management.selection import select_conferences
 
 
