@@ -556,6 +556,22 @@ def test_a_run_told_to_stop_keeps_what_it_stored_and_says_so(site: LocalSite) ->
     assert report.lines[-1].startswith("stopped")
 
 
+def test_a_run_stopped_partway_leaves_its_list_to_be_read_again_in_full(
+    site: LocalSite,
+) -> None:
+    answers = iter([False, False, True])  # two transcripts, then stop
+    fetch_urls([site.url(LIST)], client=client(), stop=lambda: next(answers))
+
+    again = fetch_urls([site.url(LIST)], client=client())
+
+    # The list is unchanged, yet read in full: the 17 transcripts the first run did not
+    # reach are stored now (one of the 20 links is missing from the mirror).
+    assert again.not_modified == 0
+    assert Conference.objects.count() == 19
+    third = fetch_urls([site.url(LIST)], client=client())
+    assert third.not_modified == 1  # everything it lists is done: asked conditionally again
+
+
 def test_the_watcher_visits_what_is_due_until_it_is_stopped(
     site: LocalSite, settings: object
 ) -> None:

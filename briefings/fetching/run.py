@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from ..ingest.decode import decode_transcript
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 LIST = "list"
 TRANSCRIPT = "transcript"
+# What makes a listed link done, so that its list may be asked for conditionally again.
+DONE = [Fetch.Result.FETCHED, Fetch.Result.NOT_MODIFIED]
+GONE = [404, 410]
 MAX_SERIES_PAGES = 60  # a pager longer than this is not followed to the end
 
 
@@ -112,6 +116,7 @@ class _Fetcher:
         self.stop = stop
         self.asked: set[str] = set()  # requested in this run
         self.planned: set[str] = set()  # to be ingested in this run
+        self.lists: dict[int, list[str]] = {}  # a list's fetch log row -> the links it gave
 
     def line(self, text: str) -> None:
         self.report.lines.append(text)
@@ -199,6 +204,7 @@ class _Fetcher:
             return [_Page(url, fetched)]
         Fetch.objects.filter(pk=self.log_ids[-1]).update(kind=LIST)
         known = _known_urls(listed)
+        self.lists[self.log_ids[-1]] = listed
         new = [link for link in listed if link not in known and link not in self.planned]
         self.report.known += len(listed) - len(new)
         self.line(
@@ -217,6 +223,22 @@ class _Fetcher:
         except ParseError:
             return None  # the ingest says what is wrong with it
         return None if listed is None else [link.url for link in listed]
+
+    def forget_unfinished_lists(self) -> None:
+        """A list unchanged since its last fetch answers 304, and then none of its links is
+        looked at. So a list some of whose links were not fetched this time (the run was
+        stopped, a page failed for a while, robots.txt could not be read) keeps no ETag or
+        Last-Modified, and the next run reads it in full and tries those links again. A
+        link fetched (whether or not it became a briefing) or gone (404, 410) is done."""
+        for row, links in self.lists.items():
+            known = _known_urls(links)
+            done = set(
+                Fetch.objects.filter(url__in=set(links) - known)
+                .filter(Q(result__in=DONE) | Q(http_status__in=GONE))
+                .values_list("url", flat=True)
+            )
+            if not set(links) <= known | done:
+                Fetch.objects.filter(pk=row).update(etag="", last_modified="")
 
     # Transcript pages: fetched, a series completed, read into documents.
 
@@ -299,6 +321,7 @@ def fetch_urls(
                 on_outcome=show,
             )
             Fetch.objects.filter(pk__in=fetcher.log_ids).update(run=fetcher.report.ingest.run)
+        fetcher.forget_unfinished_lists()
     finally:
         if own_client:
             client.close()
