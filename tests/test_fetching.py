@@ -200,6 +200,16 @@ def test_a_robots_txt_that_disallows_the_transcripts_is_obeyed(site: LocalSite) 
     assert Conference.objects.count() == 0
 
 
+def test_a_robots_txt_past_its_size_limit_is_read_up_to_the_limit(site: LocalSite) -> None:
+    # Its rules first, then 600 KB of comments: the rest is ignored, not the whole site.
+    site.robots = f"User-agent: *\nDisallow: {FOLDER}t\n" + "# filler\n" * 75_000
+
+    report = fetch_urls([site.url(LIST)], client=client())
+
+    assert report.refused == 20
+    assert Fetch.objects.filter(url=site.url(LIST), result="fetched").exists()
+
+
 def test_a_robots_txt_that_names_the_archive_keeps_it_out_of_the_whole_site(
     site: LocalSite,
 ) -> None:

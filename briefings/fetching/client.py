@@ -30,7 +30,8 @@ import httpx
 TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 LONGEST_PAUSE = 300.0  # the most a Retry-After or Crawl-delay is waited for
-ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB of a robots.txt
+# Only the first 512 KiB of a robots.txt is read, and the rest ignored (RFC 9309, 2.5).
+ROBOTS_MAX_BYTES = 512 * 1024
 
 
 class FetchError(Exception):
@@ -184,13 +185,20 @@ class PoliteClient:
         self._next_turn[host] = max(turn, now) + delay
 
     def _get_with_retries(
-        self, address: str, headers: dict[str, str], *, max_bytes: int | None = None
+        self,
+        address: str,
+        headers: dict[str, str],
+        *,
+        max_bytes: int | None = None,
+        keep_start: bool = False,
     ) -> tuple[int, httpx.Headers, bytes]:
         retries = self.politeness.retries
         for attempt in range(retries + 1):
             pause = self.politeness.backoff * 2**attempt
             try:
-                status, answer, content = self._get_once(address, headers, max_bytes=max_bytes)
+                status, answer, content = self._get_once(
+                    address, headers, max_bytes=max_bytes, keep_start=keep_start
+                )
             except httpx.InvalidURL as error:
                 raise FetchError(address, f"not a valid address ({error})") from None
             except httpx.DecodingError as error:
@@ -210,9 +218,15 @@ class PoliteClient:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _get_once(
-        self, address: str, headers: dict[str, str], *, max_bytes: int | None = None
+        self,
+        address: str,
+        headers: dict[str, str],
+        *,
+        max_bytes: int | None = None,
+        keep_start: bool = False,
     ) -> tuple[int, httpx.Headers, bytes]:
-        """One request, its body read up to the size and time limits."""
+        """One request, its body read up to the size and time limits; past the size
+        limit, `keep_start` keeps what fits (a robots.txt) where a page is refused."""
         limit = self.politeness.max_bytes if max_bytes is None else max_bytes
         self._wait_turn(address)
         self.requests += 1
@@ -221,7 +235,7 @@ class PoliteClient:
             if response.status_code != 200:
                 return response.status_code, response.headers, b""
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
+            if declared.isdigit() and int(declared) > limit and not keep_start:
                 raise FetchError(
                     address,
                     f"{int(declared):,} bytes, more than the limit of {limit:,} "
@@ -231,6 +245,9 @@ class PoliteClient:
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
+                if size > limit and keep_start:
+                    chunks.append(chunk[: len(chunk) - (size - limit)])
+                    break
                 if size > limit:
                     raise FetchError(
                         address,
@@ -280,7 +297,7 @@ class PoliteClient:
         for _hop in range(self.politeness.max_redirects + 1):
             _check_scheme(address, address)
             status, headers, content = self._get_with_retries(
-                address, {}, max_bytes=ROBOTS_MAX_BYTES
+                address, {}, max_bytes=ROBOTS_MAX_BYTES, keep_start=True
             )
             if status not in REDIRECT_STATUSES or not headers.get("location"):
                 return status, headers, content
