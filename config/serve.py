@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,6 @@ class Process:
     started_at: float = 0.0
     pause: float = FIRST_PAUSE
     due_at: float = 0.0  # when a stopped writer is started again
-    history: list[int] = field(default_factory=list)  # pids, oldest first
 
 
 def processes(environ: dict[str, str]) -> list[Process]:
@@ -71,7 +70,6 @@ def say(message: str) -> None:
 def start(process: Process) -> None:
     process.popen = subprocess.Popen(process.command, cwd=ROOT)
     process.started_at = time.monotonic()
-    process.history.append(process.popen.pid)
     say(f"{process.name} started (pid {process.popen.pid}): {' '.join(process.command[1:])}")
 
 

@@ -92,7 +92,6 @@ class PoliteClient:
     # The clock and the pause the rate limit and back-off use; tests pass a counting pair.
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    requests: int = 0
     _next_turn: dict[str, float] = field(default_factory=dict)
     _robots: dict[str, _Robots] = field(default_factory=dict)
     _http: httpx.Client | None = None
@@ -149,13 +148,6 @@ class PoliteClient:
                 content_type=headers.get("content-type", ""),
             )
         raise FetchError(url, f"more than {self.politeness.max_redirects} redirects")
-
-    def allowed(self, url: str) -> bool:
-        try:
-            self._check_robots(url)
-        except RobotsRefused:
-            return False
-        return True
 
     # The pieces.
 
@@ -229,7 +221,6 @@ class PoliteClient:
         limit, `keep_start` keeps what fits (a robots.txt) where a page is refused."""
         limit = self.politeness.max_bytes if max_bytes is None else max_bytes
         self._wait_turn(address)
-        self.requests += 1
         started = time.monotonic()
         with self._client().stream("GET", address, headers=headers) as response:
             if response.status_code != 200:

@@ -9,11 +9,11 @@ title and date.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..models import Conference
-from ..renumbering import Keyed, exchange_key, stored_exchange_keys
+from ..models import Conference, Turn
+from ..renumbering import Keyed, exchange_key
 from ..text import NOTE, spoken_fingerprint
 from .records import ParsedConference
 
@@ -96,11 +96,23 @@ def _near_copy(parsed: ParsedConference) -> Conference | None:
     if total < NEAR_COPY_MIN_EXCHANGES:
         return None
     day = dt.timedelta(days=1)
-    candidates = Conference.objects.filter(
-        held_on__range=(parsed.held_on - day, parsed.held_on + day)
-    ).order_by("pk")
+    candidates = list(
+        Conference.objects.filter(
+            held_on__range=(parsed.held_on - day, parsed.held_on + day)
+        ).order_by("pk")
+    )
+    # Every candidate's turns in one query, not a query (or two) per candidate.
+    turns: dict[int, dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Turn.objects.filter(exchange__conference__in=candidates)
+        .order_by("exchange__position", "position")
+        .values_list("exchange__conference_id", "exchange__position", "role", "text")
+    )
+    for conference_id, position, role, text in rows.iterator(2000):
+        turns[conference_id][position].append((role, text))
     for candidate in candidates:
-        stored = Counter(key for _position, key in stored_exchange_keys(candidate) if key)
+        exchanges = turns[candidate.pk].values()
+        stored = Counter(key for key in map(exchange_key, exchanges) if key)
         shared = sum((keys & stored).values())
         if shared >= NEAR_COPY_SHARE * max(total, sum(stored.values())):
             return candidate
