@@ -60,7 +60,7 @@ def sniff(text: str) -> bool:
     if not resembles(text) or not match:
         return False
     body = text[match.end() : match.end() + 50000]
-    labels = re.findall(rf"^[ \t\u00a0]*(?:[{UPPER}][{UPPER}. '\-]+:|Q[\u00a0 ]\s*\S)", body, re.M)
+    labels = re.findall(rf"^[ \t\u00a0]*(?:[{UPPER}][{UPPER}. '’\-]+:|Q[\u00a0 ]\s*\S)", body, re.M)
     return len(labels) >= 2
 
 
