@@ -124,3 +124,15 @@ def spoken_fingerprint(texts: Iterable[str]) -> str:
     if len(words) < FINGERPRINT_MIN_WORDS:
         return ""
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+# Month names, as transcripts and file names print them.
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+# Longest names first, for a regular expression: "Sept." is not "Sep" and a stray "t.".
+MONTH_ALTERNATION = "|".join(sorted(MONTHS, key=len, reverse=True))

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ..text import MONTH_ALTERNATION, MONTHS
 from .records import ParsedConference, ParseError
 
 # Where the date came from, for the preview and the outcome.
@@ -19,28 +20,7 @@ FROM_TRANSCRIPT = "transcript"
 FROM_GIVEN = "given"
 FROM_FILE_NAME = "file name"
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_MONTH = "(?P<month>" + MONTH_ALTERNATION + ")"
 _SEP = r"[-_. ,]*"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"

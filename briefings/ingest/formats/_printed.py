@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from briefings.text import HONORIFICS, name_key, normalize_spaces
+from briefings.text import HONORIFICS, MONTH_ALTERNATION, MONTHS, name_key, normalize_spaces
 
 from ..names import clean_label
 from ..records import ParsedParticipant
@@ -37,17 +37,8 @@ def looks_hard_wrapped(lines: list[str]) -> bool:
 
 # --- dates -------------------------------------------------------------------------------
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-
-# Longest names first so that "Sept." is not read as "Sep" followed by a stray "t.".
-_MONTH_ALTERNATION = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_PATTERN = re.compile(
-    rf"\b(?P<month>{_MONTH_ALTERNATION})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"\b(?P<month>{MONTH_ALTERNATION})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
     r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b)?",
     re.IGNORECASE,
 )
