@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import MD5, Length
 from django.urls import reverse
 
@@ -114,6 +114,12 @@ class _Sources(dict):
     def __init__(self, rows: Iterable[tuple[int, str]]) -> None:
         super().__init__((pk, source_of(fmt)) for pk, fmt in rows)
 
+    def outlets(self) -> list[tuple[Organization, str]]:
+        """Each outlet that asked and its source, read once for the rules that need them."""
+        if not hasattr(self, "_outlets"):
+            self._outlets = list(_outlets())
+        return self._outlets
+
     def __missing__(self, pk: int) -> str:
         fmt = Conference.objects.filter(pk=pk).values_list("format", flat=True).first()
         self[pk] = source_of(fmt or "")
@@ -184,8 +190,8 @@ def _outlets() -> Iterator[tuple[Organization, str]]:
         yield outlet, where[outlet.pk].most_common(1)[0][0]
 
 
-def _outlet_phrases(sources: dict[int, str]) -> Iterator[Finding]:
-    for outlet, source in _outlets():
+def _outlet_phrases(sources: _Sources) -> Iterator[Finding]:
+    for outlet, source in sources.outlets():
         if looks_like_phrase(outlet.name):
             yield Finding("outlet-phrase", source, outlet.get_absolute_url(), outlet.name)
 
@@ -300,8 +306,8 @@ def same_outlet(a: str, b: str) -> str:
     return ""
 
 
-def _outlet_duplicates(sources: dict[int, str]) -> Iterator[Finding]:
-    outlets = list(_outlets())
+def _outlet_duplicates(sources: _Sources) -> Iterator[Finding]:
+    outlets = sources.outlets()
     by_key: dict[str, list[tuple[Organization, str]]] = defaultdict(list)
     for outlet, source in outlets:
         # Names that may pair: the folded name, its acronym, its first word.
@@ -341,9 +347,12 @@ def _qa_exchanges() -> Iterable[Exchange]:
 
 def _unanswered(sources: dict[int, str]) -> Iterator[Finding]:
     answers = Turn.objects.filter(exchange=OuterRef("pk"), role=text.ANSWER)
-    for exchange in _qa_exchanges().filter(~Exists(answers)).iterator():
-        question = exchange.turns.order_by("position").first()
-        detail = text.opening_words(question.text, 12) if question else ""
+    # The first turn's words in the same query, not one query per finding.
+    first = Turn.objects.filter(exchange=OuterRef("pk")).order_by("position")
+    unanswered = _qa_exchanges().filter(~Exists(answers))
+    unanswered = unanswered.annotate(opening=Subquery(first.values("text")[:1]))
+    for exchange in unanswered.iterator():
+        detail = text.opening_words(exchange.opening or "", 12)
         yield _exchange_finding("no-answer", exchange, sources, detail)
 
 
