@@ -11,7 +11,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from briefings.ingest.evaluate_segmentation import SOURCES, evaluate_set, load_labels
+from briefings.ingest.evaluate_segmentation import (
+    HTML_LEAD,
+    SOURCES,
+    evaluate_set,
+    file_of,
+    load_labels,
+    parse_file,
+    score_briefing,
+)
 
 
 @pytest.mark.corpus
@@ -33,3 +41,13 @@ def test_the_command_prints_a_line_per_source(corpus):
     call_command("evaluate_segmentation", corpus=str(corpus), stdout=out)
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines[1:]] == [*SOURCES, "overall"]
+
+
+@pytest.mark.corpus
+def test_it_matches_a_whole_page_html_turn_reported_at_the_paragraph_before_its_label(corpus):
+    # The labels give the line where the label's text starts; the HTML reader reports the
+    # line of the `<p>` just above it.
+    [html] = [b for b in load_labels() if b.path.endswith(".html")]
+    counts = score_briefing(html, parse_file(file_of(html, corpus)), lead=HTML_LEAD)
+    assert counts.boundaries_found > 0
+    assert counts.speakers_right > 0

@@ -35,6 +35,9 @@ DEFAULT_SET = REPO / "tests" / "data" / "labelled"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SOURCES = ("whitehouse", "timestamped", "scio", "mfa")
 LABEL_WINDOW = 2  # lines after a label on its own line where its text may start
+# Whole-page HTML: a turn is reported at its `<p>`, which stands on the line before the one
+# where the label's text starts (the line the labels give).
+HTML_LEAD = 1
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,11 @@ def load_labels(folder: Path = DEFAULT_SET) -> list[LabelledBriefing]:
     return briefings
 
 
-def _match(labelled: tuple[LabelledTurn, ...], lines: Iterable[int]) -> dict[int, LabelledTurn]:
-    """Parsed start line -> the labelled turn it starts (each labelled turn at most once)."""
+def _match(
+    labelled: tuple[LabelledTurn, ...], lines: Iterable[int], lead: int = 0
+) -> dict[int, LabelledTurn]:
+    """Parsed start line -> the labelled turn it starts (each labelled turn at most once);
+    `lead` is how many lines before the labelled line a parsed turn may start."""
     starts = sorted(turn.line for turn in labelled)
     by_line = {turn.line: turn for turn in labelled}
     matched: dict[int, LabelledTurn] = {}
@@ -119,7 +125,7 @@ def _match(labelled: tuple[LabelledTurn, ...], lines: Iterable[int]) -> dict[int
         candidates = [
             start
             for start in starts
-            if start <= line <= start + LABEL_WINDOW
+            if start - lead <= line <= start + LABEL_WINDOW
             and start not in taken
             # no other labelled turn starts between the label and this line
             and not any(start < other <= line for other in starts)
@@ -131,9 +137,9 @@ def _match(labelled: tuple[LabelledTurn, ...], lines: Iterable[int]) -> dict[int
     return matched
 
 
-def score_briefing(labelled: LabelledBriefing, parsed: ParsedConference) -> Counts:
+def score_briefing(labelled: LabelledBriefing, parsed: ParsedConference, lead: int = 0) -> Counts:
     turns = [turn for exchange in parsed.exchanges for turn in exchange.turns]
-    matched = _match(labelled.turns, (turn.line for turn in turns))
+    matched = _match(labelled.turns, (turn.line for turn in turns), lead)
     firsts = [
         exchange.turns[0]
         for exchange in parsed.exchanges
@@ -181,7 +187,8 @@ def evaluate_set(folder: Path = DEFAULT_SET, corpus: Path = DEFAULT_CORPUS) -> d
     for briefing in load_labels(folder):
         path = file_of(briefing, corpus)
         try:
-            counts = score_briefing(briefing, parse_file(path))
+            lead = HTML_LEAD if path.suffix.lower() in {".html", ".htm"} else 0
+            counts = score_briefing(briefing, parse_file(path), lead)
         except (OSError, ParseError) as error:
             counts = Counts(
                 labelled_boundaries=sum(turn.new_exchange for turn in briefing.turns),
