@@ -8,7 +8,7 @@ from __future__ import annotations
 from briefings.ingest.detect import parse_transcript
 from briefings.ingest.exchanges import group_exchanges
 from briefings.ingest.records import ParsedExchange
-from briefings.ingest.unanswered import asks_nothing, is_courtesy
+from briefings.ingest.unanswered import asks_nothing, is_courtesy, is_interjection
 from briefings.text import ANSWER, KIND_QA, QUESTION
 from tests.conftest import asker, chair, official
 
@@ -126,6 +126,21 @@ def test_it_keeps_the_parts_of_one_question_asked_before_the_answer_together():
     assert len(exchanges) == 1
 
 
+def test_it_keeps_a_reporters_remark_in_the_exchange_it_interrupts():
+    # Press briefing, May 7, 2024.
+    exchanges = group_exchanges(
+        [
+            asker("Can you hear us in the back?"),
+            official("Jean-Pierre", "It feels like there’s an echo.", label=KJP),
+            asker("Yes, there is."),
+            asker("Is the President going to sign the bill this week?"),
+            official("Jean-Pierre", "He will sign it.", label=KJP),
+        ]
+    )
+
+    assert [texts(e)[-1] for e in exchanges] == ["Yes, there is.", "He will sign it."]
+
+
 def test_it_leaves_a_real_question_that_got_no_answer_its_own_exchange():
     # Press briefing, January 3, 2025: the last words of the transcript.
     exchanges = group_exchanges(
@@ -164,13 +179,19 @@ def test_it_tells_a_courtesy_and_a_call_for_the_floor_from_a_question():
         "One more on SWIFT, please.",
         "Hi. Can you hear me?",
         "Just one quick one on China —",
+        "Afghanistan please, Karine?",
+        "Is that better? Can you hear me now?",
+        "Thank you so much. Can I ask you a follow-up question on Africa?",
     ]
+    remarks = ["Yes, there is.", "I’m glad that’s in the official record. (Laughter.)"]
     questions = ["That was a what?", "Why not?", "And will you send him back?", "Thank you —"]
 
     assert all(is_courtesy(words) for words in courtesies)
     assert all(asks_nothing(words) and not is_courtesy(words) for words in calls)
     assert not any(is_courtesy(words) for words in questions)
     assert not any(asks_nothing(words) for words in questions[:3])
+    assert all(is_interjection(words) for words in remarks)
+    assert not any(is_interjection(words) for words in questions)
 
 
 def test_it_settles_a_whole_real_gaggle_and_a_whole_real_briefing(corpus):

@@ -18,13 +18,17 @@ that the real question continues. So:
   few words cut off, a bracketed "(Cross-talk.)"), and a question that the next question
   takes up before any answer ("… —" then "— …", or "What about Bolsonaro?" then "And
   will you send him back?", both answered at once) join the exchange after them;
+- a short remark that asks nothing ("Yes, there is.", "That was a few.": no question
+  mark, not cut off) is an interjection and stays in the exchange it interrupts, the one
+  before;
 - the one with no exchange of its kind to join (the last words of a briefing, words
   between two statements) joins the neighbour that is a question-and-answer exchange,
   else stays.
 
 What is left unanswered is a question that asks something and got no answer: the last
-question shouted at a gaggle, one the official let pass, cross-talk. The audit lists
-those (`manage.py audit --kind no-answer`).
+question shouted at a gaggle, one the official let pass, one asked again after the line
+cut out, cross-talk; and an official's answer printed under the reporter's "Q", which no
+rule here should hide. The audit lists those (`manage.py audit --kind no-answer`).
 """
 
 from __future__ import annotations
@@ -113,7 +117,9 @@ _TOPIC = r"(?:\ (?:on|about|to|for)(?:\ [\w'-]+){1,4})?"  # "… on the debt cei
 _FLOOR_CALLS = (
     # Is the line open?
     r"(?:can|could|do)\ (?:you|you\ guys|y'all|everyone)\ hear\ me(?:\ now|\ okay|\ all\ right)?",
-    r"hello | hi | hi\ there | hey | good\ (?:morning|afternoon|evening)",
+    r"hello | hi | hi\ there | hey | good\ (?:morning|afternoon|evening) | is\ that\ better",
+    # Who is on the line: "This is Kemi Osukoya with the Africa Bazaar magazine."
+    r"(?:this\ is|it's)\ [\w'-]+(?:\ [\w'-]+)?\ (?:with|from)(?:\ [\w'-]+){1,5}",
     # Yielding in cross-talk.
     r"sorry | i'?m\ (?:so\ )?sorry | excuse\ me | pardon",
     r"(?:please\ |you\ )?go\ ahead | (?:no\ )?you'?re\ fine",
@@ -122,8 +128,10 @@ _FLOOR_CALLS = (
     r"(?:back|right)\ here | i'm\ right\ here",
     r"(?:can\ you\ )?take\ (?:a\ )?questions?\ from\ the\ back",
     # Asking to ask: "Can I follow up on that?", "One more on SWIFT", "Two questions".
-    r"(?:can|could|may)\ (?:i|we)(?:\ ask)?(?:\ (?:a|one|two|another))?"
-    r"(?:\ (?:quick|more|last|real\ quick))?(?:\ (?:follow-?\ ?up|follow|question|one))?" + _TOPIC,
+    r"(?:can|could|may)\ (?:i|we)(?:\ ask(?:\ you)?)?(?:\ (?:a|one|two|another))?"
+    r"(?:\ (?:quick|more|last|real\ quick))?(?:\ (?:follow-?\ ?up|follow|question|one))?"
+    r"(?:\ question)?" + _TOPIC,
+    r"can\ i\ get\ (?:in\ )?(?:one|a\ question)",
     r"(?:a|one|two|three|another|a\ couple(?:\ of)?|a\ few)?\ ?"
     r"(?:(?:more|quick|last|real\ quick)\ )*"
     r"(?:follow-?\ ?ups?|follow|questions?|things|ones?|topic)" + _TOPIC,
@@ -150,6 +158,9 @@ _DASHES = ("—", "–", "--", "-", "…", "...")
 # A few words and then cut off ("Karine —", "Can I —", "Just one quick one on China —")
 # are a start that the next question finishes.
 CUT_OFF_WORDS = 8
+# A remark of at most this many words that asks nothing ("Yeah, we have until one.",
+# "I'm glad that's in the official record. (Laughter.)") is an interjection.
+INTERJECTION_WORDS = 12
 
 
 def settle_unanswered(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
@@ -200,6 +211,10 @@ def _place(
         if can_go_on or waiting:
             return "after"
         return "before" if can_go_back else ""
+    if is_interjection(words):
+        if can_go_back:
+            return "before"
+        return "after" if can_go_on or waiting else ""
     return ""
 
 
@@ -225,6 +240,8 @@ def _is_name(piece: str) -> bool:
 
 
 def _is_address(piece: str) -> bool:
+    """A name, or whom and how politely: "Karine", "guys", "Afghanistan please"."""
+    piece = re.sub(r"\s+please$", "", piece)
     return _is_name(piece) or piece.lower() in ADDRESSES
 
 
@@ -262,6 +279,17 @@ def asks_nothing(words: str) -> bool:
         return True
     pieces = _pieces(words)
     return all(_FLOOR.match(p.lower()) or _is_address(p) or p.lower() in COURTESIES for p in pieces)
+
+
+def is_interjection(words: str) -> bool:
+    """A short remark that asks nothing: no question mark, not cut off ("Yes, there is.",
+    "That was a few.", "Okay. That's all right.")."""
+    spoken = strip_notes(words).strip()
+    return (
+        "?" not in spoken
+        and not spoken.endswith(_DASHES)
+        and len(re.findall(r"\w+", spoken)) <= INTERJECTION_WORDS
+    )
 
 
 def _taken_up(after: ParsedExchange) -> bool:
