@@ -27,7 +27,7 @@ KINDS: dict[str, str] = {
     "label-digits": "speaker label with digits",
     "person-variant": "person of one or two briefings, named like a more frequent one",
     "outlet-duplicate": "outlets that are likely the same",
-    "no-answer": "question and answer exchange with no answer",
+    "no-answer": "question that asks something and got no answer",
     "reporter-answer": "answer given by a reporter",
     "fragment": "fragment: a few words answered by an acknowledgement",
     "furniture": "long turn that looks like page furniture",
@@ -346,6 +346,11 @@ def _qa_exchanges() -> Iterable[Exchange]:
 
 
 def _unanswered(sources: dict[int, str]) -> Iterator[Finding]:
+    """Question-and-answer exchanges with no answer. The ingest joins a reporter's "Thank
+    you." to the exchange before and a call for the floor ("Karine —") to the one after
+    (briefings/ingest/unanswered.py), so in a current ingest these are the questions that
+    really got none: the list to review. A briefing stored by an older ingest lists its
+    courtesies too until it is re-ingested."""
     answers = Turn.objects.filter(exchange=OuterRef("pk"), role=text.ANSWER)
     # The first turn's words in the same query, not one query per finding.
     first = Turn.objects.filter(exchange=OuterRef("pk")).order_by("position")

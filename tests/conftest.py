@@ -44,6 +44,11 @@ def reporter(outlet: str, text: str) -> ParsedTurn:
     return ParsedTurn(speaker_label=outlet, role=QUESTION, text=text, outlet=outlet)
 
 
+def asker(text: str) -> ParsedTurn:
+    """A White House reporter: printed "Q", no name, no outlet."""
+    return ParsedTurn(speaker_label="Q", role=QUESTION, text=text)
+
+
 def chair(name: str, text: str) -> ParsedTurn:
     return ParsedTurn(speaker_label=name, role=MODERATOR, text=text, speaker_name=name)
 

@@ -60,7 +60,7 @@ def dirty_archive() -> dict[str, Conference]:
             official(KJP, "It is a large package; the Pentagon will give the figure."),
             reporter("NBC", "Will the President travel next week to the summit?"),
             ParsedTurn(speaker_label="Q", role=ANSWER, text="And the week after that, too?"),
-            reporter("Reuters", "One last one on the debt ceiling, please?"),
+            reporter("Reuters", "Will the debt ceiling vote slip past June?"),
         ],
     )
     second = briefing(
@@ -115,7 +115,7 @@ def test_it_finds_each_kind_of_wrong_record_once_with_its_source_and_link():
         ("label-digits", "White House", exchange(first, "And on the timing")),
         ("person-variant", "White House", piere.get_absolute_url()),
         ("outlet-duplicate", "White House", ap.get_absolute_url()),
-        ("no-answer", "White House", exchange(first, "One last one")),
+        ("no-answer", "White House", exchange(first, "Will the debt ceiling")),
         ("reporter-answer", "White House", exchange(first, "Will the President")),
         ("fragment", "White House", exchange(first, "On Ukraine")),
         ("furniture", "White House", exchange(second, "Home | Briefing")),

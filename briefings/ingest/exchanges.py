@@ -25,6 +25,7 @@ from briefings.text import (
 )
 
 from .records import ParsedExchange, ParsedTurn
+from .unanswered import settle_unanswered
 
 
 def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
@@ -58,4 +59,4 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
 
     # Closing lines ("Thank you, everyone. Today's press conference is concluded.")
     flush_pending_as_procedural()
-    return exchanges
+    return settle_unanswered(exchanges)
