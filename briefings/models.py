@@ -91,7 +91,13 @@ class Organization(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    aliases = models.JSONField(default=list, blank=True, help_text="Other names, as printed.")
+    # The alias table: an ingest files a question from any of these names here
+    # (OrganizationResolver); migration 0009 seeds the certain ones, admins add more.
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names it is printed as; later ingests file them here.",
+    )
 
     class Meta:
         ordering = ["name"]

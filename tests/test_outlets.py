@@ -316,3 +316,47 @@ def test_the_admin_index_and_both_lists_link_to_the_page(admin_client):
         assert f'href="{DUPLICATES}"' in admin_client.get(reverse(page)).content.decode()
     listing = admin_client.get(reverse("admin:briefings_organization_changelist"))
     assert f'href="{DUPLICATES}"' in listing.content.decode()
+
+
+# The migration that seeds the aliases, over an archive that holds the splits.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_merges_the_splits_an_archive_already_holds():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("briefings", "0008_conference_fingerprint")],
+        [("briefings", "0009_outlets_aliases_and_old_addresses")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Org, Conf, Exch, TurnRow = (
+        old.get_model("briefings", name)
+        for name in ("Organization", "Conference", "Exchange", "Turn")
+    )
+    Org.objects.all().delete()  # an archive from before the seeds
+    conference = Conf.objects.create(title="T", slug="t", content_hash="h", format="wh-markdown")
+    exchange = Exch.objects.create(conference=conference, position=1, kind="qa")
+    for position, name in enumerate(["AP", "AP", "Associated Press", "Cbs", "CBS", "FT"], 1):
+        printed, _ = Org.objects.get_or_create(
+            name=name, kind="media", defaults={"slug": f"outlet-{position}"}
+        )
+        TurnRow.objects.create(
+            exchange=exchange, position=position, speaker_label="Q", role="question",
+            text="?", outlet=printed,
+        )  # fmt: skip
+
+    MigrationExecutor(connection).migrate(after)
+
+    associated_press = Organization.objects.get(name="Associated Press")
+    assert associated_press.slug == "outlet-1"  # the record of the most questions is kept
+    assert associated_press.aliases == ["AP"]
+    assert associated_press.questions.count() == 3
+    assert Organization.objects.get(name="CBS News").questions.count() == 2
+    assert Organization.objects.get(name="FT").questions.count() == 1
+    assert Turn.objects.count() == 6
+    response = Client().get("/outlets/outlet-3/")
+    assert (response.status_code, response["Location"]) == (301, "/outlets/outlet-1/")

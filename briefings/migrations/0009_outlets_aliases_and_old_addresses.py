@@ -161,6 +161,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="organization",
+            name="aliases",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Other names it is printed as; later ingests file them here.",
+            ),
+        ),
         migrations.CreateModel(
             name="OrganizationSlug",
             fields=[
