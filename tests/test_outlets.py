@@ -222,7 +222,10 @@ def test_merging_outlets_from_the_list(admin_client):
 
     assert "Merge organizations" in confirm.content.decode()
     assert not Organization.objects.filter(pk=other.pk).exists()
-    assert "Merged ABC into ABC News: 2 turns now theirs" in merged.content.decode()
+    assert (
+        "Merged ABC into ABC News, which now has all 2 questions; /outlets/abc/ now leads to "
+        in (merged.content.decode())
+    )
 
 
 # The Possible duplicates page.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -96,18 +97,23 @@ class MergeAdmin(admin.ModelAdmin):
         return found
 
 
+@transaction.atomic
 def merge(request: HttpRequest, keep: Person | Organization, records: list) -> None:
-    """Merge `records` into `keep` and say what moved, and where the old addresses lead."""
+    """Merge `records` into `keep` and say what moved, and where the old addresses lead.
+    A merge that would leave a turn behind is undone."""
     others = [record for record in records if record.pk != keep.pk]
-    column = "person" if isinstance(keep, Person) else "outlet"
+    column, word = ("person", "turn") if isinstance(keep, Person) else ("outlet", "question")
     turns = Turn.objects.filter(**{f"{column}__in": [keep, *others]}).count()
     addresses = [other.get_absolute_url() for other in others]
     keep.absorb(others)
+    held = Turn.objects.filter(**{column: keep}).count()
+    if held != turns:
+        raise RuntimeError(f"{keep} holds {held} {word}s after the merge, not {turns}")
     messages.success(
         request,
-        f"Merged {', '.join(o.name for o in others)} into {keep.name}: {turns} "
-        f"turn{'s' if turns != 1 else ''} now theirs; {', '.join(addresses)} now lead"
-        f"{'s' if len(addresses) == 1 else ''} to {keep.get_absolute_url()}.",
+        f"Merged {', '.join(o.name for o in others)} into {keep.name}, which now has all "
+        f"{turns} {word}{'s' if turns != 1 else ''}; {', '.join(addresses)} now "
+        f"lead{'s' if len(addresses) == 1 else ''} to {keep.get_absolute_url()}.",
     )
 
 
