@@ -11,9 +11,9 @@ News, Fox Business), Channel 12, Urban Radio, Kaiser, Times, Post.
 The data step, in an archive that already holds outlets: every organization of a kind whose
 names fold to one key (case, punctuation, a leading "the": "CBS" and "Cbs", "The Hill" and
 "Hill") becomes one, and so does every media outlet named by one entry below; the record
-of the most questions is kept and takes the entry's name, the others' names become its
-aliases and their slugs its old addresses. A fresh archive gets each entry as an outlet
-of no questions yet, so that ingest finds it (OrganizationResolver).
+of the most questions is kept and takes the entry's name (and its slug, where free), the
+others' names become its aliases and their slugs its old addresses. A fresh archive gets
+each entry as an outlet of no questions yet, so that ingest finds it (OrganizationResolver).
 """
 
 
@@ -65,6 +65,7 @@ OUTLET_ALIASES: list[tuple[str, list[str]]] = [
     ("Sputnik", ["Sputnik News Agency"]),
     ("TASS", ["TASS News Agency"]),
     ("TV Globo", ["TV Globo Brazil", "TV Globo of Brazil", "Globo TV"]),
+    ("Univision", ["Univision Network"]),
     ("Voice of America", ["VOA"]),
     ("Yonhap News Agency", ["Yonhap", "Yonhap News"]),
 ]
@@ -97,6 +98,20 @@ def seed_outlet_aliases(apps, schema_editor):
             other.delete()
             OrganizationSlug.objects.create(organization=keep, slug=slug)
 
+    def take_slug(organization, wanted):
+        """The address of the canonical name, where no other record has it (live or as an
+        old address); the slug it had leads to it."""
+        if (
+            Organization.objects.filter(slug=wanted).exists()
+            or OrganizationSlug.objects.filter(slug=wanted)
+            .exclude(organization=organization)
+            .exists()
+        ):
+            return
+        OrganizationSlug.objects.filter(slug=wanted).delete()
+        OrganizationSlug.objects.create(organization=organization, slug=organization.slug)
+        organization.slug = wanted
+
     def most_asked_first(rows):
         asked = {row.pk: Turn.objects.filter(outlet=row).count() for row in rows}
         return sorted(rows, key=lambda row: (-asked[row.pk], row.pk))
@@ -126,6 +141,7 @@ def seed_outlet_aliases(apps, schema_editor):
                 key = organization_key(canonical)
                 keep.aliases = [a for a in keep.aliases if organization_key(a) != key]
                 add_names(keep, [printed])
+                take_slug(keep, slugify(canonical))
                 touched.update(
                     Turn.objects.filter(outlet=keep).values_list("exchange_id", flat=True)
                 )
