@@ -18,8 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import MD5, Length
 from django.urls import reverse
 
-from briefings import text
-from briefings.models import Conference, Exchange, Organization, Participant, Person, Turn
+from briefings import duplicates, text
+from briefings.models import Conference, Exchange, Organization, Participant, Turn
 
 # The kinds, in the order of the report, with what each means.
 KINDS: dict[str, str] = {
@@ -53,7 +53,6 @@ SOURCE_ORDER = ["White House", "MFA", "SCIO", "timestamped", "export", "other"]
 PHRASE_WORDS = 5  # an outlet of more words than this reads as a phrase
 FRAGMENT_WORDS = 4  # a question of at most this many words is a fragment opener
 CUT_OFF_WORDS = 15  # ... and one cut off ("On Ukraine --") of at most this many
-RARE_BRIEFINGS = 2  # a person of at most this many briefings may be another's misspelling
 FURNITURE_CHARS = 5000  # a turn longer than this is checked for page furniture
 FURNITURE_MARKS = 2  # ... and is furniture with at least this many distinct marks
 DUPLICATE_TURN_CHARS = 300  # an identical turn at least this long in two briefings
@@ -76,8 +75,6 @@ _FURNITURE = {
     "Tweet": re.compile(r"\bTweet\b"),
     "Home": re.compile(r"\bHome\s*(?:[|>»/]|$)", re.MULTILINE),
 }
-_MINOR_WORDS = {"of", "the", "and", "for", "de", "du", "la", "&"}
-_GENERIC_OUTLET_WORDS = {"news", "agency", "tv", "television", "radio", "newspaper", "network"}
 
 
 @dataclass(frozen=True)
@@ -215,119 +212,24 @@ def _labels_with_digits(sources: dict[int, str]) -> Iterator[Finding]:
         yield Finding("label-digits", sources[conference_id], url, label)
 
 
-# People and outlets that are likely the same.
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 as soon as it is known to exceed limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
-def distance_limit(key: str) -> int:
-    """How many edits a name of this length may be from another and be a variant of it."""
-    letters = len(key.replace(" ", ""))
-    return 2 if letters >= 7 else 1 if letters >= 4 else 0
+# People and outlets that are likely the same: the rules are briefings/duplicates.py, which
+# the admin's Possible duplicates page uses too.
 
 
 def _person_variants(sources: dict[int, str]) -> Iterator[Finding]:
-    briefings: dict[int, set[int]] = defaultdict(set)
-    spoken = Turn.objects.filter(person__isnull=False).values_list(
-        "person_id", "exchange__conference_id"
-    )
-    for person_id, conference_id in spoken.distinct().iterator():
-        briefings[person_id].add(conference_id)
-    for person_id, conference_id in Participant.objects.values_list("person_id", "conference_id"):
-        briefings[person_id].add(conference_id)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=briefings.keys())}
-    keys = {pk: text.name_key(person.name) for pk, person in people.items()}
-    # Every key another person answers to: the whole name, and the family name alone.
-    by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for pk, key in keys.items():
-        words = key.split()
-        for variant in {key, words[-1]} if words else set():
-            by_length[len(variant)].append((variant, pk))
-    for pk in sorted(people, key=lambda pk: (people[pk].name, pk)):
-        key = keys[pk]
-        limit = distance_limit(key)
-        if len(briefings[pk]) > RARE_BRIEFINGS or limit == 0:
-            continue
-        best: tuple[int, str, int] | None = None
-        for length in range(len(key) - limit, len(key) + limit + 1):
-            for other_key, other in by_length.get(length, []):
-                if other == pk or len(briefings[other]) < len(briefings[pk]):
-                    continue  # the rarer spelling is the finding
-                if len(briefings[other]) == len(briefings[pk]) and other < pk:
-                    continue  # a pair of equally rare spellings is one finding
-                if len(key.split()) > 1 and len(other_key.split()) == 1:
-                    continue  # a whole name is not a variant of a family name alone
-                distance = edit_distance(key, other_key, limit)
-                if distance <= limit and (best is None or (distance, other) < best[::2]):
-                    best = (distance, other_key, other)
-        if best is None:
-            continue
-        conference_id = min(briefings[pk])
-        other = people[best[2]]
-        detail = f"{people[pk].name} ~ {other.name} ({other.get_absolute_url()}, {best[0]} edits)"
-        yield Finding(
-            "person-variant", sources[conference_id], people[pk].get_absolute_url(), detail
-        )
-
-
-def acronym(name: str) -> str:
-    """ "China Radio International" -> "CRI"; "" for a name of one word."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in _MINOR_WORDS]
-    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
-
-
-def same_outlet(a: str, b: str) -> str:
-    """Why two outlet names are likely one outlet, or "" when they are not."""
-    if a.casefold().strip() == b.casefold().strip():
-        return "same name but for case"
-    for short, long in ((a, b), (b, a)):
-        if short.isupper() and short.replace(".", "") == acronym(long):
-            return f"{short} is the acronym of {long}"
-        extra = long.casefold().split()
-        if extra[: len(short.split())] == short.casefold().split():
-            rest = extra[len(short.split()) :]
-            if rest and all(word in _GENERIC_OUTLET_WORDS for word in rest):
-                return f"{long} is {short} with {' '.join(rest)}"
-    return ""
+    for pair in duplicates.person_pairs():
+        rare, other = pair.first, pair.second
+        detail = f"{rare.name} ~ {other.name} ({other.get_absolute_url()}, {pair.rule})"
+        yield Finding("person-variant", sources[pair.briefing_id], rare.get_absolute_url(), detail)
 
 
 def _outlet_duplicates(sources: _Sources) -> Iterator[Finding]:
-    outlets = sources.outlets()
-    by_key: dict[str, list[tuple[Organization, str]]] = defaultdict(list)
-    for outlet, source in outlets:
-        # Names that may pair: the folded name, its acronym, its first word.
-        for key in {outlet.name.casefold(), acronym(outlet.name).casefold()} - {""}:
-            by_key[key].append((outlet, source))
-        first = outlet.name.casefold().split()
-        if first:
-            by_key["first:" + first[0]].append((outlet, source))
-    reported: set[tuple[int, int]] = set()
-    for group in by_key.values():
-        for i, (a, source) in enumerate(group):
-            for b, _ in group[i + 1 :]:
-                pair = (min(a.pk, b.pk), max(a.pk, b.pk))
-                if a.pk == b.pk or pair in reported:
-                    continue
-                why = same_outlet(a.name, b.name)
-                if why:
-                    reported.add(pair)
-                    detail = f"{a.name} = {b.name} ({b.get_absolute_url()}): {why}"
-                    yield Finding("outlet-duplicate", source, a.get_absolute_url(), detail)
+    source_of_outlet = {outlet.pk: source for outlet, source in sources.outlets()}
+    outlets = [outlet for outlet, _ in sources.outlets()]
+    for pair in duplicates.outlet_pairs(outlets):
+        a, b = pair.first, pair.second
+        detail = f"{a.name} = {b.name} ({b.get_absolute_url()}): {pair.rule}"
+        yield Finding("outlet-duplicate", source_of_outlet[a.pk], a.get_absolute_url(), detail)
 
 
 # Exchanges and turns.

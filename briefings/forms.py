@@ -131,17 +131,19 @@ class ConfirmUploadForm(forms.Form):
 DATE_FIELD = re.compile(r"date_[1-9][0-9]{0,3}")
 
 
-class MergePeopleForm(forms.Form):
+class MergeForm(forms.Form):
+    """Which of several records of one person or outlet to keep."""
+
     keep = forms.ModelChoiceField(
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
-        help_text="The others' turns, briefings and names move to this person.",
+        help_text="The others' turns, briefings, names and addresses move to this one.",
     )
 
-    def __init__(self, *args: object, people: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, records: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = people
+        self.fields["keep"].queryset = records
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ allowed values of every choice field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 
 from . import text
 from .signals import announce_exchanges
-from .text import NOTE_PATTERN, name_key, strip_notes
+from .text import NOTE_PATTERN, name_key, organization_key, strip_notes
 
 
 def unique_slug(
@@ -33,8 +34,11 @@ def unique_slug(
     retired: models.QuerySet | None = None,
 ) -> str:
     """A slug not yet used by `model`: base, base-2, base-3, ...; nor in `retired`, rows
-    with a slug field of slugs that old links still use (ConferenceSlug)."""
+    with a slug field of slugs that old links still use (by default the model's own table
+    of old slugs, where it has one: RETIRED_SLUGS)."""
     base = slug_base(base, max_length=max_length)
+    if retired is None and model in RETIRED_SLUGS:
+        retired = RETIRED_SLUGS[model].objects.all()
     slug, counter = base, 2
     while model.objects.filter(slug=slug).exists() or (
         retired is not None and retired.filter(slug=slug).exists()
@@ -87,7 +91,13 @@ class Organization(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    aliases = models.JSONField(default=list, blank=True, help_text="Other names, as printed.")
+    # The alias table: an ingest files a question from any of these names here
+    # (OrganizationResolver); migration 0009 seeds the certain ones, admins add more.
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names it is printed as; later ingests file them here.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -102,8 +112,58 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a changed slug is kept as an OrganizationSlug, so links to it redirect."""
+        _save_keeping_old_slug(
+            self,
+            lambda: super(Organization, self).save(*args, **kwargs),
+            kwargs,
+            OrganizationSlug,
+            "organization",
+        )
+
     def get_absolute_url(self) -> str:
         return reverse("briefings:outlet-detail", args=[self.slug])
+
+    def name_keys(self) -> set[str]:
+        """Every key this organization is found by (`organization_key`): its name and its
+        aliases."""
+        return {organization_key(name) for name in (self.name, *self.aliases)} - {""}
+
+    def add_alias(self, alias: str) -> bool:
+        """Add a name it is also printed as, unless it already answers to that name."""
+        alias = " ".join(alias.split())
+        if not alias or organization_key(alias) in self.name_keys():
+            return False
+        self.aliases = [*self.aliases, alias]
+        return True
+
+    @transaction.atomic
+    def absorb(self, others: list[Organization]) -> None:
+        """Merge other records of the same organization into this one: every question
+        asked for it, every participant and briefing it stands for, its names (as aliases)
+        and its addresses (the others' slugs redirect here)."""
+        others = [other for other in others if other.pk != self.pk]
+        moved = Turn.objects.filter(outlet__in=others)
+        announce_exchanges(moved.values_list("exchange_id", flat=True).distinct())
+        moved.update(outlet=self)
+        # The search documents carry the organizer and the officials' organizations too.
+        announce_exchanges(
+            Exchange.objects.filter(
+                Q(conference__organizer__in=others)
+                | Q(conference__participants__organization__in=others)
+            )
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        Participant.objects.filter(organization__in=others).update(organization=self)
+        Conference.objects.filter(organizer__in=others).update(organizer=self)
+        _take_old_slugs(self, others, OrganizationSlug, "organization")
+        for other in others:
+            for name in (other.name, *other.aliases):
+                self.add_alias(name)
+            other.delete()
+        self.save(update_fields=["aliases"])
 
 
 class Person(models.Model):
@@ -119,6 +179,16 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a changed slug is kept as a PersonSlug, so links to it redirect."""
+        _save_keeping_old_slug(
+            self,
+            lambda: super(Person, self).save(*args, **kwargs),
+            kwargs,
+            PersonSlug,
+            "person",
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:person-detail", args=[self.slug])
@@ -145,6 +215,7 @@ class Person(models.Model):
                 participation.person = self
                 participation.save(update_fields=["person"])
                 attended.add(participation.conference_id)
+        _take_old_slugs(self, others, PersonSlug, "person")
         for other in others:
             for name in (other.name, *other.aliases):
                 self.add_alias(name)
@@ -157,6 +228,43 @@ class Person(models.Model):
             return False
         self.aliases = [*self.aliases, alias]
         return True
+
+
+def _save_keeping_old_slug(
+    record: models.Model,
+    save: Callable[[], None],
+    save_kwargs: dict[str, Any],
+    retired: type[models.Model],
+    field: str,
+) -> None:
+    """Save `record`; where its slug changed, the slug it gave up is kept in `retired` so
+    that links to it redirect, and its new slug is its own even if an old link used it
+    for another (an admin's explicit choice wins; unique_slug never hands out an old one).
+
+    In save() rather than in the admin so that every rename keeps old links working, as
+    Conference.save does. QuerySet.update() bypasses it: rename with save()."""
+    update_fields = save_kwargs.get("update_fields")
+    tracked = update_fields is None or "slug" in update_fields
+    with transaction.atomic():
+        previous = (
+            type(record).objects.filter(pk=record.pk).values_list("slug", flat=True).first()
+            if tracked and not record._state.adding
+            else None
+        )
+        save()
+        if tracked and previous != record.slug:
+            retired.objects.filter(slug=record.slug).delete()
+            if previous:
+                retired.objects.create(slug=previous, **{field: record})
+
+
+def _take_old_slugs(
+    record: models.Model, others: list, retired: type[models.Model], field: str
+) -> None:
+    """Before the merged records go: their slugs, and the old slugs they kept, lead to
+    `record`."""
+    retired.objects.filter(**{f"{field}__in": others}).update(**{field: record})
+    retired.objects.bulk_create(retired(slug=other.slug, **{field: record}) for other in others)
 
 
 class Conference(models.Model):
@@ -786,3 +894,85 @@ class ExchangeRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug}/{self.old_position} -> {self.new_position}"
+
+
+class OldSlug(models.Model):
+    """A slug a record went by before: renamed in the admin, or the slug of a record merged
+    into it (absorb). Its old addresses redirect (briefings/redirects.py)."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class PersonSlug(OldSlug):
+    """/people/<slug>/ of a renamed or merged person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        ordering = ["person", "-retired_at"]
+
+
+class OrganizationSlug(OldSlug):
+    """/outlets/<slug>/ of a renamed or merged outlet."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+
+    class Meta:
+        ordering = ["organization", "-retired_at"]
+
+
+# The table of old slugs a new record must not take, per model (unique_slug).
+RETIRED_SLUGS: dict[type[models.Model], type[models.Model]] = {
+    Conference: ConferenceSlug,
+    Person: PersonSlug,
+    Organization: OrganizationSlug,
+}
+
+
+class NotDuplicate(models.Model):
+    """Two records an admin said are not the same, though a rule pairs them ("FT" of Fuji TV
+    and the Financial Times): the Possible duplicates page does not offer them again.
+
+    By primary key, not foreign key, so that one table serves people and organizations; a
+    record merged away leaves a row that pairs nothing.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "People"
+        OUTLET = "outlet", "Outlets"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    first_id = models.PositiveIntegerField()
+    second_id = models.PositiveIntegerField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-dismissed_at", "-id"]
+        verbose_name = "pair marked not the same"
+        verbose_name_plural = "pairs marked not the same"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first_id", "second_id"], name="not_duplicate_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_id__lt=models.F("second_id")), name="not_duplicate_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "outlet"]), name="not_duplicate_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_id} is not {self.second_id}"

@@ -1,6 +1,7 @@
 """Following old addresses: a 404 under /briefings/<slug>/ answers 301 where the address
 is an old one (a renamed briefing, or an exchange renumbered by a re-ingest: the rows that
-briefings/renumbering.py writes).
+briefings/renumbering.py writes); so does one under /people/<slug>/ or /outlets/<slug>/
+whose slug a renamed or merged person or outlet went by (PersonSlug, OrganizationSlug).
 
 `OldAddressMiddleware` looks only at 404s, so every page under a briefing's slug
 (transcript, exchange, sources, and any page added later) follows, and no view has to know.
@@ -14,12 +15,49 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from .models import Conference, ConferenceSlug, ExchangeRedirect
+from .models import (
+    Conference,
+    ConferenceSlug,
+    ExchangeRedirect,
+    Organization,
+    OrganizationSlug,
+    Person,
+    PersonSlug,
+)
 
 ADDRESS = re.compile(r"(?P<slug>[-a-zA-Z0-9_]+)/(?:(?P<position>[0-9]{1,9})/)?(?P<rest>.*)", re.S)
+RECORD_ADDRESS = re.compile(r"(?P<slug>[-a-zA-Z0-9_]+)/(?P<rest>.*)", re.S)
+
+# The pages of a person or an outlet, each with the table of the slugs it went by.
+RECORD_PAGES = [
+    ("briefings:person-detail", Person, PersonSlug, "person"),
+    ("briefings:outlet-detail", Organization, OrganizationSlug, "organization"),
+]
 
 
 def redirect_for(path: str) -> str | None:
+    """The current address of an old one, else None."""
+    return _briefing_redirect(path) or _record_redirect(path)
+
+
+def _record_redirect(path: str) -> str | None:
+    """/people/<old slug>/... and /outlets/<old slug>/... (the page, its feed) lead to the
+    same page of the record that took over the slug: the one merged into, or renamed."""
+    for name, model, retired, field in RECORD_PAGES:
+        prefix = reverse(name, args=["x"]).removesuffix("x/")
+        match = RECORD_ADDRESS.fullmatch(path.removeprefix(prefix))
+        if not path.startswith(prefix) or match is None:
+            continue
+        if model.objects.filter(slug=match["slug"]).exists():
+            return None
+        old = retired.objects.filter(slug=match["slug"]).select_related(field).first()
+        if old is None:
+            return None
+        return reverse(name, args=[getattr(old, field).slug]) + match["rest"]
+    return None
+
+
+def _briefing_redirect(path: str) -> str | None:
     """The current address of an old one under /briefings/<slug>/, else None.
 
     An exchange that is gone leads to the briefing's page at the nearest exchange that
@@ -57,7 +95,8 @@ def redirect_for(path: str) -> str | None:
 
 
 class OldAddressMiddleware:
-    """Turns a 404 at an old briefing or exchange address into a 301 to its current one.
+    """Turns a 404 at an old briefing, exchange, person or outlet address into a 301 to its
+    current one.
 
     Only 404s are looked at, so pages that exist cost nothing extra.
     """

@@ -83,6 +83,13 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+def organization_key(name: str) -> str:
+    """`name_key` without a leading "the": "The Washington Post", "Washington Post" and
+    "WASHINGTON POST" are one newsroom. Organizations are found by it (OrganizationResolver)."""
+    key = name_key(name)
+    return key.removeprefix("the ") if key.startswith("the ") else key
+
+
 # Opening words: how a list shows a turn without its whole text.
 
 OPENING_WORDS = 30

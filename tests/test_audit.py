@@ -11,16 +11,14 @@ from django.core.management import call_command
 
 from briefings.audit import (
     KINDS,
-    acronym,
     audit,
     counts,
-    edit_distance,
     furniture_marks,
     is_acknowledgement,
     is_fragment_question,
     looks_like_phrase,
-    same_outlet,
 )
+from briefings.duplicates import acronym, edit_distance, same_outlet
 from briefings.ingest.load import load_conference
 from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Organization, Person
@@ -48,9 +46,10 @@ def dirty_archive() -> dict[str, Conference]:
         dt.date(2023, 5, 1),
         [
             official(KJP, OPENING),
-            reporter("Associated Press", "What about the budget deal this week?"),
+            # ABC News, or the Australian Broadcasting Corporation: no alias decides it.
+            reporter("ABC News", "What about the budget deal this week?"),
             official(KJP, "We are working on it with the Congress every day."),
-            reporter("AP", "And on the timing of the vote in the House?"),
+            reporter("ABC", "And on the timing of the vote in the House?"),
             official(KJP, "Soon, we think, within the week or so.", label="MS. JEAN-PIERRE2"),
             reporter("and then the president told us that", "Did he say more than that?"),
             official(KJP, "He said what he said, and I will leave it there."),
@@ -103,7 +102,7 @@ def test_it_finds_each_kind_of_wrong_record_once_with_its_source_and_link():
     first, second, third = archive["first"], archive["second"], archive["third"]
     piere = Person.objects.get(name="Karine Jean-Piere")
     phrase = Organization.objects.get(name="and then the president told us that")
-    ap = Organization.objects.get(name="AP")
+    abc = Organization.objects.get(name="ABC")
 
     found = {(f.kind, f.source, f.url) for f in audit()}
 
@@ -114,7 +113,7 @@ def test_it_finds_each_kind_of_wrong_record_once_with_its_source_and_link():
         ("outlet-phrase", "White House", phrase.get_absolute_url()),
         ("label-digits", "White House", exchange(first, "And on the timing")),
         ("person-variant", "White House", piere.get_absolute_url()),
-        ("outlet-duplicate", "White House", ap.get_absolute_url()),
+        ("outlet-duplicate", "White House", abc.get_absolute_url()),
         ("no-answer", "White House", exchange(first, "Will the debt ceiling")),
         ("reporter-answer", "White House", exchange(first, "Will the President")),
         ("fragment", "White House", exchange(first, "On Ukraine")),

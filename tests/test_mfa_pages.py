@@ -140,9 +140,11 @@ def test_a_sample_of_pages_is_stored_with_its_outlets_and_nothing_of_the_site(
     [failed] = [outcome for outcome in report.outcomes if outcome.status == "failed"]
     assert "default_3.shtml: this is a list of transcripts" in failed.line()
     assert Conference.objects.filter(format="mfa").count() == len(pages) - 1
-    media = set(Organization.objects.filter(kind="media").values_list("name", flat=True))
+    # An outlet that asked is stored under its canonical name when the page prints an alias
+    # of it (CRI, China Radio International): one of its names is the one reviewed.
+    media = Organization.objects.filter(kind="media", questions__isnull=False).distinct()
     assert media
-    assert media <= reviewed_outlets()
+    assert [o.name for o in media if not {o.name, *o.aliases} & reviewed_outlets()] == []
     assert not Turn.objects.filter(text__contains="Related News").exists()
     assert not Turn.objects.filter(text__contains="Press and Media Service").exists()
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from briefings.text import name_key
+from briefings.text import name_key, organization_key
 
 from ..models import (
     Conference,
@@ -333,17 +333,27 @@ def _participants(parsed: ParsedConference) -> list[ParsedParticipant]:
 
 
 class OrganizationResolver:
-    """Find or create the organization of a kind by name or alias, folding case."""
+    """Find or create the organization of a kind by name or alias, folding case, accents,
+    punctuation and a leading "the" (`organization_key`): "CBS" and "Cbs" are one outlet,
+    "The Hill" and "Hill" too, and so are "AP" and "Associated Press" once "AP" is an alias
+    of it (seeded by a migration, or added in the admin).
+
+    An alias wins over another record's name: an admin who adds "AP" to Associated Press
+    means later questions from "AP" to land there, before the old "AP" record is merged.
+    """
 
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], Organization] = {}
-        for organization in Organization.objects.all():
-            for printed in (organization.name, *organization.aliases):
-                self.by_key[(organization.kind, name_key(printed))] = organization
+        organizations = list(Organization.objects.order_by("pk"))
+        for organization in organizations:
+            self.by_key[(organization.kind, organization_key(organization.name))] = organization
+        for organization in organizations:
+            for alias in organization.aliases:
+                self.by_key[(organization.kind, organization_key(alias))] = organization
 
     def resolve(self, name: str, *, kind: str) -> Organization:
         name = " ".join(name.split())[:300]
-        key = (kind, name_key(name))
+        key = (kind, organization_key(name))
         if key not in self.by_key:
             self.by_key[key] = Organization.objects.create(
                 name=name, kind=kind, slug=unique_slug(Organization, name, max_length=120)
