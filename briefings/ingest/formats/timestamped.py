@@ -46,7 +46,7 @@ from ._whitehouse import date_from_text
 from .protocol import Format
 
 NAME = "timestamped"
-VERSION = "1"
+VERSION = "2"
 
 TITLE = "Press briefing"
 KIND = "press_briefing"
