@@ -54,7 +54,15 @@ _BACK = re.compile(r"(?:in the back|in the middle|right here|over here|behind yo
 # "Can I ask a follow-up?", "One more?", "Hi, can you hear me?": asking for the floor.
 _FLOOR = re.compile(
     r"\b(?:(?:can|could|may) i (?:ask|get|follow)|follow[- ]?up|one more|"
-    r"can you hear me)\b",
+    r"can (?:you )?hear me)\b",
+    re.I,
+)
+# "Me?", "Jake?", "Sorry, me?": asking whether the floor is theirs, or whose it is.
+_CALLED = re.compile(
+    r"^(?:(?:sorry|hi|hey|okay)[,.]?\s+)?"
+    r"(?:me|yeah|yes|(?!(?:why|what|how|when|where|who|which|really|seriously|today|"
+    r"tomorrow|yesterday|tonight|now|again|ever|never|\w+day)\?)"
+    r"(?-i:[A-Z])[\w’'\-]*)\?$",
     re.I,
 )
 # "And on China?", "On the border?", "And Ukraine?": naming a topic, asking nothing yet.
@@ -73,12 +81,18 @@ _HANDOFF = re.compile(
         [
             # "Next question.", "Last question, please.", "Our next question comes from ..."
             rf"^(?:and |so |now,? |okay,? |all right,? )?(?:(?:for )?(?:our|the) )?"
-            rf"{_QUESTION_WORDS}\b",
+            rf"{_QUESTION_WORDS}(?:,?\s*(?:please)?[.!]*$|\s+(?:today\s+)?(?:will|comes|goes|is|to|"
+            r"from|for)\b|,?\s+(?:let['’]s|we['’]ll|we will)\b)",
             # "Monica, last question.", "Akayla, you have the last question."
             rf"^{_NAME}(?: {_NAME})?,\s+(?:you have )?(?:the )?{_QUESTION_WORDS}",
-            # "Next, we'll go to Josh Boak.", "Let's go to Sasha Pezenik at ABC News."
+            # "Next, we'll go to Josh Boak.", "Let's go to Sasha Pezenik at ABC News.": a
+            # name and where they are from ends the sentence ("we'll go to Italy, we'll go
+            # to France, ..." goes on).
             r"\b(?:we['’]ll|we will|let['’]s|let us|we['’]re going to|i['’]ll)\s+(?:now\s+)?"
-            r"(?:go|turn|move)\s+(?:over\s+)?to\s+(?:(?-i:[A-Z])|questions\b|you\b|the phones?\b)",
+            r"(?:go|turn|move)\s+(?:over\s+)?to\s+(?:questions\b|you\b|the phones?\b|"
+            rf"{_NAME}(?:[\s.’'\-]+{_NAME})*(?:\s*[—–]+.*)?"
+            r"(?:,?\s+(?:at|from|with|of|for|in|on|next|then|after that|first)\b[^,;]*)?"
+            r"[.!?]?$)",
             # "Trudy, you should be able to unmute yourself."
             r"\bunmute\b",
             # "Go ahead, Kayla.", "Go ahead, in the back."
@@ -131,7 +145,7 @@ def is_fragment_question(words: str) -> bool:
     if count <= CUT_OFF_WORDS and words.endswith(TRAILING_OFF):
         return True
     if words.endswith("?"):
-        if count <= FRAGMENT_WORDS and _TOPIC.match(words):
+        if count <= FRAGMENT_WORDS and (_TOPIC.match(words) or _CALLED.match(words)):
             return True
         return count <= CUT_OFF_WORDS and bool(_FLOOR.search(words))
     return count <= FRAGMENT_WORDS

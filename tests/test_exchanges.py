@@ -46,6 +46,10 @@ def test_it_knows_a_topic_opener_from_a_short_question():
     assert floor.is_fragment_question("On Ukraine --")
     assert floor.is_fragment_question("And can I ask one on Ukraine?")
     assert floor.is_fragment_question("And Ukraine?")  # a fragment only if "Sure." answers it
+    assert floor.is_fragment_question("Sorry, me?")  # is the floor mine?
+    assert floor.is_fragment_question("Karine?")
+    assert not floor.is_fragment_question("Tomorrow?")
+    assert not floor.is_fragment_question("Why?")
     assert not floor.is_fragment_question("Is he going?")
     assert not floor.is_fragment_question("What is the aid number for Ukraine this month?")
 
@@ -57,8 +61,10 @@ def test_it_finds_where_a_hand_off_begins():
     assert floor.handoff_start("Monica, last question.") == 0
     answer = "The 500 million doses begin shipping this month.  Next question."
     assert answer[floor.handoff_start(answer) :] == "Next question."
-    # Going to a country is no hand-off; nor is a turn without one.
+    # Going to a country is no hand-off, nor is talk of a question; nor a turn without one.
     assert floor.handoff_start("Globally first, and then we’ll go to the United States.") is None
+    assert floor.handoff_start("We’ll go to Italy, we’ll go to France, to Spain.") is None
+    assert floor.handoff_start("The first question, now I forgot.") is None
     assert floor.handoff_start("We will see. That is all.") is None
 
 
