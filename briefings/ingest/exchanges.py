@@ -59,11 +59,9 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
 
     marked, tails = mark_handoffs(turns)
     for turn in marked:
-        if id(turn) in tails and current is not None:
+        # A hand-off cut from an answer, and a reporter's thanks, stay where they were said.
+        if current is not None and (id(turn) in tails or _closes(current, turn, pending)):
             current.turns.extend([*pending, turn])
-            pending = []
-        elif turn.role == QUESTION and _closes(current, turn, pending):
-            current.turns.extend([*pending, turn])  # type: ignore[union-attr]
             pending = []
         elif turn.role == QUESTION:
             current = ParsedExchange(kind=KIND_QA, turns=[*pending, turn])
@@ -87,10 +85,10 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
     return join_banter(join_fragments(exchanges))
 
 
-def _closes(current: ParsedExchange | None, turn: ParsedTurn, pending: list[ParsedTurn]) -> bool:
+def _closes(current: ParsedExchange, turn: ParsedTurn, pending: list[ParsedTurn]) -> bool:
     """A reporter's "Thank you." right after the answer to their question."""
     return (
-        current is not None
+        turn.role == QUESTION
         and current.kind == KIND_QA
         and not any(t.role == MODERATOR for t in pending)
         and current.turns[-1].role == ANSWER
@@ -172,8 +170,6 @@ def join_banter(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
             return joined
         answers = [t for t in exchange.turns if t.role == ANSWER]
         if any(len(t.text.split()) >= floor.STATEMENT_WORDS for t in answers):
-            for turn in answers:
-                turn.role = STATEMENT
             turns = [t for e in waiting for t in e.turns] + exchange.turns
             for turn in turns:
                 if turn.role == ANSWER:
