@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import MD5, Length
 from django.urls import reverse
 
-from briefings import duplicates, text
+from briefings import duplicates, floor, text
 from briefings.models import Conference, Exchange, Organization, Participant, Turn
 
 # The kinds, in the order of the report, with what each means.
@@ -51,20 +51,13 @@ SOURCE_ORDER = ["White House", "MFA", "SCIO", "timestamped", "export", "other"]
 
 # Thresholds, named so the report can say them.
 PHRASE_WORDS = 5  # an outlet of more words than this reads as a phrase
-FRAGMENT_WORDS = 4  # a question of at most this many words is a fragment opener
-CUT_OFF_WORDS = 15  # ... and one cut off ("On Ukraine --") of at most this many
 FURNITURE_CHARS = 5000  # a turn longer than this is checked for page furniture
 FURNITURE_MARKS = 2  # ... and is furniture with at least this many distinct marks
 DUPLICATE_TURN_CHARS = 300  # an identical turn at least this long in two briefings
 
-ACKNOWLEDGEMENTS = frozenset(
-    {"sure", "go ahead", "yeah", "yes", "okay", "ok", "yep", "please", "uh-huh", "right"}
-)
 _TIME = re.compile(r"\d:\d")
 _ANONYMOUS_SPEAKER = re.compile(r"^speaker \d+$", re.IGNORECASE)  # as printed (timestamped)
 _END_PUNCTUATION = (".", ",", ";", ":", "?", "!", "-", "—", "–")
-_TRAILING_OFF = ("--", "—", "–")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _FURNITURE = {
     "Share": re.compile(r"\bShare\b"),
     "Related": re.compile(r"\bRelated\b(?! to)"),
@@ -287,29 +280,12 @@ def _reporter_answers(sources: dict[int, str]) -> Iterator[Finding]:
             yield _exchange_finding("reporter-answer", turn.exchange, sources, detail)
 
 
-def is_acknowledgement(words: str) -> bool:
-    """ "Sure.", "Go ahead.", "Yeah. Go ahead." : only words that hand the floor over."""
-    pieces = [p for p in _SENTENCE.split(text.strip_notes(words).strip()) if p]
-    return bool(pieces) and all(
-        re.sub(r"[^\w\s-]", "", piece).strip().lower() in ACKNOWLEDGEMENTS for piece in pieces
-    )
-
-
-def is_fragment_question(words: str) -> bool:
-    words = text.strip_notes(words).strip()
-    count = len(words.split())
-    return count <= FRAGMENT_WORDS or (count <= CUT_OFF_WORDS and words.endswith(_TRAILING_OFF))
-
-
 def is_fragment(turns: list[Turn]) -> bool:
-    questions = [t.text for t in turns if t.role == text.QUESTION]
-    answers = [t.text for t in turns if t.role == text.ANSWER]
-    return bool(
-        questions
-        and answers
-        and is_fragment_question(" ".join(questions))
-        and all(is_acknowledgement(a) for a in answers)
-    )
+    """A fragment the parsers' rule left (briefings/floor.py, the one definition): one with
+    no question after it to join, or stored before the rule. Answered, or it is no finding
+    of this kind (an unanswered question is "no-answer")."""
+    questions, replies = floor.fragment_parts(turns)
+    return bool(replies) and floor.is_fragment(questions, replies)
 
 
 def _fragments(sources: dict[int, str]) -> Iterator[Finding]:

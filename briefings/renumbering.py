@@ -29,10 +29,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .models import Conference, ConferenceSlug, ExchangeRedirect, Turn, unique_slug
-from .text import QUESTION, strip_notes
+from .text import ANSWER, QUESTION, strip_notes
 
 # How much of an exchange's opening words tells it apart; more only costs memory.
 KEY_LENGTH = 300
+# How much of a left-over exchange's key, found inside a new exchange's, shows it was
+# joined into it: long enough that a common phrase does not.
+JOINED_KEY = 60
 
 # (position, key): an exchange in reading order, known by its question's words.
 Keyed = tuple[int, str]
@@ -48,10 +51,17 @@ class Destination:
 
 
 def exchange_key(turns: Sequence[tuple[str, str]]) -> str:
-    """An exchange's words for matching, from its (role, text) turns: its question, else
-    its first words. Case, punctuation and spacing are ignored, so a re-parse that only
-    tidies the text still matches."""
-    opening = next((text for role, text in turns if role == QUESTION), "")
+    """An exchange's words for matching, from its (role, text) turns: its questions up to
+    the first answer (a topic opener and the question it opens, "On Ukraine --" "Sure."
+    "What is the aid?", are one), else its first words. Case, punctuation and spacing are
+    ignored, so a re-parse that only tidies the text still matches."""
+    asked: list[str] = []
+    for role, text in turns:
+        if role == ANSWER:
+            break
+        if role == QUESTION:
+            asked.append(text)
+    opening = " ".join(asked)
     if not opening and turns:
         opening = turns[0][1]
     return " ".join(re.findall(r"\w+", strip_notes(opening).casefold()))[:KEY_LENGTH]
@@ -80,7 +90,10 @@ def match_exchanges(old: Sequence[Keyed], new: Sequence[Keyed]) -> dict[int, Des
     2. An exchange left over whose key appears among the new left-overs moved there.
     3. Left-overs between the same matched neighbours pair up in order: the same
        exchange with its question's words edited (the nearest position).
-    4. What is still left is gone: it leads to the nearest earlier survivor (else the
+    4. A left-over whose question's words are in the key of the new exchange a neighbour
+       became was joined into it (a re-parse that joins a topic opener to the question it
+       opens): it leads there.
+    5. What is still left is gone: it leads to the nearest earlier survivor (else the
        nearest later one), where a reader can see what surrounded it.
     """
     # An exchange without words (a note alone) matches nothing by content.
@@ -111,6 +124,15 @@ def match_exchanges(old: Sequence[Keyed], new: Sequence[Keyed]) -> dict[int, Des
         for i, j in zip(free_old, free_new, strict=False):
             matched[i] = j
             taken.add(j)
+
+    for i, key in enumerate(old_keys):
+        needle = key[:JOINED_KEY]
+        if i not in matched and len(needle) == JOINED_KEY:
+            # Joined into the exchange its neighbour became (the opener before it).
+            neighbours = (matched.get(i - 1), matched.get(i + 1))
+            joined = next((j for j in neighbours if j is not None and needle in new_keys[j]), None)
+            if joined is not None:
+                matched[i] = joined
 
     destinations: dict[int, Destination] = {}
     for i, (position, _key) in enumerate(old):

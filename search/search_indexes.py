@@ -36,11 +36,18 @@ class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
     def _turns(self, exchange: Exchange) -> list[Turn]:
         return list(exchange.turns.all())
 
+    def _speaking(self, exchange: Exchange) -> list[Turn]:
+        """The turns that ask or say something: not the chair handing over the floor, unless
+        that is all the exchange is (as in its text: exchange_text.txt)."""
+        if exchange.kind == Exchange.Kind.PROCEDURAL:
+            return self._turns(exchange)
+        return [t for t in self._turns(exchange) if t.role != Turn.Role.MODERATOR]
+
     def prepare_speakers(self, exchange: Exchange) -> list[str]:
-        return sorted({t.person.slug for t in self._turns(exchange) if t.person})
+        return sorted({t.person.slug for t in self._speaking(exchange) if t.person})
 
     def prepare_speaker_names(self, exchange: Exchange) -> str:
-        names = {t.person.name for t in self._turns(exchange) if t.person}
+        names = {t.person.name for t in self._speaking(exchange) if t.person}
         return " ".join(sorted(names))
 
     def prepare_outlets(self, exchange: Exchange) -> list[str]:

@@ -14,11 +14,10 @@ from briefings.audit import (
     audit,
     counts,
     furniture_marks,
-    is_acknowledgement,
-    is_fragment_question,
     looks_like_phrase,
 )
 from briefings.duplicates import acronym, edit_distance, same_outlet
+from briefings.floor import is_acknowledgement, is_fragment_question
 from briefings.ingest.load import load_conference
 from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Organization, Person
@@ -60,6 +59,9 @@ def dirty_archive() -> dict[str, Conference]:
             reporter("NBC", "Will the President travel next week to the summit?"),
             ParsedTurn(speaker_label="Q", role=ANSWER, text="And the week after that, too?"),
             reporter("Reuters", "Will the debt ceiling vote slip past June?"),
+            # The fragment above joined its question at ingest; this one has none to join.
+            reporter("CNN", "On trade --"),
+            official(KJP, "Sure."),
         ],
     )
     second = briefing(
@@ -116,7 +118,7 @@ def test_it_finds_each_kind_of_wrong_record_once_with_its_source_and_link():
         ("outlet-duplicate", "White House", abc.get_absolute_url()),
         ("no-answer", "White House", exchange(first, "Will the debt ceiling")),
         ("reporter-answer", "White House", exchange(first, "Will the President")),
-        ("fragment", "White House", exchange(first, "On Ukraine")),
+        ("fragment", "White House", exchange(first, "On trade")),
         ("furniture", "White House", exchange(second, "Home | Briefing")),
         ("no-date", "timestamped", third.get_absolute_url()),
         ("no-official", "timestamped", third.get_absolute_url()),

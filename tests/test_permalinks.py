@@ -348,3 +348,82 @@ def test_a_renamed_briefing_renumbered_later_keeps_links_under_both_old_slugs(cl
         for address, question in links.items():
             _target, page = landing(client, address)
             assert words(question) in page, address
+
+
+FRAGMENT_BRIEFING = """---
+title: "Press Briefing by Press Secretary Jen\\_Psaki"
+date: '2021-03-01'
+---
+MS. PSAKI:  Good afternoon.  The President signs the infrastructure bill today.
+
+Q    Will the President travel this week?
+
+MS. PSAKI:  Not this week.
+
+Q    On Ukraine —
+
+MS. PSAKI:  Sure.
+
+Q    What is the aid number for Ukraine this month, and when will the Pentagon announce it?
+
+MS. PSAKI:  It is a large package; the Pentagon will give the figure.
+
+Q    And on the border, is the President going to visit before the summer?
+
+MS. PSAKI:  Not before the summer.
+"""
+
+
+def split_the_fragment_as_an_older_parser_did(conference: Conference) -> None:
+    """The fragment "On Ukraine —" / "Sure." as its own exchange, before the rule joined it."""
+    joined = Turn.objects.get(text="On Ukraine —").exchange
+    for exchange in conference.exchanges.filter(position__gt=joined.position).order_by("-position"):
+        exchange.position += 1
+        exchange.save(update_fields=["position"])
+    real = Exchange.objects.create(
+        conference=conference, position=joined.position + 1, kind=Exchange.Kind.QA
+    )
+    turns = list(joined.turns.order_by("position"))
+    for position, turn in enumerate(turns[2:]):
+        Turn.objects.filter(pk=turn.pk).update(exchange=real, position=position)
+    Turn.objects.filter(text="Sure.").update(role=Turn.Role.ANSWER)
+
+
+def test_reparse_that_joins_a_fragment_lands_both_old_links_on_the_joined_exchange(
+    client, tmp_path
+):
+    path = tmp_path / "2021-03-01-press-briefing.md"
+    path.write_text(FRAGMENT_BRIEFING)
+    conference = ingest(path)
+    assert conference.exchanges.count() == 4  # the fragment joined at ingest
+    split_the_fragment_as_an_older_parser_did(conference)
+    old_slug = conference.slug
+
+    report = reparse_conferences([conference])
+
+    assert report.ok
+    conference.refresh_from_db()
+    joined = Turn.objects.get(text="On Ukraine —").exchange
+    assert joined.turns.filter(text__startswith="What is the aid number").exists()
+    for old_position in (3, 4):  # the fragment's old address and its question's
+        response = client.get(f"/briefings/{old_slug}/{old_position}/")
+        assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+        assert response["Location"] == joined.get_absolute_url()
+    target, page = landing(client, f"/briefings/{old_slug}/5/")
+    assert "is the President going to visit before the summer?" in page
+    assert (
+        target == Turn.objects.get(text__startswith="And on the border").exchange.get_absolute_url()
+    )
+
+
+def test_matching_follows_a_question_joined_into_its_opener():
+    asked = "what is the aid number for ukraine this month and when will the pentagon say"
+    old = keyed("opening", "on ukraine", asked, "the border")
+    new = keyed("opening", f"on ukraine {asked}", "the border")
+
+    assert match_exchanges(old, new) == {
+        1: Destination(1, exact=True),
+        2: Destination(2, exact=True),
+        3: Destination(2, exact=True),
+        4: Destination(3, exact=True),
+    }

@@ -76,7 +76,12 @@ def test_it_joins_a_question_cut_off_to_the_question_that_takes_it_up():
         ]
     )
 
-    assert texts(exchanges[-1])[0] == "Thanks, Jen. It’s in the news that Catholic bishops —"
+    # The opener and its "Go ahead." join too (the fragment rule): one exchange, answered.
+    assert len(exchanges) == 1
+    assert texts(exchanges[0])[2:4] == [
+        "Thanks, Jen. It’s in the news that Catholic bishops —",
+        "— fear faith-based preschools could be excluded from the money —",
+    ]
     assert unanswered(exchanges) == []
 
 
@@ -104,7 +109,7 @@ def test_it_gives_a_thanks_for_the_floor_to_the_question_after_it():
     )
 
     assert len(handed) == 2
-    assert texts(handed[-1])[0] == "Thank you, Karine."
+    assert texts(handed[-1])[:2] == ["Go ahead, Jacqui.", "Thank you, Karine."]
     assert texts(called[-1])[:2] == [
         "Thank you. Our next question will go to Andrew.",
         "Hi. Can y’all hear me all right?",

@@ -5,14 +5,33 @@ chair's procedural line); this module decides where one exchange ends and the ne
 the same way for every format:
 
 - a question opens a new question-and-answer exchange, and every answer after it belongs
-  to it until the next question;
+  to it until the next question; a reporter's "Thank you." stays in the exchange it closes;
 - officials speaking before the first question each make a statement exchange;
 - moderator lines just before a question belong to that question's exchange (the chair
   calling on an outlet); moderator lines with no question after them are procedural.
+
+Before grouping, an official's words that only call the next questioner ("Next question.",
+"Thanks. Our next question comes from Mona Austin.") are the moderator's, whoever says
+them. A turn that is nothing else becomes a moderator turn, and opens the exchange of the
+question it calls, as a hand-off printed under a MODERATOR label does. A substantive
+answer that ends with one is cut in two, the answer and the hand-off: the answer keeps
+every word of its substance and the hand-off stays at the end of the exchange it was said
+in, so that a printed turn never spans two exchanges and the next exchange begins where
+the transcript's next speaker does.
+
+After grouping (briefings/floor.py has the word rules):
+
+- a fragment (a topic opener, "On Ukraine --", answered only by "Sure.") joins the
+  exchange of the real question that follows, its acknowledgement a moderator's line;
+- a reporter's banter at the opening ("Happy Friday.") joins the opening statement it
+  was answered with, rather than making that statement an answer to it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from briefings import floor
 from briefings.text import (
     ANSWER,
     KIND_PROCEDURAL,
@@ -39,8 +58,13 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
             exchanges.append(ParsedExchange(kind=KIND_PROCEDURAL, turns=pending))
             pending = []
 
-    for turn in turns:
-        if turn.role == QUESTION:
+    marked, tails = mark_handoffs(turns)
+    for turn in marked:
+        # A hand-off cut from an answer, and a reporter's thanks, stay where they were said.
+        if current is not None and (id(turn) in tails or _closes(current, turn, pending)):
+            current.turns.extend([*pending, turn])
+            pending = []
+        elif turn.role == QUESTION:
             current = ParsedExchange(kind=KIND_QA, turns=[*pending, turn])
             pending = []
             exchanges.append(current)
@@ -59,4 +83,101 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
 
     # Closing lines ("Thank you, everyone. Today's press conference is concluded.")
     flush_pending_as_procedural()
-    return settle_unanswered(exchanges)
+    return settle_unanswered(join_banter(join_fragments(exchanges)))
+
+
+def _closes(current: ParsedExchange, turn: ParsedTurn, pending: list[ParsedTurn]) -> bool:
+    """A reporter's "Thank you." right after the answer to their question."""
+    return (
+        turn.role == QUESTION
+        and current.kind == KIND_QA
+        and not any(t.role == MODERATOR for t in pending)
+        and current.turns[-1].role == ANSWER
+        and floor.is_thanks(turn.text)
+    )
+
+
+def mark_handoffs(turns: list[ParsedTurn]) -> tuple[list[ParsedTurn], set[int]]:
+    """The turns with every official's hand-off to the next questioner a moderator's line,
+    and the ids of the hand-offs cut from the end of an answer.
+
+    Only a hand-off followed by a question (or the chair's own line) is one: "Let's go to
+    Dr. Walensky." before her answer passes the floor to an official, and words at the
+    very end have no one to pass it to.
+    """
+    marked: list[ParsedTurn] = []
+    tails: set[int] = set()
+    for index, turn in enumerate(turns):
+        following = next((t.role for t in turns[index + 1 :] if t.role != NOTE), None)
+        start = (
+            floor.handoff_start(turn.text)
+            if turn.role == ANSWER and following in (QUESTION, MODERATOR)
+            else None
+        )
+        if start is None:
+            marked.append(turn)
+        elif start == 0:
+            turn.role = MODERATOR
+            marked.append(turn)
+        else:
+            said, handoff = turn.text[:start].rstrip(), turn.text[start:].strip()
+            tail = replace(turn, text=handoff, role=MODERATOR)
+            marked.extend([replace(turn, text=said), tail])
+            tails.add(id(tail))
+    return marked, tails
+
+
+def join_fragments(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
+    """Each fragment exchange joined to the question-and-answer exchange after it."""
+    joined: list[ParsedExchange] = []
+    carried: list[ParsedTurn] = []
+    for index, exchange in enumerate(exchanges):
+        turns = [*carried, *exchange.turns]
+        carried = []
+        following = exchanges[index + 1] if index + 1 < len(exchanges) else None
+        if (
+            exchange.kind == KIND_QA
+            and following is not None
+            and following.kind == KIND_QA
+            and floor.is_fragment_exchange(turns)
+        ):
+            for turn in turns:
+                if turn.role == ANSWER:
+                    turn.role = MODERATOR  # "Sure.": the floor given, not an answer
+            carried = turns
+            continue
+        joined.append(ParsedExchange(kind=exchange.kind, turns=turns))
+    return joined
+
+
+def join_banter(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
+    """The opening's banter exchanges joined to the statement they were answered with.
+
+    The opening lasts until the first question that is more than banter. In it, an
+    exchange whose questions are banter and whose answers hold a statement-length turn
+    is a statement; banter exchanges before it (greetings back and forth) join it.
+    """
+    joined: list[ParsedExchange] = []
+    waiting: list[ParsedExchange] = []
+    for index, exchange in enumerate(exchanges):
+        if exchange.kind != KIND_QA:
+            joined.extend(waiting)
+            waiting = []
+            joined.append(exchange)
+            continue
+        questions = [t for t in exchange.turns if t.role == QUESTION]
+        if not all(floor.is_banter(q.text) for q in questions):
+            joined.extend([*waiting, *exchanges[index:]])
+            return joined
+        answers = [t for t in exchange.turns if t.role == ANSWER]
+        if any(len(t.text.split()) >= floor.STATEMENT_WORDS for t in answers):
+            turns = [t for e in waiting for t in e.turns] + exchange.turns
+            for turn in turns:
+                if turn.role == ANSWER:
+                    turn.role = STATEMENT
+            joined.append(ParsedExchange(kind=KIND_STATEMENT, turns=turns))
+            waiting = []
+        else:
+            waiting.append(exchange)
+    joined.extend(waiting)
+    return joined

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from briefings.citation import FORMAT_LABELS, Author, CitedExchange, cite
 from briefings.export import conference_record, exchange_record
+from briefings.floor import is_fragment_question
 from briefings.ingest.formats import family_name_first_formats
 from briefings.models import (
     Commitment,
@@ -303,7 +304,17 @@ def _spoken(turns: Iterable[Turn]) -> list[Turn]:
 
 
 def _question(exchange: Exchange) -> Turn | None:
-    return next((t for t in exchange.turn_list if t.role == Turn.Role.QUESTION), None)
+    """The question an exchange asks, for its contents line and description: the first
+    that is more than a topic opener ("On Ukraine --", answered "Sure.", joined to the
+    question it opens), before the first answer; else the first question."""
+    questions: list[Turn] = []
+    for turn in exchange.turn_list:
+        if turn.role == Turn.Role.ANSWER:
+            break
+        if turn.role == Turn.Role.QUESTION:
+            questions.append(turn)
+    asked = next((q for q in questions if not is_fragment_question(q.text)), None)
+    return asked or next((t for t in exchange.turn_list if t.role == Turn.Role.QUESTION), None)
 
 
 def _asker(question: Turn) -> str:

@@ -79,7 +79,7 @@ from ._roles import OFFICIAL, OUTLET, RawTurn, Speaker, build_turns, drop_empty_
 from .protocol import Format
 
 NAME = "mfa"
-VERSION = "2"
+VERSION = "3"
 ORGANIZER = "Ministry of Foreign Affairs"
 SPOKESPERSON_TITLE = "spokesperson of the Ministry of Foreign Affairs"
 # The statement label when no title names the spokesperson.

@@ -40,7 +40,7 @@ from ._scio import ORGANIZER, held_date, is_whole_briefing, read_body, read_head
 from .protocol import Format
 
 NAME = "scio-briefing"
-VERSION = "1"
+VERSION = "2"
 
 
 def sniff(text: str) -> bool:

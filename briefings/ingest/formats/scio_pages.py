@@ -65,7 +65,7 @@ from ._scio import (
 from .protocol import Format, PageSeries
 
 NAME = "scio-pages"
-VERSION = "1"
+VERSION = "2"
 
 # The label given to a question whose outlet line is on the page before.
 UNNAMED_QUESTION_LABEL = "Reporter"

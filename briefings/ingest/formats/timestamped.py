@@ -27,7 +27,9 @@ Who asks and who answers is not printed, so it is decided per speaker, once per 
 
 A reporter's turns are questions and an official's turns are answers, except a turn that
 is nothing but a note (`[crosstalk 00:30:32]`), which is a note. The transcriber sometimes
-puts an official's words under `Speaker 1`; such a turn is read as a question.
+puts an official's words under a bare `Speaker 1`: a turn under such a label that asks
+nothing, runs to an answer's length (CONTINUATION_WORDS) and follows a question or an
+answer cut off mid-sentence ("... it's important to note-") is that answer, not a question.
 """
 
 from __future__ import annotations
@@ -44,13 +46,16 @@ from ._whitehouse import date_from_text
 from .protocol import Format
 
 NAME = "timestamped"
-VERSION = "1"
+VERSION = "2"
 
 TITLE = "Press briefing"
 KIND = "press_briefing"
 
 # Officials say more than this in a briefing; the chattiest reporter in the corpus says 463.
 OFFICIAL_WORDS = 600
+# A bare `Speaker N` turn of this many words that asks nothing, after a question or an
+# interrupted answer, is an official's answer (the longest such reporter's turn is 36).
+CONTINUATION_WORDS = 60
 
 _HEADER = re.compile(r"(?P<label>[^:\n]{1,80}?)\s*:\s*\((?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*")
 _HEADER_LINES = re.compile(r"^[^:\n]{1,80}:[ \t]*\((?:\d{1,2}:)?\d{1,2}:\d{2}\)[ \t]*\r?$", re.M)
@@ -60,6 +65,8 @@ _REPORTER_LABEL = re.compile(
     r"|.*\breporter\b",
     re.IGNORECASE,
 )
+_BARE_SPEAKER = re.compile(r"speaker\s*\d+", re.IGNORECASE)
+_CUT_OFF = re.compile(r"(?:-|—|–|…|\.\.\.)[\s\"”’')\]]*$")
 _ENDS_WITH_QUESTION = re.compile(r"\?[\s\"”’')\]…\-]*$")
 _NAMED_REPORTER = re.compile(
     r"(?i:press|reporter)\s+(?P<name>[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*)*)"
@@ -103,6 +110,7 @@ def parse(text: str) -> ParsedConference:
             merged.append(turn)
     reporters = _reporters(merged)
     parsed_turns = [_parsed_turn(turn, is_reporter=turn.label in reporters) for turn in merged]
+    _answer_continuations(parsed_turns)
     return ParsedConference(
         title=TITLE,
         held_on=held_on,
@@ -187,6 +195,26 @@ def _parsed_turn(turn: _Turn, *, is_reporter: bool) -> ParsedTurn:
         speaker_title=title,
         line=turn.line,
     )
+
+
+def _answer_continuations(turns: list[ParsedTurn]) -> None:
+    """A bare `Speaker N` turn that answers (see the module docstring) is an answer."""
+    previous: ParsedTurn | None = None
+    for turn in turns:
+        if (
+            previous is not None
+            and turn.role == QUESTION
+            and _BARE_SPEAKER.fullmatch(turn.speaker_label)
+            and "?" not in turn.text
+            and len(turn.text.split()) >= CONTINUATION_WORDS
+            and (
+                _ENDS_WITH_QUESTION.search(previous.text)
+                or (previous.role == ANSWER and _CUT_OFF.search(previous.text))
+            )
+        ):
+            turn.role = ANSWER
+        if turn.role != NOTE:
+            previous = turn
 
 
 def _name_and_title(label: str) -> tuple[str, str]:
