@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import MD5, Length
 from django.urls import reverse
 
-from briefings import text
+from briefings import text, variants
 from briefings.models import Conference, Exchange, Organization, Participant, Person, Turn
 
 # The kinds, in the order of the report, with what each means.
@@ -53,7 +53,6 @@ SOURCE_ORDER = ["White House", "MFA", "SCIO", "timestamped", "export", "other"]
 PHRASE_WORDS = 5  # an outlet of more words than this reads as a phrase
 FRAGMENT_WORDS = 4  # a question of at most this many words is a fragment opener
 CUT_OFF_WORDS = 15  # ... and one cut off ("On Ukraine --") of at most this many
-RARE_BRIEFINGS = 2  # a person of at most this many briefings may be another's misspelling
 FURNITURE_CHARS = 5000  # a turn longer than this is checked for page furniture
 FURNITURE_MARKS = 2  # ... and is furniture with at least this many distinct marks
 DUPLICATE_TURN_CHARS = 300  # an identical turn at least this long in two briefings
@@ -218,30 +217,9 @@ def _labels_with_digits(sources: dict[int, str]) -> Iterator[Finding]:
 # People and outlets that are likely the same.
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 as soon as it is known to exceed limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
-def distance_limit(key: str) -> int:
-    """How many edits a name of this length may be from another and be a variant of it."""
-    letters = len(key.replace(" ", ""))
-    return 2 if letters >= 7 else 1 if letters >= 4 else 0
-
-
 def _person_variants(sources: dict[int, str]) -> Iterator[Finding]:
+    """Rare people named like a more frequent one (briefings/variants.py, the rule the loader
+    shares): what the loader left for a person to decide."""
     briefings: dict[int, set[int]] = defaultdict(set)
     spoken = Turn.objects.filter(person__isnull=False).values_list(
         "person_id", "exchange__conference_id"
@@ -250,39 +228,21 @@ def _person_variants(sources: dict[int, str]) -> Iterator[Finding]:
         briefings[person_id].add(conference_id)
     for person_id, conference_id in Participant.objects.values_list("person_id", "conference_id"):
         briefings[person_id].add(conference_id)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=briefings.keys())}
-    keys = {pk: text.name_key(person.name) for pk, person in people.items()}
-    # Every key another person answers to: the whole name, and the family name alone.
-    by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for pk, key in keys.items():
-        words = key.split()
-        for variant in {key, words[-1]} if words else set():
-            by_length[len(variant)].append((variant, pk))
-    for pk in sorted(people, key=lambda pk: (people[pk].name, pk)):
-        key = keys[pk]
-        limit = distance_limit(key)
-        if len(briefings[pk]) > RARE_BRIEFINGS or limit == 0:
-            continue
-        best: tuple[int, str, int] | None = None
-        for length in range(len(key) - limit, len(key) + limit + 1):
-            for other_key, other in by_length.get(length, []):
-                if other == pk or len(briefings[other]) < len(briefings[pk]):
-                    continue  # the rarer spelling is the finding
-                if len(briefings[other]) == len(briefings[pk]) and other < pk:
-                    continue  # a pair of equally rare spellings is one finding
-                if len(key.split()) > 1 and len(other_key.split()) == 1:
-                    continue  # a whole name is not a variant of a family name alone
-                distance = edit_distance(key, other_key, limit)
-                if distance <= limit and (best is None or (distance, other) < best[::2]):
-                    best = (distance, other_key, other)
-        if best is None:
-            continue
-        conference_id = min(briefings[pk])
-        other = people[best[2]]
-        detail = f"{people[pk].name} ~ {other.name} ({other.get_absolute_url()}, {best[0]} edits)"
-        yield Finding(
-            "person-variant", sources[conference_id], people[pk].get_absolute_url(), detail
+    people = {
+        p.pk: p for p in Person.objects.filter(pk__in=briefings.keys(), kind=Person.Kind.PERSON)
+    }
+    known = [
+        variants.Known(pk, (person.name, *person.aliases), len(briefings[pk]))
+        for pk, person in people.items()
+    ]
+    for pair in variants.candidate_pairs(known):
+        rare, other = people[pair.rare], people[pair.known]
+        detail = (
+            f"{rare.name} ~ {other.name} ({other.get_absolute_url()}, {pair.edits} edits: "
+            f"{pair.why})"
         )
+        conference_id = min(briefings[pair.rare])
+        yield Finding("person-variant", sources[conference_id], rare.get_absolute_url(), detail)
 
 
 def acronym(name: str) -> str:
@@ -449,12 +409,15 @@ def _undated(sources: dict[int, str]) -> Iterator[Finding]:
 
 
 def _without_officials(sources: dict[int, str]) -> Iterator[Finding]:
+    # Officials on background are not named: their pseudo-person does not count.
     named = Turn.objects.filter(
         exchange__conference=OuterRef("pk"),
-        person__isnull=False,
+        person__kind=Person.Kind.PERSON,
         role__in=[*text.OFFICIAL_ROLES, text.MODERATOR],
     )
-    participants = Participant.objects.filter(conference=OuterRef("pk"))
+    participants = Participant.objects.filter(
+        conference=OuterRef("pk"), person__kind=Person.Kind.PERSON
+    )
     unnamed = Conference.objects.filter(~Exists(named), ~Exists(participants)).order_by("pk")
     for conference in unnamed:
         yield _conference_finding("no-official", conference, conference.title)
