@@ -145,7 +145,7 @@ def background_name(label: str) -> str:
     if len(words) < 2 or words[-1] != "official" or len(words) > 5:
         return ""
     for kind in BACKGROUND_KINDS:
-        if edit_distance(key, kind, 2) <= 2:
+        if _same_words(words, kind.split()):
             key = kind
             break
     # Agencies printed in capitals stay so ("FBI official").
@@ -155,6 +155,15 @@ def background_name(label: str) -> str:
     for phrase, proper in _PROPER.items():
         name = re.sub(phrase, proper, name, flags=re.IGNORECASE)
     return name
+
+
+def _same_words(words: list[str], kind: list[str]) -> bool:
+    """Word for word a misprint of the kind: each word a letter or two off, or cut short
+    after its first six letters ("administrive" for "administration")."""
+    return len(words) == len(kind) and all(
+        word[:6] == other[:6] or edit_distance(word, other, 2) <= 2
+        for word, other in zip(words, kind, strict=True)
+    )
 
 
 # Candidate pairs, for the audit and the admin's list of possible duplicates.

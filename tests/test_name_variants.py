@@ -264,3 +264,16 @@ def test_the_candidates_pair_a_rare_spelling_with_the_frequent_one_and_say_why()
         (5, 6, 0, "the family name alone"),
         (7, 6, 0, "Jan is a form of Jen"),
     }
+
+
+def test_a_misprinted_office_word_is_no_given_name():
+    parsed = call(
+        wh_turn("ACTING ADMINISTRATOR SLAVITT", "Good morning.", "Slavitt"),
+        wh_turn("ACTING ADMINISTRATION SLAVITT", "Thank you.", "Administration Slavitt"),
+        wh_turn("SENIOR ADMINISTRIVE OFFICIAL", "On background."),
+        ParsedTurn("Major Garrett", "question", "A question?", speaker_name="Major Garrett"),
+    )
+
+    assert resolve_speakers(parsed) == [
+        "Slavitt", "Slavitt", "Senior administration official", "Major Garrett"
+    ]  # fmt: skip

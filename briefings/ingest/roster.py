@@ -25,12 +25,14 @@ from briefings.variants import (
     spelling_variant,
 )
 
-from .names import ROLE_LABELS
+from .names import OFFICE_WORDS, ROLE_LABELS
 from .records import ParsedConference, ParsedTurn
 
 # Role labels a misprint may be read as: long enough that one or two letters do not make
 # another word ("THE PRESIDNET"; not "Q" or "AIDE").
 _ROLE_PHRASES = sorted(label for label in ROLE_LABELS if label.startswith("the "))
+# Words printed where an office word belongs ("ACTING ADMINISTRATION SLAVITT").
+_OFFICE_LIKE = {"administration", "department", "office"}
 
 
 def resolve_speakers(parsed: ParsedConference) -> list[str]:
@@ -71,7 +73,30 @@ def _own_name(turn: ParsedTurn, turns: list[ParsedTurn]) -> str:
             if other.speaker_name and name_key(other.speaker_label) == role
         )
         return named.most_common(1)[0][0] if named else ""
-    return turn.speaker_name
+    if _is_reporter(turn):
+        return turn.speaker_name  # "Major Garrett" asks; "Major" is his name
+    return _without_misprinted_office(turn.speaker_name)
+
+
+def _without_misprinted_office(name: str) -> str:
+    """ "Administration Slavitt" (from "ACTING ADMINISTRATION SLAVITT") -> "Slavitt": an
+    office word the parser did not know, misprinted, is no given name."""
+    words = name.split()
+    while len(words) > 1 and _is_office_word(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _is_office_word(word: str) -> bool:
+    key = name_key(word)
+    if key in OFFICE_WORDS or key in _OFFICE_LIKE:
+        return True
+    # Long office words only, and one letter for most: "Spencer" is not "speaker".
+    return len(key) >= 7 and any(
+        edit_distance(key, office, 1 if len(office) < 9 else 2) <= (1 if len(office) < 9 else 2)
+        for office in OFFICE_WORDS
+        if len(office) >= 7
+    )
 
 
 def _misprinted_role(label: str) -> str:
@@ -85,36 +110,58 @@ def _misprinted_role(label: str) -> str:
 
 
 def _fold(spoken: Counter[tuple[bool, str]]) -> dict[tuple[bool, str], tuple[bool, str]]:
-    """(side, key) -> the (side, key) it is a variant of, for the certain ones: a family
-    name alone joins the one whole name of the roster ending with it; another spelling
-    joins the one more frequent name it is a variant of."""
-    whole: dict[tuple[bool, str], tuple[bool, str]] = {}
-    for side, key in spoken:
-        if " " in key:
-            continue
-        named = [(s, other) for s, other in spoken if s == side and other.split()[-1] == key]
-        if len(named) == 1 and named[0][1] != key:
-            whole[(side, key)] = named[0]
+    """(side, key) -> the (side, key) it is a variant of, for the certain ones. Whole names
+    first ("debbie birx" joins the more frequent "deborah birx"), then a family name alone
+    joins the one whole name ending with it, then a misprinted family name alone joins
+    the one more frequent name it is a variant of. Never the other way: a whole name does
+    not join a family name alone."""
+    target: dict[tuple[bool, str], tuple[bool, str]] = {}
+    whole = [side_key for side_key in spoken if " " in side_key[1]]
+    alone = [side_key for side_key in spoken if " " not in side_key[1]]
+    _join_variants(spoken, target, whole, among=whole)
+    for side, key in alone:
+        heads = {
+            _head(target, (other_side, other))
+            for other_side, other in whole
+            if other_side == side and other.split()[-1] == key
+        }
+        if len(heads) == 1:
+            target[(side, key)] = heads.pop()
+    _join_variants(spoken, target, [k for k in alone if k not in target], among=list(spoken))
+    return {side_key: _head(target, side_key) for side_key in target}
+
+
+def _join_variants(
+    spoken: Counter[tuple[bool, str]],
+    target: dict[tuple[bool, str], tuple[bool, str]],
+    names: list[tuple[bool, str]],
+    *,
+    among: list[tuple[bool, str]],
+) -> None:
+    """Each of `names` joins the one name of `among`, on its side and more often spoken
+    (with the names already joined to it), that it is a variant of."""
     group: Counter[tuple[bool, str]] = Counter()
     for side_key, count in spoken.items():
-        group[whole.get(side_key, side_key)] += count
-    target = dict(whole)
-    for side_key in spoken:
-        if side_key in whole:
-            continue
-        side, key = side_key
+        group[_head(target, side_key)] += count
+    for side, key in names:
         found = set()
-        for other_side, other in spoken:
+        for other_side, other in among:
             if other_side != side or other == key:
                 continue
-            variant = spelling_variant(key, other, min_letters=ROSTER_LETTERS, loose=True)
-            joined = whole.get((side, other), (side, other))
-            if variant is not None and joined != side_key and group[joined] > group[side_key]:
-                found.add(joined)
+            head = _head(target, (other_side, other))
+            if head == (side, key) or group[head] <= group[(side, key)]:
+                continue
+            if spelling_variant(key, other, min_letters=ROSTER_LETTERS, loose=True):
+                found.add(head)
         if len(found) == 1:
-            target[side_key] = found.pop()
-    for side_key, other in target.items():
-        while other in target:  # each step goes to a larger group: no cycle
-            other = target[other]
-        target[side_key] = other
-    return target
+            target[(side, key)] = found.pop()
+
+
+def _head(
+    target: dict[tuple[bool, str], tuple[bool, str]], side_key: tuple[bool, str]
+) -> tuple[bool, str]:
+    seen = {side_key}
+    while side_key in target and target[side_key] not in seen:
+        side_key = target[side_key]
+        seen.add(side_key)
+    return side_key
