@@ -55,6 +55,11 @@ def distance_limit(key: str) -> int:
 # are more often a letter apart ("Kelly", "Kelley").
 ROSTER_LETTERS = 5
 ARCHIVE_LETTERS = 6
+# A misprint the loader resolves is one edit at most, in a briefing or across the archive:
+# every misprint found in the White House folder is one edit, and two real people are
+# often two apart ("MS. RAYMOND", who moderated a call, and Secretary Raimondo; Feldman
+# and Weidman). The audit lists the two-edit pairs.
+RESOLVE_EDITS = 1
 
 # Short forms of given names, as transcripts print them ("Debbie Birx", "Bob Menendez").
 _SHORT_FORMS = {
@@ -92,13 +97,15 @@ class Variant:
     why: str
 
 
-def spelling_variant(key: str, other: str, *, min_letters: int, loose: bool) -> Variant | None:
+def spelling_variant(
+    key: str, other: str, *, min_letters: int, loose: bool, max_edits: int = 2
+) -> Variant | None:
     """How `key` may be another printing of `other` (both name keys), or None.
 
-    The family names (last words) must be within `distance_limit` of each other and at
-    least `min_letters` long when they differ; where both print given names, those must
-    be the same or a short form (`same_given_name`). A name and its own family name alone
-    ("sullivan", "jake sullivan") are a variant with no edits."""
+    The family names (last words) must be within `distance_limit` (and `max_edits`) of
+    each other and at least `min_letters` long when they differ; where both print given
+    names, those must be the same or a short form (`same_given_name`). A name and its own
+    family name alone ("sullivan", "jake sullivan") are a variant with no edits."""
     words, other_words = key.split(), other.split()
     if not words or not other_words or key == other:
         return None
@@ -112,7 +119,7 @@ def spelling_variant(key: str, other: str, *, min_letters: int, loose: bool) -> 
         return Variant(0, "the family name alone")
     if len(family) < min_letters:
         return None
-    limit = distance_limit(family)
+    limit = min(distance_limit(family), max_edits)
     edits = edit_distance(family, other_family, limit)
     if edits > limit:
         return None

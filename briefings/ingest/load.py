@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from briefings.text import name_key
-from briefings.variants import ARCHIVE_LETTERS, background_name, spelling_variant
+from briefings.variants import ARCHIVE_LETTERS, RESOLVE_EDITS, background_name, spelling_variant
 
 from ..models import (
     Conference,
@@ -372,9 +372,9 @@ class PersonResolver:
     person takes the full name and keeps the surname as an alias. Ambiguous surnames make
     a new person, which an admin can merge.
 
-    An official's name that is none of these but is a variant (briefings/variants.py) of
-    exactly one frequent official, and not itself a family name someone else bears,
-    joins them and is kept as an alias: "Raimonodo" is Gina Raimondo. Anything less
+    An official's name that is none of these but is a variant (briefings/variants.py, one
+    edit at most) of exactly one frequent official, and not itself a family name someone
+    else bears, joins them and is kept as an alias: "Raimonodo" is Gina Raimondo. Anything less
     certain makes its own person, which the audit lists as a possible duplicate.
     """
 
@@ -447,6 +447,8 @@ class PersonResolver:
             person.pk: person
             for person in self.frequent
             for known in person.name_keys()
-            if spelling_variant(key, known, min_letters=ARCHIVE_LETTERS, loose=False)
+            if spelling_variant(
+                key, known, min_letters=ARCHIVE_LETTERS, loose=False, max_edits=RESOLVE_EDITS
+            )
         }
         return next(iter(found.values())) if len(found) == 1 else None

@@ -18,6 +18,7 @@ from collections import Counter
 
 from briefings.text import QUESTION, name_key
 from briefings.variants import (
+    RESOLVE_EDITS,
     ROSTER_LETTERS,
     background_name,
     distance_limit,
@@ -151,7 +152,9 @@ def _join_variants(
             head = _head(target, (other_side, other))
             if head == (side, key) or group[head] <= group[(side, key)]:
                 continue
-            if spelling_variant(key, other, min_letters=ROSTER_LETTERS, loose=True):
+            if spelling_variant(
+                key, other, min_letters=ROSTER_LETTERS, loose=True, max_edits=RESOLVE_EDITS
+            ):
                 found.add(head)
         if len(found) == 1:
             target[(side, key)] = found.pop()
