@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from briefings.ingest.load import FREQUENT_BRIEFINGS, load_conference
-from briefings.ingest.records import ParsedConference, ParsedTurn
+from briefings.ingest.records import ParsedConference, ParsedParticipant, ParsedTurn
 from briefings.ingest.roster import resolve_speakers
 from briefings.models import Person, Turn
 from briefings.text import ANSWER, MODERATOR
@@ -180,6 +180,25 @@ def test_the_loader_stores_the_roster_name_and_keeps_the_label_as_printed():
     assert sullivan.name == "Jake Sullivan"
     misprinted = Turn.objects.get(text="The President.")
     assert (misprinted.person, misprinted.speaker_label) == (sullivan, "MR. SULLICAN")
+
+
+@pytest.mark.django_db
+def test_a_participant_listed_under_a_misprint_is_the_official_the_roster_read():
+    parsed = call(
+        wh_turn("ACTING ADMINISTRATOR SLAVITT", "Good morning.", "Slavitt"),
+        wh_turn("ACTING ADMINSTRATOR SLAVITT", "Thank you.", "Adminstrator Slavitt"),
+    )
+    # As the White House parsers list them: one participant per name printed.
+    parsed.participants = [ParsedParticipant("Slavitt"), ParsedParticipant("Adminstrator Slavitt")]
+
+    load_conference(parsed, [source_file("call.md", "call")])
+
+    slavitt = Person.objects.get()
+    assert (slavitt.name, slavitt.turns.count(), slavitt.participations.count()) == (
+        "Slavitt",
+        2,
+        1,
+    )
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -333,8 +333,17 @@ def write_transcript(
 
 def _participants(parsed: ParsedConference, names: list[str]) -> list[ParsedParticipant]:
     """Listed participants, then every named official who speaks but was not listed, by
-    the names the roster resolved (`resolve_speakers`)."""
-    listed = list(parsed.participants)
+    the names the roster resolved (`resolve_speakers`): a participant listed under a
+    misprinted label ("Adminstrator Slavitt") is the official the roster read it as."""
+    resolved = {
+        turn.speaker_name: name
+        for turn, name in zip(parsed.turns, names, strict=True)
+        if turn.speaker_name and turn.role != "question"
+    }
+    listed = [
+        replace(participant, name=resolved.get(participant.name, participant.name))
+        for participant in parsed.participants
+    ]
     seen = {name_key(participant.name) for participant in listed}
     for turn, name in zip(parsed.turns, names, strict=True):
         key = name_key(name)
