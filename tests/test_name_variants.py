@@ -226,6 +226,18 @@ def test_a_misprint_of_a_frequent_official_joins_them_and_a_rare_one_does_not():
 
 
 @pytest.mark.django_db
+def test_a_short_form_of_a_frequent_officials_given_name_joins_them():
+    speak_often("DR. FAUCI", "Anthony Fauci")
+    load_conference(
+        call(wh_turn("Dr. Tony Fauci", "Masks work.", "Tony Fauci"), day=20),
+        [source_file("rev.txt", "rev")],
+    )
+
+    fauci = Turn.objects.get(text="Masks work.").person
+    assert (fauci.name, fauci.aliases) == ("Anthony Fauci", ["Tony Fauci"])
+
+
+@pytest.mark.django_db
 def test_a_family_name_someone_bears_is_not_read_as_a_misprint():
     speak_often("GENERAL KELLY", "John Kelly")
     for day, name in ((20, "Tom Kelley"), (21, "Ann Kelley")):

@@ -450,14 +450,19 @@ class PersonResolver:
         return person
 
     def _frequent_variant_of(self, key: str) -> Person | None:
-        if key.split()[-1] in self.by_token:
-            return None  # a family name someone bears is theirs, not a misprint
         found = {
-            person.pk: person
+            person
             for person in self.frequent
             for known in person.name_keys()
             if spelling_variant(
                 key, known, min_letters=ARCHIVE_LETTERS, loose=False, max_edits=RESOLVE_EDITS
             )
         }
-        return next(iter(found.values())) if len(found) == 1 else None
+        if len(found) != 1:
+            return None
+        person = found.pop()
+        # A family name someone else bears is theirs, not a misprint ("Kelley" is not
+        # General Kelly); "Tony Fauci" is Anthony Fauci, who alone bears his.
+        family = key.split()[-1]
+        bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)}
+        return person if bearers <= {person} else None
