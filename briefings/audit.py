@@ -32,7 +32,7 @@ KINDS: dict[str, str] = {
     "fragment": "fragment: a few words answered by an acknowledgement",
     "furniture": "long turn that looks like page furniture",
     "no-date": "briefing without a date",
-    "no-official": "briefing without a named official speaker",
+    "no-official": "briefing whose officials are neither named nor on background",
     "duplicate-briefing": "briefings with the same spoken words",
     "duplicate-turn": "identical long turn in several briefings",
 }
@@ -332,6 +332,8 @@ def _undated(sources: dict[int, str]) -> Iterator[Finding]:
 
 
 def _without_officials(sources: dict[int, str]) -> Iterator[Finding]:
+    # A background call's officials are known as what they are ("Senior administration
+    # official", a pseudo-person): its speakers are not missing, so it is no finding.
     named = Turn.objects.filter(
         exchange__conference=OuterRef("pk"),
         person__isnull=False,

@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count
 
-from briefings import text
+from briefings import text, variants
 from briefings.models import Conference, NotDuplicate, Organization, Participant, Person, Turn
 
 PERSON = NotDuplicate.Kind.PERSON
 OUTLET = NotDuplicate.Kind.OUTLET
 
-RARE_BRIEFINGS = 2  # a person of at most this many briefings may be another's misspelling
 EXAMPLE_BRIEFINGS = 3  # briefings linked as evidence, per record
 
 _MINOR_WORDS = {"of", "the", "and", "for", "de", "du", "la", "&"}
@@ -70,29 +69,6 @@ def same_outlet(a: str, b: str) -> str:
             if rest and all(word in _GENERIC_OUTLET_WORDS for word in rest):
                 return f"{long} is {short} with {' '.join(rest)}"
     return ""
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 as soon as it is known to exceed limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
-def distance_limit(key: str) -> int:
-    """How many edits a name of this length may be from another and be a variant of it."""
-    letters = len(key.replace(" ", ""))
-    return 2 if letters >= 7 else 1 if letters >= 4 else 0
 
 
 # The pairs.
@@ -155,9 +131,10 @@ def _why_same_outlet(a: Organization, b: Organization) -> str:
 
 
 def person_pairs() -> Iterator[Pair]:
-    """A person of at most RARE_BRIEFINGS briefings whose name is a few edits from a more
-    frequent person's (the whole name, or the family name alone), paired with the nearest
-    one; of two equally rare spellings, one pair."""
+    """Each rare person paired with the more frequent one whose name theirs may be a
+    variant of (`variants.candidate_pairs`, the rule the loader resolves the certain cases
+    by): what resolution left for a person to decide. Background pseudo-persons are not
+    paired."""
     left_out = dismissed(PERSON)
     briefings: dict[int, set[int]] = defaultdict(set)
     spoken = Turn.objects.filter(person__isnull=False).values_list(
@@ -167,36 +144,21 @@ def person_pairs() -> Iterator[Pair]:
         briefings[person_id].add(conference_id)
     for person_id, conference_id in Participant.objects.values_list("person_id", "conference_id"):
         briefings[person_id].add(conference_id)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=briefings.keys())}
-    keys = {pk: text.name_key(person.name) for pk, person in people.items()}
-    # Every key another person answers to: the whole name, and the family name alone.
-    by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for pk, key in keys.items():
-        words = key.split()
-        for variant in {key, words[-1]} if words else set():
-            by_length[len(variant)].append((variant, pk))
-    for pk in sorted(people, key=lambda pk: (people[pk].name, pk)):
-        key = keys[pk]
-        limit = distance_limit(key)
-        if len(briefings[pk]) > RARE_BRIEFINGS or limit == 0:
+    people = {
+        p.pk: p for p in Person.objects.filter(pk__in=briefings.keys(), kind=Person.Kind.PERSON)
+    }
+    known = [
+        variants.Known(pk, (person.name, *person.aliases), len(briefings[pk]))
+        for pk, person in people.items()
+    ]
+    for candidate in variants.candidate_pairs(known):
+        ids = (min(candidate.rare, candidate.known), max(candidate.rare, candidate.known))
+        if ids in left_out:
             continue
-        best: tuple[int, str, int] | None = None
-        for length in range(len(key) - limit, len(key) + limit + 1):
-            for other_key, other in by_length.get(length, []):
-                if other == pk or len(briefings[other]) < len(briefings[pk]):
-                    continue  # the rarer spelling is the finding
-                if len(briefings[other]) == len(briefings[pk]) and other < pk:
-                    continue  # a pair of equally rare spellings is one finding
-                if len(key.split()) > 1 and len(other_key.split()) == 1:
-                    continue  # a whole name is not a variant of a family name alone
-                if (min(pk, other), max(pk, other)) in left_out:
-                    continue
-                distance = edit_distance(key, other_key, limit)
-                if distance <= limit and (best is None or (distance, other) < best[::2]):
-                    best = (distance, other_key, other)
-        if best is not None:
-            rule = f"{best[0]} edit{'s' if best[0] != 1 else ''} apart"
-            yield Pair(PERSON, people[pk], people[best[2]], rule, min(briefings[pk]))
+        edits = f"{candidate.edits} edit{'s' if candidate.edits != 1 else ''}"
+        rule = f"{edits} apart: {candidate.why}"
+        briefing = min(briefings[candidate.rare])
+        yield Pair(PERSON, people[candidate.rare], people[candidate.known], rule, briefing)
 
 
 # The evidence.

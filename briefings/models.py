@@ -167,15 +167,27 @@ class Organization(models.Model):
 
 
 class Person(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        # Officials who speak on background, name withheld: one record per kind of
+        # official ("Senior administration official"), not one person.
+        BACKGROUND = "background", "Officials on background"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other spellings and labels, e.g. MS. PSAKI."
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "background"]), name="person_kind_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -204,7 +204,12 @@ def test_aliases_are_edited_one_per_line(admin_client_with_data_dir):
 
     admin_client_with_data_dir.post(
         reverse("admin:briefings_person_change", args=[person.pk]),
-        {"name": "Jeff Zients", "slug": "jeff-zients", "aliases": "Zients\r\nMR. ZIENTS\r\n\r\n"},
+        {
+            "name": "Jeff Zients",
+            "slug": "jeff-zients",
+            "kind": "person",
+            "aliases": "Zients\r\nMR. ZIENTS\r\n\r\n",
+        },
     )
 
     person.refresh_from_db()

@@ -16,7 +16,7 @@ from briefings.audit import (
     furniture_marks,
     looks_like_phrase,
 )
-from briefings.duplicates import acronym, edit_distance, same_outlet
+from briefings.duplicates import acronym, same_outlet
 from briefings.floor import is_acknowledgement, is_fragment_question
 from briefings.ingest.load import load_conference
 from briefings.ingest.records import ParsedTurn
@@ -68,16 +68,27 @@ def dirty_archive() -> dict[str, Conference]:
         "Press Briefing, May 2",
         dt.date(2023, 5, 2),
         [
-            official(KJP, OPENING),
+            official("Karine Jean-Piere", OPENING),
             reporter("Reuters", "Is there a date for the meeting with the Speaker?"),
             official("Karine Jean-Piere", "Not yet; we will let you know when there is one."),
-            official(KJP, PAGE),
+            official("Karine Jean-Piere", PAGE),
+        ],
+    )
+    # A misspelling beside the right spelling in one briefing is resolved when loaded;
+    # one in a briefing of its own is left for the audit.
+    fourth = briefing(
+        "Press Briefing, May 3",
+        dt.date(2023, 5, 3),
+        [
+            reporter("Reuters", "Is there a date for the meeting with the Speaker yet?"),
+            official(KJP, "Next week; we will let you know the day."),
         ],
     )
     third = briefing(
         "Background press call",
         None,
-        [ParsedTurn(speaker_label="Senior Administration Official", role=STATEMENT, text="Hi.")],
+        # A speaker printed only as a role: no named official, none on background.
+        [ParsedTurn(speaker_label="Participant", role=STATEMENT, text="Hi.")],
     )
     clean = miit_briefing()
     archive = {
@@ -85,6 +96,7 @@ def dirty_archive() -> dict[str, Conference]:
         "first": load(first, "first.md", "wh-markdown"),
         "second": load(second, "second.html", "wh-html"),
         "third": load(third, "third.txt", "timestamped"),
+        "fourth": load(fourth, "fourth.md", "wh-markdown"),
     }
     # A second copy of a briefing's words, as an older ingest could leave it.
     Conference.objects.filter(pk=archive["third"].pk).update(
@@ -173,12 +185,6 @@ def test_outlets_are_the_same_by_case_acronym_or_a_generic_word():
     assert not same_outlet("Bloomberg", "Bloomberg Government Weekly")
 
 
-def test_names_within_a_few_edits():
-    assert edit_distance("sullian", "sullivan", 2) == 1
-    assert edit_distance("sullvian", "sullivan", 2) == 2
-    assert edit_distance("psaki", "sullivan", 2) == 3
-
-
 def test_fragments_and_furniture():
     assert is_fragment_question("On Ukraine --")
     assert is_fragment_question("And on China?")
@@ -206,9 +212,12 @@ def test_a_rare_spelling_is_found_once_beside_the_frequent_one_and_a_rare_pair_o
         turns += [official(name, f"{name} answers on day {day}.") for name in speakers]
         load(briefing(f"Call {day}", dt.date(2023, 6, day), turns), f"{day}.md", "wh-markdown")
 
+    # Sullivan of three briefings is not yet known well enough for the loader to read
+    # "Sullian" (in a briefing without him) as him: the audit lists it.
     held(1, "Jake Sullivan", "Hamill")
-    held(2, "Jake Sullivan", "Sullian", "Hammill")
-    held(3, "Jake Sullivan", "Sullian")
+    held(2, "Jake Sullivan", "Hammill")
+    held(3, "Jake Sullivan")
+    held(4, "Sullian")
 
     found = [(f.url, f.detail.split(" (")[0]) for f in audit() if f.kind == "person-variant"]
 

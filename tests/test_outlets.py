@@ -289,7 +289,7 @@ def test_the_page_lists_people_a_few_edits_apart():
     [section] = page.context["sections"]  # outlets are not this admin's to see
     [row] = section["pairs"]
     assert [r.record.name for r in row["records"]] == ["Jake Sullian", "Jake Sullivan"]
-    assert row["pair"].rule == "1 edit apart"
+    assert row["pair"].rule == "1 edit apart: 1 letter apart in the family name"
 
 
 def test_the_page_needs_staff_and_a_dismiss_needs_a_post_with_its_token(client):

@@ -15,7 +15,9 @@ import pytest
 from lxml import html as lxml_html
 
 from briefings.ingest.load import load_conference
+from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Exchange, Turn
+from briefings.text import ANSWER
 from search import indexing
 from search.limits import export_slot
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
@@ -169,6 +171,49 @@ def test_facets_count_exact_values_and_link_to_a_narrower_search(client, archive
     assert lxml_html.fromstring(narrower.content.decode()).xpath(
         "//h2[@id='results-heading']/text()"
     ) == ["1 result"]
+
+
+def background_call() -> object:
+    """A call with officials on background, one of them numbered as transcripts print it."""
+    return briefing(
+        "Background Press Call on the Summit",
+        dt.date(2023, 9, 1),
+        [
+            reporter("CNN", "What will the summit decide on supply?"),
+            ParsedTurn("SENIOR ADMINISTRATION OFFICIAL", ANSWER, "A supply plan, we expect."),
+            reporter("Fox News", "And on chips at the summit?"),
+            ParsedTurn(
+                "SENIOR ADMINISTRATION OFFICIAL ONE",
+                ANSWER,
+                "Chips are on the summit agenda.",
+                speaker_name="Senior Administration Official One",
+            ),
+        ],
+    )
+
+
+def test_a_speaker_filter_naming_nobody_says_so(client, archive):
+    document = page(client, q='summit speaker:"senior administration official"')
+
+    assert heading(document) == "No results"
+    assert "No speaker matches “senior administration official”." in messages(document)
+
+
+def test_officials_on_background_are_one_speaker_to_filter_and_facet_by(client, archive):
+    load_conference(background_call(), [source_file("call.md", "background call")])
+    indexing.drain()
+
+    document = page(client, q='summit speaker:"senior administration official"')
+
+    assert set(result_links(document)) == {
+        exchange_with("A supply plan").get_absolute_url(),
+        exchange_with("Chips are on the summit").get_absolute_url(),
+    }
+    assert messages(document) == []
+    speakers = document.xpath("//h3[@id='facet-speakers']/following-sibling::ul[1]/li")
+    assert [item.xpath("a|strong")[0].text for item in speakers] == [
+        "Senior administration official"
+    ]
 
 
 def test_hits_per_year_are_a_chart_with_the_numbers_in_text(client, archive):

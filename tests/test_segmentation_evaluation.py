@@ -31,7 +31,8 @@ def test_the_set_scores_every_source_with_rates_between_zero_and_one(corpus):
         counts = report[source]
         assert counts.briefings >= 2
         assert counts.turns > 0
-        for rate in (counts.precision, counts.recall, counts.speaker_accuracy):
+        rates = (counts.precision, counts.recall, counts.speaker_accuracy, counts.stored_accuracy)
+        for rate in rates:
             assert 0.0 <= rate <= 1.0
 
 
@@ -40,6 +41,7 @@ def test_the_command_prints_a_line_per_source(corpus):
     out = StringIO()
     call_command("evaluate_segmentation", corpus=str(corpus), stdout=out)
     lines = out.getvalue().splitlines()
+    assert lines[0].split()[-2:] == ["speakers", "stored"]
     assert [line.split()[0] for line in lines[1:]] == [*SOURCES, "overall"]
 
 

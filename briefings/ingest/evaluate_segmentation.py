@@ -10,8 +10,13 @@ the next labelled turn. A turn the parser splits or merges differently is a miss
   share whose first turn matches a labelled turn that begins an exchange.
 - Boundary recall: of the labelled turns that begin an exchange, the share matched by
   the first turn of a parsed exchange.
-- Speaker accuracy: of the labelled turns, the share matched by a parsed turn whose
-  person and outlet have the label's `text.name_key`.
+- Speaker accuracy ("speakers"): of the labelled turns, the share matched by a parsed
+  turn whose person (the name the parser gives) and outlet have the label's
+  `text.name_key`.
+- Stored speaker accuracy ("stored"): the same, with the name the archive stores: the
+  parser's name resolved within the briefing by `roster.resolve_speakers`, as the loader
+  does (misprints of a roster name, officials on background). The resolution across the
+  archive (`load.PersonResolver`) needs a database and is not scored here.
 
 `score_briefing` is pure (labels and a ParsedConference in, counts out); `evaluate_set`
 reads the files (raw bytes, decoded and parsed as an ingest would, one file at a time).
@@ -28,7 +33,8 @@ from briefings.text import NOTE, name_key
 
 from .decode import decode_transcript
 from .detect import parse_transcript
-from .records import ParsedConference, ParseError
+from .records import ParsedConference, ParsedTurn, ParseError
+from .roster import resolve_speakers
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SET = REPO / "tests" / "data" / "labelled"
@@ -67,6 +73,7 @@ class Counts:
     boundaries_found: int = 0  # parsed boundaries that are labelled ones
     turns: int = 0
     speakers_right: int = 0
+    stored_right: int = 0  # with the names the loader stores (resolve_speakers)
     briefings: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -76,6 +83,7 @@ class Counts:
         self.boundaries_found += other.boundaries_found
         self.turns += other.turns
         self.speakers_right += other.speakers_right
+        self.stored_right += other.stored_right
         self.briefings += other.briefings
         self.errors.extend(other.errors)
 
@@ -90,6 +98,10 @@ class Counts:
     @property
     def speaker_accuracy(self) -> float:
         return _rate(self.speakers_right, self.turns)
+
+    @property
+    def stored_accuracy(self) -> float:
+        return _rate(self.stored_right, self.turns)
 
 
 def _rate(part: int, whole: int) -> float:
@@ -150,23 +162,33 @@ def score_briefing(labelled: LabelledBriefing, parsed: ParsedConference, lead: i
         for turn in firsts
         if turn.line in matched and matched[turn.line].new_exchange
     }
-    right = set()
-    for turn in turns:
-        label = matched.get(turn.line)
-        if label is None or label.line in right:
-            continue
-        if name_key(turn.speaker_name) == name_key(label.person) and name_key(
-            turn.outlet
-        ) == name_key(label.outlet):
-            right.add(label.line)
+    right = _right_speakers(turns, [turn.speaker_name for turn in turns], matched)
+    stored = _right_speakers(turns, resolve_speakers(parsed), matched)
     return Counts(
         parsed_boundaries=len(firsts),
         labelled_boundaries=sum(turn.new_exchange for turn in labelled.turns),
         boundaries_found=len(found),
         turns=len(labelled.turns),
         speakers_right=len(right),
+        stored_right=len(stored),
         briefings=1,
     )
+
+
+def _right_speakers(
+    turns: list[ParsedTurn], names: list[str], matched: dict[int, LabelledTurn]
+) -> set[int]:
+    """The labelled turns (by line) matched by a turn of the labelled person and outlet."""
+    right = set()
+    for turn, name in zip(turns, names, strict=True):
+        label = matched.get(turn.line)
+        if label is None or label.line in right:
+            continue
+        if name_key(name) == name_key(label.person) and name_key(turn.outlet) == name_key(
+            label.outlet
+        ):
+            right.add(label.line)
+    return right
 
 
 def file_of(briefing: LabelledBriefing, corpus: Path = DEFAULT_CORPUS) -> Path:
@@ -204,7 +226,7 @@ def evaluate_set(folder: Path = DEFAULT_SET, corpus: Path = DEFAULT_CORPUS) -> d
 def format_report(report: dict[str, Counts]) -> str:
     lines = [
         f"{'source':<12} {'briefings':>9} {'turns':>6} {'exchanges':>9} "
-        f"{'precision':>9} {'recall':>7} {'speakers':>8}"
+        f"{'precision':>9} {'recall':>7} {'speakers':>8} {'stored':>6}"
     ]
     for source, counts in report.items():
         if not counts.briefings:
@@ -212,7 +234,7 @@ def format_report(report: dict[str, Counts]) -> str:
         lines.append(
             f"{source:<12} {counts.briefings:>9} {counts.turns:>6} "
             f"{counts.labelled_boundaries:>9} {counts.precision:>9.2f} {counts.recall:>7.2f} "
-            f"{counts.speaker_accuracy:>8.2f}"
+            f"{counts.speaker_accuracy:>8.2f} {counts.stored_accuracy:>6.2f}"
         )
     lines.extend(f"error: {error}" for error in report["overall"].errors)
     return "\n".join(lines) + "\n"

@@ -18,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from briefings.text import name_key, organization_key
+from briefings.variants import ARCHIVE_LETTERS, RESOLVE_EDITS, background_name, spelling_variant
 
 from ..models import (
     Conference,
@@ -49,6 +51,7 @@ from .formats import parser_version
 from .identity import SOURCE_URL, find_existing, fingerprint_of, parsed_exchange_keys
 from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
+from .roster import resolve_speakers
 
 CREATED = "created"
 REPLACED = "replaced"
@@ -62,6 +65,10 @@ DATED = "dated"
 # and both insert one. This lock, held until the transaction ends, makes loads take turns
 # there too. Any number will do, as long as every process uses the same one.
 LOADER_LOCK = 1_927_406_311
+
+# An official of at least this many briefings is known well enough that a misprint of
+# their name in a later briefing is read as them (PersonResolver).
+FREQUENT_BRIEFINGS = 10
 
 
 def take_loader_lock() -> None:
@@ -268,10 +275,11 @@ def write_transcript(
 ) -> tuple[int, int]:
     """Participants, exchanges and turns of one conference, in bulk."""
     people = PersonResolver()
-    participants = _participants(parsed)
+    names = resolve_speakers(parsed)
+    participants = _participants(parsed, names)
     participant_rows: dict[int, Participant] = {}
     for participant in participants:
-        person = people.resolve(participant.name)
+        person = people.resolve(participant.name, official=True)
         if person is None or person.pk in participant_rows:
             continue
         participant_rows[person.pk] = Participant(
@@ -292,9 +300,12 @@ def write_transcript(
         for number, exchange in enumerate(parsed.exchanges, start=1)
     )
     turn_rows = []
+    resolved = iter(names)
     for exchange_row, exchange in zip(exchanges, parsed.exchanges, strict=True):
         for number, turn in enumerate(exchange.turns, start=1):
-            person = people.resolve(turn.speaker_name) if turn.speaker_name else None
+            name = next(resolved)
+            official = turn.role != Turn.Role.QUESTION
+            person = people.resolve(name, official=official) if name else None
             title = turn.speaker_title
             if not title and person is not None and person.pk in participant_rows:
                 title = participant_rows[person.pk].title
@@ -320,15 +331,25 @@ def write_transcript(
     return len(exchanges), len(turn_rows)
 
 
-def _participants(parsed: ParsedConference) -> list[ParsedParticipant]:
-    """Listed participants, then every named official who speaks but was not listed."""
-    listed = list(parsed.participants)
+def _participants(parsed: ParsedConference, names: list[str]) -> list[ParsedParticipant]:
+    """Listed participants, then every named official who speaks but was not listed, by
+    the names the roster resolved (`resolve_speakers`): a participant listed under a
+    misprinted label ("Adminstrator Slavitt") is the official the roster read it as."""
+    resolved = {
+        turn.speaker_name: name
+        for turn, name in zip(parsed.turns, names, strict=True)
+        if turn.speaker_name and turn.role != "question"
+    }
+    listed = [
+        replace(participant, name=resolved.get(participant.name, participant.name))
+        for participant in parsed.participants
+    ]
     seen = {name_key(participant.name) for participant in listed}
-    for turn in parsed.turns:
-        key = name_key(turn.speaker_name)
-        if turn.speaker_name and turn.role != "question" and key not in seen:
+    for turn, name in zip(parsed.turns, names, strict=True):
+        key = name_key(name)
+        if name and turn.role != "question" and key not in seen:
             seen.add(key)
-            listed.append(ParsedParticipant(name=turn.speaker_name, title=turn.speaker_title))
+            listed.append(ParsedParticipant(name=name, title=turn.speaker_title))
     return listed
 
 
@@ -369,13 +390,22 @@ class PersonResolver:
     ("Jen Psaki"); when a full name arrives after the surname was stored alone, the stored
     person takes the full name and keeps the surname as an alias. Ambiguous surnames make
     a new person, which an admin can merge.
+
+    An official's name that is none of these but is a variant (briefings/variants.py, one
+    edit at most) of exactly one frequent official, and not itself a family name someone
+    else bears, joins them and is kept as an alias: "Raimonodo" is Gina Raimondo. Anything less
+    certain makes its own person, which the audit lists as a possible duplicate.
     """
 
     def __init__(self) -> None:
         self.by_key: dict[str, Person] = {}
         self.by_token: dict[str, list[Person]] = {}
-        for person in Person.objects.all():
+        attended = Count("participations", distinct=True)
+        self.frequent: list[Person] = []
+        for person in Person.objects.annotate(attended=attended):
             self._remember(person)
+            if person.attended >= FREQUENT_BRIEFINGS and person.kind == Person.Kind.PERSON:
+                self.frequent.append(person)
 
     def _remember(self, person: Person) -> None:
         for key in person.name_keys():
@@ -387,7 +417,7 @@ class PersonResolver:
                     if person not in bucket:
                         bucket.append(person)
 
-    def resolve(self, printed: str) -> Person | None:
+    def resolve(self, printed: str, *, official: bool = False) -> Person | None:
         name, _title = clean_label(printed) if printed.isupper() else (printed, "")
         name = " ".join(name.split())[:200]
         key = name_key(name)
@@ -399,11 +429,7 @@ class PersonResolver:
         if len(words) == 1:
             candidates = self.by_token.get(key, [])
             if len(candidates) == 1:
-                person = candidates[0]
-                if person.add_alias(name):
-                    person.save(update_fields=["aliases"])
-                self.by_key[key] = person
-                return person
+                return self._alias(candidates[0], name, key)
         else:
             short = [
                 self.by_key[token]
@@ -417,6 +443,36 @@ class PersonResolver:
                 person.save(update_fields=["name", "aliases"])
                 self._remember(person)
                 return person
-        person = Person.objects.create(name=name, slug=unique_slug(Person, name, max_length=120))
+        variant_of = self._frequent_variant_of(key) if official else None
+        if variant_of is not None:
+            return self._alias(variant_of, name, key)
+        kind = Person.Kind.BACKGROUND if background_name(name) == name else Person.Kind.PERSON
+        person = Person.objects.create(
+            name=name, slug=unique_slug(Person, name, max_length=120), kind=kind
+        )
         self._remember(person)
         return person
+
+    def _alias(self, person: Person, name: str, key: str) -> Person:
+        if person.add_alias(name):
+            person.save(update_fields=["aliases"])
+        self.by_key[key] = person
+        return person
+
+    def _frequent_variant_of(self, key: str) -> Person | None:
+        found = {
+            person
+            for person in self.frequent
+            for known in person.name_keys()
+            if spelling_variant(
+                key, known, min_letters=ARCHIVE_LETTERS, loose=False, max_edits=RESOLVE_EDITS
+            )
+        }
+        if len(found) != 1:
+            return None
+        person = found.pop()
+        # A family name someone else bears is theirs, not a misprint ("Kelley" is not
+        # General Kelly); "Tony Fauci" is Anthony Fauci, who alone bears his.
+        family = key.split()[-1]
+        bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)}
+        return person if bearers <= {person} else None

@@ -196,6 +196,8 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "name": person.name,
                 "url": request.build_absolute_uri(path),
+                # "background": officials on background, name withheld; not one person.
+                "kind": person.kind,
                 "aliases": person.aliases,
                 "titles": [_title_record(request, use) for use in titles],
                 "briefing_total": len(attended_ids),

@@ -15,7 +15,10 @@ from briefings.ingest.evaluate_segmentation import (
 
 
 class Command(BaseCommand):
-    help = "Exchange-boundary precision and recall and speaker accuracy, per source."
+    help = (
+        "Exchange-boundary precision and recall, and speaker accuracy (as parsed, and as "
+        "stored after resolution within the briefing), per source."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--set", dest="folder", default=str(DEFAULT_SET))
