@@ -16,7 +16,8 @@ import pytest
 from briefings.ingest.load import FREQUENT_BRIEFINGS, load_conference
 from briefings.ingest.records import ParsedConference, ParsedParticipant, ParsedTurn
 from briefings.ingest.roster import resolve_speakers
-from briefings.models import Person, Turn
+from briefings.ingest.run import reparse_conferences
+from briefings.models import Conference, Person, Turn
 from briefings.text import ANSWER, MODERATOR
 from briefings.variants import (
     Known,
@@ -223,6 +224,29 @@ def test_a_misprint_of_a_frequent_official_joins_them_and_a_rare_one_does_not():
     assert "Raimonodo" in raimondo.aliases
     # Pete Buttigieg of one briefing is not known well enough: "Buttigeig" stays apart.
     assert Turn.objects.get(text="Bridges.").person.name == "Buttigeig"
+
+
+@pytest.mark.django_db
+def test_a_misprint_stored_before_its_official_was_frequent_is_merged_at_the_next_run(client):
+    # The misprint arrives first, when nobody of that name is known well enough.
+    load_conference(
+        call(wh_turn("SECRETARY RAIMONODO", "Chips.", "Raimonodo"), day=28),
+        [source_file("early.md", "early")],
+    )
+    misprint = Person.objects.get(name="Raimonodo")
+    old_address = misprint.get_absolute_url()
+    speak_often("SECRETARY RAIMONDO", "Gina Raimondo")
+    assert Turn.objects.get(text="Chips.").person == misprint  # the order decided, so far
+
+    # Any ingest or re-parse run ends by settling what the loader would resolve today.
+    run = reparse_conferences(Conference.objects.filter(title="Press Call")[:1]).run
+
+    raimondo = Person.objects.get(name="Gina Raimondo")
+    assert Turn.objects.get(text="Chips.").person == raimondo
+    assert not Person.objects.filter(name="Raimonodo").exists()
+    assert "merged   Raimonodo into Gina Raimondo" in run.report
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, raimondo.get_absolute_url())
 
 
 @pytest.mark.django_db

@@ -61,7 +61,10 @@ def test_searchqueryset_works_through_our_backend(archive):
     assert first.speakers == ["jen-psaki"]
     assert "<mark>vaccine</mark>" in first.highlighted["text"][0]
     assert psaki.count() == 2
-    assert faceted.facet_counts()["fields"]["outlets"] == [("ap", 1), ("cnn", 1)]
+    # "AP" is the seeded alias of Associated Press, unless a transactional test emptied the
+    # tables before this one: the outlet's own slug either way.
+    ap = Turn.objects.get(text="Are vaccines reaching rural towns?").outlet.slug
+    assert faceted.facet_counts()["fields"]["outlets"] == [(ap, 1), ("cnn", 1)]
     exchange = Exchange.objects.get(pk=first.pk)
     similar = SearchQuerySet().more_like_this(exchange)
     assert str(exchange.pk) not in {result.pk for result in similar}

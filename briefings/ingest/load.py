@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
-from briefings.text import name_key, organization_key
+from briefings.text import OFFICIAL_ROLES, name_key, organization_key
 from briefings.variants import ARCHIVE_LETTERS, RESOLVE_EDITS, background_name, spelling_variant
 
 from ..models import (
@@ -459,7 +459,7 @@ class PersonResolver:
         self.by_key[key] = person
         return person
 
-    def _frequent_variant_of(self, key: str) -> Person | None:
+    def _frequent_variant_of(self, key: str, *, excluding: Person | None = None) -> Person | None:
         found = {
             person
             for person in self.frequent
@@ -474,5 +474,37 @@ class PersonResolver:
         # A family name someone else bears is theirs, not a misprint ("Kelley" is not
         # General Kelly); "Tony Fauci" is Anthony Fauci, who alone bears his.
         family = key.split()[-1]
-        bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)}
+        bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)} - {excluding}
         return person if bearers <= {person} else None
+
+    def settle(self) -> list[tuple[Person, Person]]:
+        """Stored people the certain rule above now reads as a frequent official, each merged
+        into them: a misprint stored before its official was frequent, or before the rule
+        existed, or left with no turn by a re-parse that resolved it within its briefing.
+        Returns the (misprint, official) pairs merged."""
+        frequent = {person.pk for person in self.frequent}
+        spoke_as_official = Turn.objects.filter(person=OuterRef("pk"), role__in=OFFICIAL_ROLES)
+        attended = Participant.objects.filter(person=OuterRef("pk"))
+        spoke = Turn.objects.filter(person=OuterRef("pk"))
+        candidates = (
+            Person.objects.filter(kind=Person.Kind.PERSON)
+            .exclude(pk__in=frequent)
+            .filter(Exists(spoke_as_official) | Exists(attended) | ~Exists(spoke))
+            .order_by("pk")
+        )
+        merged = []
+        for person in candidates:
+            official = self._frequent_variant_of(name_key(person.name), excluding=person)
+            if official is not None:
+                official.absorb([person])
+                merged.append((person, official))
+        return merged
+
+
+@transaction.atomic
+def settle_people() -> list[tuple[Person, Person]]:
+    """Make the archive's people independent of the order its briefings arrived in: what
+    the loader would resolve today, stored people included (PersonResolver.settle). Run at
+    the end of every ingest and re-parse; a merged person's address answers 301."""
+    take_loader_lock()
+    return PersonResolver().settle()

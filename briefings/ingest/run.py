@@ -34,6 +34,7 @@ from .load import (
     content_hash,
     load_conference,
     rewrite_conference,
+    settle_people,
 )
 from .records import ParsedConference, ParseError
 from .runlog import start_run
@@ -367,7 +368,11 @@ def _finish_run(run: IngestRun, report: Report) -> None:
         run.status = IngestRun.Status.OK
     else:
         run.status = IngestRun.Status.PARTIAL if succeeded else IngestRun.Status.FAILED
-    run.report = "\n".join(outcome.line() for outcome in report.outcomes)
+    # A misprint stored before its official was known well enough is merged now.
+    merged = [
+        f"merged   {misprint.name} into {official.name}" for misprint, official in settle_people()
+    ]
+    run.report = "\n".join([*(outcome.line() for outcome in report.outcomes), *merged])
     run.error_text = "\n".join(o.line() for o in report.outcomes if o.status == FAILED)
     run.finished_at = timezone.now()
     run.save()
