@@ -187,6 +187,10 @@ def test_it_tells_a_courtesy_and_a_call_for_the_floor_from_a_question():
         "Afghanistan please, Karine?",
         "Is that better? Can you hear me now?",
         "Thank you so much. Can I ask you a follow-up question on Africa?",
+        # Read in the audit's no-answer list after the rule's first version (2021-2024).
+        "Can you guys hear me there okay?",
+        "Hi, you got me?",
+        "Can I do a follow-up?",
     ]
     remarks = ["Yes, there is.", "I’m glad that’s in the official record. (Laughter.)"]
     questions = ["That was a what?", "Why not?", "And will you send him back?", "Thank you —"]

@@ -116,7 +116,9 @@ ADDRESSES = frozenset(
 _TOPIC = r"(?:\ (?:on|about|to|for)(?:\ [\w'-]+){1,4})?"  # "… on the debt ceiling"
 _FLOOR_CALLS = (
     # Is the line open?
-    r"(?:can|could|do)\ (?:you|you\ guys|y'all|everyone)\ hear\ me(?:\ now|\ okay|\ all\ right)?",
+    r"(?:can|could|do)\ (?:you|you\ guys|y'all|everyone)\ hear\ me(?:\ there)?"
+    r"(?:\ now|\ okay|\ all\ right)?",
+    r"(?:you\ )?(?:can\ hear\ me|got\ me|have\ me)",
     r"hello | hi | hi\ there | hey | good\ (?:morning|afternoon|evening) | is\ that\ better",
     # Who is on the line: "This is Kemi Osukoya with the Africa Bazaar magazine."
     r"(?:this\ is|it's)\ [\w'-]+(?:\ [\w'-]+)?\ (?:with|from)(?:\ [\w'-]+){1,5}",
@@ -128,7 +130,7 @@ _FLOOR_CALLS = (
     r"(?:back|right)\ here | i'm\ right\ here",
     r"(?:can\ you\ )?take\ (?:a\ )?questions?\ from\ the\ back",
     # Asking to ask: "Can I follow up on that?", "One more on SWIFT", "Two questions".
-    r"(?:can|could|may)\ (?:i|we)(?:\ ask(?:\ you)?)?(?:\ (?:a|one|two|another))?"
+    r"(?:can|could|may)\ (?:i|we)(?:\ (?:ask|do|get)(?:\ you)?)?(?:\ (?:a|one|two|another))?"
     r"(?:\ (?:quick|more|last|real\ quick))?(?:\ (?:follow-?\ ?up|follow|question|one))?"
     r"(?:\ question)?" + _TOPIC,
     r"can\ i\ get\ (?:in\ )?(?:one|a\ question)",
