@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from briefings.ingest.load import FREQUENT_BRIEFINGS, load_conference
+from briefings.ingest.load import FREQUENT_BRIEFINGS, load_conference, settle_people
 from briefings.ingest.records import ParsedConference, ParsedParticipant, ParsedTurn
 from briefings.ingest.roster import resolve_speakers
 from briefings.ingest.run import reparse_conferences
@@ -247,6 +247,28 @@ def test_a_misprint_stored_before_its_official_was_frequent_is_merged_at_the_nex
     assert "merged   Raimonodo into Gina Raimondo" in run.report
     response = client.get(old_address)
     assert (response.status_code, response["Location"]) == (301, raimondo.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_stored_name_that_begins_with_a_misprinted_office_word_is_renamed(client):
+    load_conference(
+        call(wh_turn("ACTING ADMINSTRATION SLAVITT", "Good morning.", "Slavitt")),
+        [source_file("call.md", "call")],
+    )
+    # As the parsers before the roster stored it.
+    stored = Person.objects.get()
+    Person.objects.filter(pk=stored.pk).update(
+        name="Administration Slavitt", slug="administration-slavitt"
+    )
+
+    said = settle_people()
+
+    slavitt = Person.objects.get()
+    assert said == ["renamed  Administration Slavitt to Slavitt"]
+    assert (slavitt.name, slavitt.slug) == ("Slavitt", "slavitt")
+    assert "Administration Slavitt" in slavitt.aliases
+    response = client.get("/people/administration-slavitt/")
+    assert (response.status_code, response["Location"]) == (301, "/people/slavitt/")
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ from .formats import parser_version
 from .identity import SOURCE_URL, find_existing, fingerprint_of, parsed_exchange_keys
 from .names import clean_label
 from .records import ParsedConference, ParsedParticipant, ParseError
-from .roster import resolve_speakers
+from .roster import resolve_speakers, without_misprinted_office
 
 CREATED = "created"
 REPLACED = "replaced"
@@ -477,32 +477,52 @@ class PersonResolver:
         bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)} - {excluding}
         return person if bearers <= {person} else None
 
-    def settle(self) -> list[tuple[Person, Person]]:
-        """Stored people the certain rule above now reads as a frequent official, each merged
-        into them: a misprint stored before its official was frequent, or before the rule
-        existed, or left with no turn by a re-parse that resolved it within its briefing.
-        Returns the (misprint, official) pairs merged."""
-        frequent = {person.pk for person in self.frequent}
+    def settle(self) -> list[str]:
+        """Stored officials as the loader would store them today, one line said for each:
+
+        - a name that begins with a misprinted office word ("Administration Slavitt", from
+          "ACTING ADMINISTRATION SLAVITT") is renamed without it, or merged into the one
+          who bears the name already;
+        - a person the certain rule above reads as a frequent official is merged into them:
+          a misprint stored before its official was frequent, or before the rule existed,
+          or left with no turn by a re-parse that resolved it within its briefing.
+        """
+        said = []
         spoke_as_official = Turn.objects.filter(person=OuterRef("pk"), role__in=OFFICIAL_ROLES)
         attended = Participant.objects.filter(person=OuterRef("pk"))
         spoke = Turn.objects.filter(person=OuterRef("pk"))
+        people = Person.objects.filter(kind=Person.Kind.PERSON).order_by("pk")
+        for person in people.filter(Exists(spoke_as_official) | Exists(attended)):
+            proper = without_misprinted_office(person.name)
+            if proper == person.name:
+                continue
+            bearer = self.by_key.get(name_key(proper))
+            if bearer is not None and bearer.pk != person.pk:
+                bearer.absorb([person])
+                said.append(f"merged   {person.name} into {bearer.name}")
+                continue
+            said.append(f"renamed  {person.name} to {proper}")
+            person.name, printed = proper, person.name
+            person.add_alias(printed)
+            person.slug = unique_slug(Person, proper, max_length=120)
+            person.save(update_fields=["name", "slug", "aliases"])
+            self._remember(person)
+        frequent = {person.pk for person in self.frequent}
         candidates = (
-            Person.objects.filter(kind=Person.Kind.PERSON)
-            .exclude(pk__in=frequent)
+            people.exclude(pk__in=frequent)
             .filter(Exists(spoke_as_official) | Exists(attended) | ~Exists(spoke))
             .order_by("pk")
         )
-        merged = []
         for person in candidates:
             official = self._frequent_variant_of(name_key(person.name), excluding=person)
             if official is not None:
                 official.absorb([person])
-                merged.append((person, official))
-        return merged
+                said.append(f"merged   {person.name} into {official.name}")
+        return said
 
 
 @transaction.atomic
-def settle_people() -> list[tuple[Person, Person]]:
+def settle_people() -> list[str]:
     """Make the archive's people independent of the order its briefings arrived in: what
     the loader would resolve today, stored people included (PersonResolver.settle). Run at
     the end of every ingest and re-parse; a merged person's address answers 301."""

@@ -76,10 +76,10 @@ def _own_name(turn: ParsedTurn, turns: list[ParsedTurn]) -> str:
         return named.most_common(1)[0][0] if named else ""
     if _is_reporter(turn):
         return turn.speaker_name  # "Major Garrett" asks; "Major" is his name
-    return _without_misprinted_office(turn.speaker_name)
+    return without_misprinted_office(turn.speaker_name)
 
 
-def _without_misprinted_office(name: str) -> str:
+def without_misprinted_office(name: str) -> str:
     """ "Administration Slavitt" (from "ACTING ADMINISTRATION SLAVITT") -> "Slavitt": an
     office word the parser did not know, misprinted, is no given name."""
     words = name.split()

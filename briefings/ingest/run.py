@@ -368,11 +368,9 @@ def _finish_run(run: IngestRun, report: Report) -> None:
         run.status = IngestRun.Status.OK
     else:
         run.status = IngestRun.Status.PARTIAL if succeeded else IngestRun.Status.FAILED
-    # A misprint stored before its official was known well enough is merged now.
-    merged = [
-        f"merged   {misprint.name} into {official.name}" for misprint, official in settle_people()
-    ]
-    run.report = "\n".join([*(outcome.line() for outcome in report.outcomes), *merged])
+    # Stored officials as the loader would store them today (a misprint stored before its
+    # official was known well enough is merged now): a line for each change.
+    run.report = "\n".join([*(outcome.line() for outcome in report.outcomes), *settle_people()])
     run.error_text = "\n".join(o.line() for o in report.outcomes if o.status == FAILED)
     run.finished_at = timezone.now()
     run.save()
