@@ -262,15 +262,22 @@ def _exchange_finding(kind: str, exchange: Exchange, sources: dict[int, str], de
 
 
 def is_reporter_answer(turn: Turn) -> bool:
+    """An answer under an outlet, or under a "Q" label that names no one. The White House
+    parsers read an official's answer misprinted under "Q" as that official's (their parse
+    warning names the line), so a "Q" answer with a person is no reporter's."""
     return turn.role == text.ANSWER and (
-        turn.outlet_id is not None or turn.speaker_label.strip().rstrip(".:").upper() == "Q"
+        turn.outlet_id is not None
+        or (turn.speaker_label.strip().rstrip(".:").upper() == "Q" and turn.person_id is None)
     )
 
 
 def _reporter_answers(sources: dict[int, str]) -> Iterator[Finding]:
     turns = (
         Turn.objects.filter(role=text.ANSWER)
-        .filter(Q(outlet__isnull=False) | Q(speaker_label__in=["Q", "Q.", "Q:", "q"]))
+        .filter(
+            Q(outlet__isnull=False)
+            | Q(speaker_label__in=["Q", "Q.", "Q:", "q"], person__isnull=True)
+        )
         .select_related("exchange__conference")
         .order_by("exchange__conference_id", "exchange__position", "position")
     )

@@ -14,10 +14,12 @@ from briefings.audit import (
     audit,
     counts,
     furniture_marks,
+    is_reporter_answer,
     looks_like_phrase,
 )
 from briefings.duplicates import acronym, same_outlet
 from briefings.floor import is_acknowledgement, is_fragment_question
+from briefings.ingest.formats import wh_markdown
 from briefings.ingest.load import load_conference
 from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Organization, Person
@@ -245,3 +247,29 @@ def test_the_admin_audit_page_lists_the_counts_and_links_to_each_record(admin_cl
     assert f'<a href="{third.get_absolute_url()}">' in page.content.decode()
     assert 'href="/admin/briefings/conference/audit/"' in listing.content.decode()
     assert client.get("/admin/briefings/conference/audit/").status_code == 302
+
+
+def test_an_answer_the_parser_read_under_a_misprinted_q_is_no_finding():
+    # 2022-01-20, Psaki (White House, public domain): her answer printed under "Q".
+    text = """---
+title: "Press Briefing by Press Secretary Jen Psaki, January 20, 2022"
+date: '2022-01-20'
+---
+MS. PSAKI:  Go ahead.
+
+Q    Moving on to Ukraine.  So why wouldn’t the U.S. introduce, sort of,
+level-one sanctions as proactive deterrence and then remove them if
+Russia deescalates?
+
+Q    Well, one, I said two days ago we’re now at a stage where Russia
+could at any point launch an attack in Ukraine.  And we’ve been pretty
+transparent about what we’re seeing, both in our briefings but also in
+our engagements with all of you and in our conversations with our
+European partners.
+"""
+    conference = load(wh_markdown.parse(text), "psaki.md", "wh-markdown")
+
+    answer = conference.exchanges.get().turns.get(role=ANSWER)
+    assert (answer.speaker_label, answer.person.name) == ("Q", "Jen Psaki")
+    assert not is_reporter_answer(answer)
+    assert audit() == []

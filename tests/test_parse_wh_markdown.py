@@ -11,7 +11,7 @@ import pytest
 from briefings.ingest import detect
 from briefings.ingest.formats import timestamped, wh_html, wh_markdown
 from briefings.ingest.records import ParseError
-from briefings.text import MODERATOR, NOTE, QUESTION, STATEMENT
+from briefings.text import ANSWER, MODERATOR, NOTE, QUESTION, STATEMENT
 from tests.conftest import DATA
 from tests.golden import assert_matches_golden
 
@@ -239,3 +239,142 @@ def test_it_parses_every_white_house_briefing_without_leaking_headers(corpus: Pa
         if re.search(r"(?:\bEND\b|###|\.pdf|\d:\d\d [AP]\.M\.(?: [A-Z]{2,4})?)\W*$", last):
             problems.append(f"{path.name}: end of transcript in last turn: {last[-60:]!r}")
     assert problems == []
+
+
+# An official's answer printed under the reporter's "Q" (White House transcripts, public
+# domain; the pieces below are quoted from the files named).
+
+# 2023-06-14, Jean-Pierre: the answer opens by addressing the reporter she called on.
+ZOLAN = """MS. JEAN-PIERRE:  Go ahead, Zolan.
+
+Q    Local outlets in Connecticut are reporting that the President will
+attend a national gun safety summit later this week.
+
+Right now, is the White House purely in an implementation sort of phase
+when it comes to gun control?
+
+Q    I mean, Zolan, I appreciate the question, but let’s not forget what
+this President has done that has been historic when it comes to dealing
+with gun violence.
+"""
+ZOLAN_TITLE = "Press Briefing by Press Secretary Karine Jean-Pierre"
+
+# 2022-01-20, Psaki: no name, but it asks nothing and speaks for the White House.
+UKRAINE = """MS. PSAKI:  Go ahead.
+
+Q    Moving on to Ukraine.  So why wouldn’t the U.S. introduce, sort of,
+level-one sanctions as proactive deterrence and then remove them if
+Russia deescalates?
+
+Q    Well, one, I said two days ago we’re now at a stage where Russia
+could at any point launch an attack in Ukraine.  And we’ve been pretty
+transparent about what we’re seeing, both in our briefings but also in
+our engagements with all of you and in our conversations with our
+European partners.
+
+Q    The President said he thinks Putin will “test” the West.  Isn’t that
+in some way already happening?
+"""
+
+
+def test_it_reads_an_answer_printed_as_a_question_that_names_the_reporter_called_on() -> None:
+    parsed = wh_markdown.parse(transcript(ZOLAN, title=ZOLAN_TITLE))
+    [exchange] = [e for e in parsed.exchanges if e.kind == "qa"]
+    question, answer = [t for t in exchange.turns if t.role != MODERATOR]
+    assert question.role == QUESTION
+    assert question.text.startswith("Local outlets")
+    assert answer.role == ANSWER
+    assert answer.text.startswith("I mean, Zolan")
+    # The transcript's label stays as printed; the official who called on Zolan answers.
+    assert answer.speaker_label == "Q"
+    assert answer.speaker_name == "Karine Jean-Pierre"
+    assert [w for w in parsed.warnings if "printed as a question" in w] == [
+        f"line {answer.line}: an official's answer printed as a question (Q) after a "
+        "question with no answer; read as MS. JEAN-PIERRE's answer: it answers Zolan, whom "
+        "an official had just called on"
+    ]
+
+
+def test_it_reads_an_answer_printed_as_a_question_that_speaks_for_the_white_house() -> None:
+    parsed = wh_markdown.parse(transcript(UKRAINE))
+    first, second = [e for e in parsed.exchanges if e.kind == "qa"]
+    assert [(t.speaker_label, t.role) for t in first.turns if t.role != MODERATOR] == [
+        ("Q", QUESTION),
+        ("Q", ANSWER),
+    ]
+    assert first.turns[-1].speaker_name == "Jen Psaki"
+    # The next reporter's question is a question.
+    assert [t.role for t in second.turns] == [QUESTION]
+
+
+def test_it_keeps_a_reporter_addressing_the_official_by_name_a_question() -> None:
+    # 2024-01-08 gaggle, two reporters' turns one after the other (the officials' lines
+    # between them left out): "So, Karine, ..." is said to Karine Jean-Pierre.
+    body = """MS. JEAN-PIERRE:  Go ahead.
+
+Q One more. There was some reports over the weekend about Elon Musk and
+some concerns about his behavior. Aware of that reporting?
+
+Q So, Karine, should the American people — I’m sorry. Do you need a
+second?
+
+Okay. Should the American people have confidence in Austin given his
+lack of transparency?
+"""
+    title = "Press Gaggle by Press Secretary Karine Jean-Pierre and John Kirby"
+    parsed = wh_markdown.parse(transcript(body, title=title))
+    assert [t.role for t in parsed.turns if t.speaker_label == "Q"] == [QUESTION, QUESTION]
+    assert not any("printed as a question" in w for w in parsed.warnings)
+
+
+def test_it_keeps_a_reporters_long_words_that_ask_nothing_a_question() -> None:
+    # 2022-05-05, Psaki: a reporter's greeting after a colleague's question; it asks
+    # nothing, but speaks for no "we".
+    body = """MS. PSAKI:  Go ahead.
+
+Q    When does the President believe life begins?  Thank you.
+
+Q    Let me just first also say congratulations to you and also to
+Karine.  I’m so excited to have you as a new person in this position.
+
+Just two quick questions.  My colleague before talked about what Texas
+is doing.
+"""
+    parsed = wh_markdown.parse(transcript(body))
+    assert [t.role for t in parsed.turns if t.speaker_label == "Q"] == [QUESTION, QUESTION]
+
+
+@pytest.mark.corpus
+def test_it_reads_the_misprinted_answers_of_whole_briefings(corpus: Path) -> None:
+    folder = corpus / "wh-briefings" / "press-briefings"
+    kristen = (
+        folder
+        / "2021-02"
+        / "2021-02-11-press-briefing-by-press-secretary-jen-psaki-february-11-2021.md"
+    )
+    parsed = wh_markdown.parse(kristen.read_text(encoding="utf-8"))
+    [masks] = [e for e in parsed.exchanges if e.turns[0].text.startswith("We know that")]
+    answer = masks.turns[1]
+    assert (answer.line, answer.speaker_label, answer.role, answer.speaker_name) == (
+        337,
+        "Q",
+        ANSWER,
+        "Jen Psaki",
+    )
+    assert answer.text.startswith("Well, Kristen, we certainly continue")
+    assert any(w.startswith("line 337: an official's answer") for w in parsed.warnings)
+
+    # A reporter's greeting after a question, printed the same way, stays a question.
+    congratulations = (
+        folder / "2022-05" / "2022-05-05-press-briefing-by-press-secretary-jen-psaki-may-5-2022.md"
+    )
+    parsed = wh_markdown.parse(congratulations.read_text(encoding="utf-8"))
+    [greeting] = [t for t in parsed.turns if t.text.startswith("Let me just first also say")]
+    assert greeting.role == QUESTION
+
+    # "Thanks, John." said by one official to another (John Podesta), then a reporter's
+    # "John, your area is climate change." after a colleague's "Go ahead.": a question.
+    podesta = next((folder / "2023-08").glob("2023-08-16-press-briefing-*podesta*.md"))
+    parsed = wh_markdown.parse(podesta.read_text(encoding="utf-8"))
+    [climate] = [t for t in parsed.turns if t.text.startswith("John, your area")]
+    assert climate.role == QUESTION

@@ -18,6 +18,7 @@ from briefings.text import ANSWER, MODERATOR, NOTE, QUESTION, name_key
 from ..exchanges import group_exchanges
 from ..names import OFFICE_WORDS, clean_label, is_role_label
 from ..records import ParsedConference, ParsedParticipant, ParsedTurn, ParseError
+from ._whitehouse_misprints import read_misprinted_answers
 from ._whitehouse_outlets import set_outlets
 
 ORGANIZER = "The White House"
@@ -398,7 +399,19 @@ def _make_turns(drafts: list[_Draft], *, title: str, warnings: list[str]) -> lis
                 line=draft.line,
             )
         )
+    read_misprinted_answers(turns, official_names=_official_names(turns, title), warnings=warnings)
     return turns
+
+
+def _official_names(turns: list[ParsedTurn], title: str) -> set[str]:
+    """The lower-cased words of the title and of every official's label and name: whom a
+    reporter may address by name."""
+    names = {word.lower() for word in re.findall(r"[\w’'\-]+", title)}
+    for turn in turns:
+        if turn.role in (ANSWER, MODERATOR) and turn.speaker_label != "Q":
+            spoken = f"{turn.speaker_label} {turn.speaker_name}"
+            names.update(word.lower() for word in re.findall(r"[\w’'\-]+", spoken))
+    return names
 
 
 def _speaker_name(label: str, office_holders: dict[str, str], heading: str) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from ._whitehouse import build_conference, clean_title, date_from_text
 from .protocol import Format
 
 NAME = "wh-html"
-VERSION = "2"
+VERSION = "3"
 
 CONTENT_MARKER = "The Content"
 _MARKER_COMMENT = re.compile(rf"<!--\s*{CONTENT_MARKER}\s*-->")

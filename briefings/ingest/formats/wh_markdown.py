@@ -40,7 +40,7 @@ from ._whitehouse import UPPER, build_conference, clean_title
 from .protocol import Format
 
 NAME = "wh-markdown"
-VERSION = "2"
+VERSION = "3"
 
 # libyaml's safe loader when PyYAML was built with it; the pure-Python one is far slower.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
