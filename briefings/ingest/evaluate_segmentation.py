@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings.text import NOTE, name_key
+from briefings.text import MODERATOR, NOTE, name_key
 
 from .decode import decode_transcript
 from .detect import parse_transcript
@@ -74,6 +74,13 @@ class Counts:
     turns: int = 0
     speakers_right: int = 0
     stored_right: int = 0  # with the names the loader stores (resolve_speakers)
+    # The same, by where each exchange's question (or statement) begins: the chair's lines and
+    # notes at an exchange's head left out on both sides, so where a hand-off is filed (its own
+    # procedural exchange in the labels, the head of the question it calls in the archive)
+    # does not count. Exchanges of only such lines are not counted.
+    parsed_openings: int = 0
+    labelled_openings: int = 0
+    openings_found: int = 0
     briefings: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -84,6 +91,9 @@ class Counts:
         self.turns += other.turns
         self.speakers_right += other.speakers_right
         self.stored_right += other.stored_right
+        self.parsed_openings += other.parsed_openings
+        self.labelled_openings += other.labelled_openings
+        self.openings_found += other.openings_found
         self.briefings += other.briefings
         self.errors.extend(other.errors)
 
@@ -94,6 +104,14 @@ class Counts:
     @property
     def recall(self) -> float:
         return _rate(self.boundaries_found, self.labelled_boundaries)
+
+    @property
+    def opening_precision(self) -> float:
+        return _rate(self.openings_found, self.parsed_openings)
+
+    @property
+    def opening_recall(self) -> float:
+        return _rate(self.openings_found, self.labelled_openings)
 
     @property
     def speaker_accuracy(self) -> float:
@@ -162,6 +180,17 @@ def score_briefing(labelled: LabelledBriefing, parsed: ParsedConference, lead: i
         for turn in firsts
         if turn.line in matched and matched[turn.line].new_exchange
     }
+    labelled_openings = _labelled_openings(labelled.turns)
+    parsed_openings = [
+        opening
+        for exchange in parsed.exchanges
+        if (opening := next((t for t in exchange.turns if t.role not in _HEADS), None))
+    ]
+    openings_found = {
+        matched[turn.line].line
+        for turn in parsed_openings
+        if turn.line in matched and matched[turn.line].line in labelled_openings
+    }
     right = _right_speakers(turns, [turn.speaker_name for turn in turns], matched)
     stored = _right_speakers(turns, resolve_speakers(parsed), matched)
     return Counts(
@@ -171,8 +200,26 @@ def score_briefing(labelled: LabelledBriefing, parsed: ParsedConference, lead: i
         turns=len(labelled.turns),
         speakers_right=len(right),
         stored_right=len(stored),
+        parsed_openings=len(parsed_openings),
+        labelled_openings=len(labelled_openings),
+        openings_found=len(openings_found),
         briefings=1,
     )
+
+
+_HEADS = (MODERATOR, NOTE)  # lines an exchange may open with before its question
+
+
+def _labelled_openings(turns: tuple[LabelledTurn, ...]) -> set[int]:
+    """The line of each labelled exchange's first turn that is not the chair's or a note."""
+    openings: set[int] = set()
+    waiting = False  # a labelled exchange began and its opening is not found yet
+    for turn in turns:
+        waiting = waiting or turn.new_exchange
+        if waiting and turn.role not in _HEADS:
+            openings.add(turn.line)
+            waiting = False
+    return openings
 
 
 def _right_speakers(
@@ -226,7 +273,8 @@ def evaluate_set(folder: Path = DEFAULT_SET, corpus: Path = DEFAULT_CORPUS) -> d
 def format_report(report: dict[str, Counts]) -> str:
     lines = [
         f"{'source':<12} {'briefings':>9} {'turns':>6} {'exchanges':>9} "
-        f"{'precision':>9} {'recall':>7} {'speakers':>8} {'stored':>6}"
+        f"{'precision':>9} {'recall':>7} {'q-precision':>11} {'q-recall':>8} "
+        f"{'speakers':>8} {'stored':>6}"
     ]
     for source, counts in report.items():
         if not counts.briefings:
@@ -234,6 +282,7 @@ def format_report(report: dict[str, Counts]) -> str:
         lines.append(
             f"{source:<12} {counts.briefings:>9} {counts.turns:>6} "
             f"{counts.labelled_boundaries:>9} {counts.precision:>9.2f} {counts.recall:>7.2f} "
+            f"{counts.opening_precision:>11.2f} {counts.opening_recall:>8.2f} "
             f"{counts.speaker_accuracy:>8.2f} {counts.stored_accuracy:>6.2f}"
         )
     lines.extend(f"error: {error}" for error in report["overall"].errors)
