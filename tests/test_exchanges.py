@@ -10,11 +10,12 @@ import pytest
 from briefings import floor
 from briefings.ingest.decode import decode_transcript
 from briefings.ingest.detect import parse_transcript
-from briefings.ingest.exchanges import group_exchanges
+from briefings.ingest.exchanges import group_exchanges, mark_courtesies
 from briefings.ingest.formats import timestamped
 from briefings.ingest.records import ParsedConference, ParsedExchange
 from briefings.text import (
     ANSWER,
+    KIND_PROCEDURAL,
     KIND_QA,
     KIND_STATEMENT,
     MODERATOR,
@@ -24,6 +25,7 @@ from briefings.text import (
 from tests.conftest import chair, official, reporter
 
 PSAKI = "Jen Psaki"
+KJP = "Karine Jean-Pierre"
 ZIENTS = "Jeff Zients"
 
 
@@ -191,6 +193,30 @@ def test_opening_banter_joins_the_opening_statement():
     assert [e.kind for e in exchanges] == [KIND_STATEMENT, KIND_QA]
 
 
+def test_the_officials_greeting_joins_the_opening_statement_it_began():
+    # Press briefing, November 13, 2024: the greeting was an exchange of its own, and the
+    # statement after the room's reply another (found in a browser check of 202 briefings).
+    opening = "Oh, okay. (Laughter.) I’m excited to see you all too. " + "Today. " * 40
+    exchanges = group_exchanges(
+        [
+            official(KJP, "Good afternoon, everyone."),
+            reporter("Q", "Good afternoon."),
+            official(KJP, opening),
+            reporter("AP", "Will he travel to the border next week?"),
+            official(KJP, "Not next week."),
+        ]
+    )
+    assert shape(exchanges)[0] == (
+        KIND_STATEMENT,
+        [
+            (STATEMENT, "Good afternoon, everyone."),
+            (QUESTION, "Good afternoon."),
+            (STATEMENT, opening),
+        ],
+    )
+    assert [e.kind for e in exchanges] == [KIND_STATEMENT, KIND_QA]
+
+
 def test_a_reporters_thanks_stays_in_the_exchange_it_closes():
     exchanges = group_exchanges(
         [
@@ -316,3 +342,24 @@ def test_in_a_real_timestamped_transcript_a_bare_speakers_answer_is_an_answer(co
     parsed = parse(corpus / "rev-covid-briefings-txt/data/3_6.txt")
     turn = next(t for t in parsed.turns if t.line == 99)
     assert (turn.speaker_label, turn.role) == ("Speaker 6", ANSWER)
+
+
+def test_an_exchange_of_thanks_only_is_procedural():
+    # Press gaggle en route Queens, November 26, 2024, #25: the gaggle's last exchange.
+    thanks = ParsedExchange(
+        KIND_QA,
+        [
+            reporter("Q", "Thank you."),
+            official("Andrew Bates", "Thank you all."),
+            reporter("Q", "Thank you."),
+        ],
+    )
+    asked = ParsedExchange(
+        KIND_QA,
+        [reporter("Q", "Thank you. Will he travel?"), official("Andrew Bates", "He will.")],
+    )
+
+    exchanges = mark_courtesies([asked, thanks])
+
+    assert [e.kind for e in exchanges] == [KIND_QA, KIND_PROCEDURAL]
+    assert [t.role for t in exchanges[1].turns] == [QUESTION, MODERATOR, QUESTION]

@@ -10,7 +10,9 @@ import pytest
 from lxml import html as lxml_html
 
 from briefings.ingest.load import load_conference
+from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Person, Turn
+from briefings.text import QUESTION
 from search.indexing import drain
 from tests.conftest import briefing, official, reporter, source_file
 
@@ -98,3 +100,30 @@ def test_a_hand_off_is_never_a_search_snippet(client, covid_team):
     assert "What about schools this fall?" in words(result)
     assert "Mona Austin" not in words(result)  # said just before the question
     assert not page(client, "/search/", q="Mona").xpath("//ol[@class='results']/li")
+
+
+@pytest.mark.django_db
+def test_a_question_lost_to_the_recording_shows_its_note_not_nothing(client):
+    # Press briefing, December 20, 2024, #49: the question is only "(Inaudible.)".
+    conference = load_conference(
+        briefing(
+            "Press Briefing",
+            dt.date(2024, 12, 20),
+            [
+                ParsedTurn(speaker_label="Q", role=QUESTION, text="(Inaudible.)"),
+                official(
+                    "Karine Jean-Pierre", "It is very easy to fix this.", label="MS. JEAN-PIERRE"
+                ),
+            ],
+        ),
+        [source_file("inaudible.md", "inaudible")],
+    ).conference
+
+    document = page(client, conference.get_absolute_url())
+    exchange = page(client, conference.exchanges.get().get_absolute_url())
+
+    [entry] = document.xpath("//nav[@aria-labelledby='contents-heading']//li/a")
+    assert words(entry) == "A reporter: (Inaudible.)"
+    description = exchange.xpath("//meta[@name='description']/@content")[0]
+    assert "asked: “”" not in description
+    assert description.startswith("Question and answer by Karine Jean-Pierre.")

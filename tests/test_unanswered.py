@@ -166,7 +166,8 @@ def test_it_leaves_words_that_ask_nothing_where_they_are_when_no_exchange_can_ta
 
     exchanges = group_exchanges(turns)
 
-    assert [e.kind for e in exchanges] == ["statement", KIND_QA]
+    # It stays where it is, an exchange of thanks only: procedural (mark_courtesies).
+    assert [e.kind for e in exchanges] == ["statement", "procedural"]
 
 
 def test_it_tells_a_courtesy_and_a_call_for_the_floor_from_a_question():

@@ -83,7 +83,7 @@ def group_exchanges(turns: list[ParsedTurn]) -> list[ParsedExchange]:
 
     # Closing lines ("Thank you, everyone. Today's press conference is concluded.")
     flush_pending_as_procedural()
-    return settle_unanswered(join_banter(join_fragments(exchanges)))
+    return mark_courtesies(settle_unanswered(join_banter(join_fragments(exchanges))))
 
 
 def _closes(current: ParsedExchange, turn: ParsedTurn, pending: list[ParsedTurn]) -> bool:
@@ -155,7 +155,9 @@ def join_banter(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
 
     The opening lasts until the first question that is more than banter. In it, an
     exchange whose questions are banter and whose answers hold a statement-length turn
-    is a statement; banter exchanges before it (greetings back and forth) join it.
+    is a statement; banter exchanges before it (greetings back and forth) join it, and so
+    does the official's greeting that opened the briefing ("Good afternoon, everyone.", a
+    statement of a few words just before).
     """
     joined: list[ParsedExchange] = []
     waiting: list[ParsedExchange] = []
@@ -172,6 +174,8 @@ def join_banter(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
         answers = [t for t in exchange.turns if t.role == ANSWER]
         if any(len(t.text.split()) >= floor.STATEMENT_WORDS for t in answers):
             turns = [t for e in waiting for t in e.turns] + exchange.turns
+            if joined and _is_greeting(joined[-1]):
+                turns[:0] = joined.pop().turns
             for turn in turns:
                 if turn.role == ANSWER:
                     turn.role = STATEMENT
@@ -181,3 +185,31 @@ def join_banter(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
             waiting.append(exchange)
     joined.extend(waiting)
     return joined
+
+
+def _is_greeting(exchange: ParsedExchange) -> bool:
+    """A statement of a few words only ("Good afternoon, everyone.")."""
+    spoken = [t for t in exchange.turns if t.role != NOTE]
+    return (
+        exchange.kind == KIND_STATEMENT
+        and bool(spoken)
+        and all(len(floor.words_of(t.text).split()) <= floor.BANTER_WORDS for t in spoken)
+    )
+
+
+def mark_courtesies(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
+    """An exchange of thanks only ("Thank you." "Thank you all." at the end of a gaggle) is
+    procedural: the official's reply is the chair's line, not an answer."""
+    for exchange in exchanges:
+        spoken = [t for t in exchange.turns if t.role != NOTE]
+        if (
+            exchange.kind == KIND_QA
+            and any(t.role == QUESTION for t in spoken)
+            and all(t.role in (QUESTION, ANSWER, MODERATOR) for t in spoken)
+            and all(floor.is_thanks(t.text) or floor.is_acknowledgement(t.text) for t in spoken)
+        ):
+            exchange.kind = KIND_PROCEDURAL
+            for turn in spoken:
+                if turn.role == ANSWER:
+                    turn.role = MODERATOR
+    return exchanges
