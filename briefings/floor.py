@@ -95,6 +95,12 @@ _HANDOFF = re.compile(
             r"[.!?]?$)",
             # "Trudy, you should be able to unmute yourself."
             r"\bunmute\b",
+            # "Andrew Restuccia at Wall Street Journal." (a whole name: "Biden at Camp David."
+            # ends an answer)
+            rf"^{_NAME}(?:\s+{_NAME}){{1,2}}\s+(?:at|from|with)\s+(?:the\s+)?{_NAME}"
+            rf"(?:\s+{_NAME}){{0,4}}[.!]?$",
+            # "Over to you, Kevin.", "Back to you, Karine."
+            rf"^(?:and |so |okay,? |all right,? )?(?:over|back) to you,?\s+{_NAME}[.!]?$",
             # "Go ahead, Kayla.", "Go ahead, in the back."
             r"^(?:okay,? |all right,? |yeah,? )?go ahead"
             r"(?:[.!]?$|,\s+(?:(?-i:[A-Z])|in the |right |over ))",
@@ -206,6 +212,8 @@ def handoff_start(text: str) -> int | None:
     have David. Oh, there you are."): the floor was already passed.
     """
     stripped = text.rstrip()
+    if _CALLING.match(words_of(stripped)):
+        return 0
     starts = [0] + [match.end() for match in _SENTENCE.finditer(stripped)]
     ends = [*starts[1:], len(stripped)]
     start: int | None = None
@@ -231,3 +239,8 @@ def handoff_start(text: str) -> int | None:
 def is_handoff(text: str) -> bool:
     """The whole turn passes the floor on."""
     return handoff_start(text) == 0
+
+
+# A turn that is a yes and a name, calling on a reporter ("Yes, Nancy."): only as a whole
+# turn. A name alone ("Ricardo.") is not enough: "Mexico." and "Exactly." answer.
+_CALLING = re.compile(rf"^(?i:yes|yeah|okay|all right|sure),?\s+{_NAME}(?:\s+{_NAME})?[.!]?$")

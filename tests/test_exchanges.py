@@ -68,6 +68,13 @@ def test_it_finds_where_a_hand_off_begins():
     assert floor.handoff_start("We’ll go to Italy, we’ll go to France, to Spain.") is None
     assert floor.handoff_start("The first question, now I forgot.") is None
     assert floor.handoff_start("We will see. That is all.") is None
+    # Found in a browser check of 2021 briefings: calling on a reporter by name and outlet,
+    # or passing the floor back; a name alone or a short answer is none.
+    assert floor.handoff_start("All right. Andrew Restuccia at Wall Street Journal.") == 0
+    assert floor.handoff_start("Let’s open it up for some questions. Over to you, Kevin.") > 0
+    assert floor.handoff_start("Yes, Nancy.") == 0
+    for answer in ["Ricardo.", "Mexico.", "No.", "Exactly.", "Yes, sir.", "Biden at Camp David."]:
+        assert floor.handoff_start(answer) is None, answer
 
 
 # The grouping.
