@@ -272,6 +272,26 @@ def test_a_stored_name_that_begins_with_a_misprinted_office_word_is_renamed(clie
 
 
 @pytest.mark.django_db
+def test_a_person_a_re_parse_left_with_no_turn_is_merged_into_the_closest_name(client):
+    load_conference(
+        call(wh_turn("SECRETARY BUTTIGIEG", "Roads.", "Pete Buttigieg")),
+        [source_file("roads.md", "roads")],
+    )
+    # Stored by the parsers before the roster; a re-parse moved its turn to Pete Buttigieg.
+    Person.objects.create(name="Buttitgieg", slug="buttitgieg")
+    Person.objects.create(name="Presidnet", slug="presidnet")  # close to nobody: stays
+
+    said = settle_people()
+
+    buttigieg = Person.objects.get(name="Pete Buttigieg")
+    assert said == ["merged   Buttitgieg into Pete Buttigieg (no turns left)"]
+    assert "Buttitgieg" in buttigieg.aliases
+    assert Person.objects.filter(name="Presidnet").exists()
+    response = client.get("/people/buttitgieg/")
+    assert (response.status_code, response["Location"]) == (301, buttigieg.get_absolute_url())
+
+
+@pytest.mark.django_db
 def test_a_short_form_of_a_frequent_officials_given_name_joins_them():
     speak_often("DR. FAUCI", "Anthony Fauci")
     load_conference(

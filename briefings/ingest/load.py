@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from briefings.text import OFFICIAL_ROLES, name_key, organization_key
 from briefings.variants import ARCHIVE_LETTERS, RESOLVE_EDITS, background_name, spelling_variant
@@ -504,6 +504,8 @@ class PersonResolver:
             said.append(f"renamed  {person.name} to {proper}")
             person.name, printed = proper, person.name
             person.add_alias(printed)
+            # The address of the name, where this person had it once, is theirs again.
+            person.old_slugs.filter(slug=slug_base(proper, max_length=120)).delete()
             person.slug = unique_slug(Person, proper, max_length=120)
             person.save(update_fields=["name", "slug", "aliases"])
             self._remember(person)
@@ -518,6 +520,36 @@ class PersonResolver:
             if official is not None:
                 official.absorb([person])
                 said.append(f"merged   {person.name} into {official.name}")
+        said.extend(self._settle_orphans(people, spoke, attended))
+        return said
+
+    def _settle_orphans(
+        self, people: QuerySet[Person], spoke: Exists, attended: Exists
+    ) -> list[str]:
+        """A person no turn and no briefing refers to any more (a re-parse resolved every
+        turn of "Buttitgieg" to Pete Buttigieg within its briefing) is merged into the one
+        person their name is closest to (`spelling_variant`, loosely: nothing of theirs
+        moves but their name and address); one with no such person is left as it is."""
+        orphans = list(people.filter(~Exists(spoke), ~Exists(attended)))
+        if not orphans:
+            return []
+        keys = [
+            (person, key)
+            for person in people.filter(Exists(spoke) | Exists(attended))
+            for key in person.name_keys()
+        ]
+        said = []
+        for orphan in orphans:
+            found: dict[int, tuple[int, Person]] = {}
+            for person, key in keys:
+                variant = spelling_variant(name_key(orphan.name), key, min_letters=4, loose=True)
+                if variant is not None and variant.edits < found.get(person.pk, (9, person))[0]:
+                    found[person.pk] = (variant.edits, person)
+            closest = sorted(found.values(), key=lambda pair: pair[0])
+            if closest and (len(closest) == 1 or closest[0][0] < closest[1][0]):
+                person = closest[0][1]
+                person.absorb([orphan])
+                said.append(f"merged   {orphan.name} into {person.name} (no turns left)")
         return said
 
 
