@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from lxml import html as lxml_html
 
 from briefings.ingest.load import load_conference
-from briefings.ingest.records import ParsedConference, ParsedParticipant
+from briefings.ingest.records import ParsedConference, ParsedParticipant, ParsedTurn
 from briefings.ingest.run import ingest_paths
 from briefings.models import Commitment, Conference, Organization, Person
 from tests.conftest import briefing, chair, miit_briefing, official, reporter, source_file
@@ -520,6 +520,33 @@ def test_the_people_index_is_alphabetical_with_counts(client, three_months):
         "briefings": 3,
         "answers": 3,
     }
+
+
+def test_the_people_index_counts_the_briefings_a_reporter_was_heard_at(client):
+    # A named reporter is never listed as a participant; the index said 0 briefings where
+    # their page said 1 (found in a browser check).
+    load_conference(
+        briefing(
+            "Press Briefing",
+            dt.date(2024, 5, 1),
+            [
+                ParsedTurn(
+                    speaker_label="Anne Flaherty",
+                    role="question",
+                    text="Why?",
+                    speaker_name="Anne Flaherty",
+                    outlet="ABC News",
+                ),
+                official("Jen Psaki", "Because."),
+            ],
+        ),
+        [source_file("flaherty.md", "flaherty")],
+    )
+
+    data = get_json(client, "/people/")
+
+    flaherty = next(row for row in data["results"] if row["name"] == "Anne Flaherty")
+    assert (flaherty["briefings"], flaherty["answers"]) == (1, 0)
 
 
 def test_the_person_page_queries_stay_bounded(client, three_months):

@@ -5,6 +5,7 @@ Counts are taken for the rows of the page being shown."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -42,11 +43,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"),
     )
     people = list(page.object_list)
-    attended = dict(
-        Participant.objects.filter(person__in=people)
-        .values_list("person")
-        .annotate(total=Count("conference", distinct=True))
+    # Briefings attended: listed as a participant, or heard (a reporter is never listed),
+    # as the person's own page counts them.
+    attended: dict[int, set[int]] = defaultdict(set)
+    listed = (
+        Participant.objects.filter(person__in=people).values_list("person", "conference").order_by()
     )
+    heard = (
+        Turn.objects.filter(person__in=people)
+        .values_list("person", "exchange__conference")
+        .order_by()
+        .distinct()
+    )
+    for person_id, conference_id in listed.union(heard):
+        attended[person_id].add(conference_id)
     answered = dict(
         Turn.objects.by_officials()
         .filter(person__in=people)
@@ -54,7 +64,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         .annotate(total=Count("id"))
     )
     for person in people:
-        person.briefing_total = attended.get(person.pk, 0)
+        person.briefing_total = len(attended[person.pk])
         person.answer_total = answered.get(person.pk, 0)
     path = reverse("briefings:person-list")
     if wants_json(request):
