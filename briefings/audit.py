@@ -56,7 +56,9 @@ FURNITURE_MARKS = 2  # ... and is furniture with at least this many distinct mar
 DUPLICATE_TURN_CHARS = 300  # an identical turn at least this long in two briefings
 
 _TIME = re.compile(r"\d:\d")
-_ANONYMOUS_SPEAKER = re.compile(r"^speaker \d+$", re.IGNORECASE)  # as printed (timestamped)
+# Anonymous speakers numbered by the transcriber, as printed (timestamped): "Speaker 3",
+# "Reporter 7", "Speaker 5-Reporter".
+_ANONYMOUS_SPEAKER = re.compile(r"^(?:speaker|reporter) \d+(?:\s*-\s*reporter)?$", re.IGNORECASE)
 _END_PUNCTUATION = (".", ",", ";", ":", "?", "!", "-", "—", "–")
 _FURNITURE = {
     "Share": re.compile(r"\bShare\b"),
@@ -197,8 +199,18 @@ def _labels_with_digits(sources: dict[int, str]) -> Iterator[Finding]:
             "exchange__position",
         )
     )  # fmt: skip
+    # An outlet's own name with digits ("CCTV4", "Channel 12") is no parse error.
+    outlet_names = {
+        text.organization_key(name)
+        for outlet in Organization.objects.filter(questions__isnull=False).distinct()
+        for name in (outlet.name, *outlet.aliases)
+    }
     for label, conference_id, slug, position in turns.iterator():
-        if (label, conference_id) in seen or _ANONYMOUS_SPEAKER.match(label.strip()):
+        if (
+            (label, conference_id) in seen
+            or _ANONYMOUS_SPEAKER.match(label.strip())
+            or text.organization_key(label) in outlet_names
+        ):
             continue
         seen.add((label, conference_id))
         url = _exchange_url(slug, position)

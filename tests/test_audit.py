@@ -23,7 +23,7 @@ from briefings.ingest.formats import wh_markdown
 from briefings.ingest.load import load_conference
 from briefings.ingest.records import ParsedTurn
 from briefings.models import Conference, Organization, Person
-from briefings.text import ANSWER, STATEMENT
+from briefings.text import ANSWER, QUESTION, STATEMENT
 from tests.conftest import briefing, miit_briefing, official, reporter, source_file
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +273,30 @@ European partners.
     assert (answer.speaker_label, answer.person.name) == ("Q", "Jen Psaki")
     assert not is_reporter_answer(answer)
     assert audit() == []
+
+
+def test_numbered_anonymous_speakers_and_outlets_named_with_digits_are_no_finding():
+    # Read in the audit over the corpus: the transcriber's "Reporter 7" and the Ministry's
+    # "CCTV4" are printed so; "MS. JEAN-PIERRE2" is a label that swallowed a digit.
+    load_conference(
+        briefing(
+            "Press briefing",
+            None,
+            [
+                ParsedTurn(speaker_label="Reporter 7", role=QUESTION, text="Is it safe?"),
+                official(KJP, "It is safe."),
+                ParsedTurn(
+                    speaker_label="CCTV4",
+                    role=QUESTION,
+                    text="And the trade talks?",
+                    outlet="CCTV4",
+                ),
+                official(KJP, "They go on.", label="MS. JEAN-PIERRE2"),
+            ],
+        ),
+        [source_file("numbered.txt", "numbered")],
+    )
+
+    found = [finding.detail for finding in audit() if finding.kind == "label-digits"]
+
+    assert found == ["MS. JEAN-PIERRE2"]
