@@ -252,23 +252,37 @@ def test_a_misprint_stored_before_its_official_was_frequent_is_merged_at_the_nex
 @pytest.mark.django_db
 def test_a_stored_name_that_begins_with_a_misprinted_office_word_is_renamed(client):
     load_conference(
-        call(wh_turn("ACTING ADMINSTRATION SLAVITT", "Good morning.", "Slavitt")),
+        call(
+            wh_turn("ACTING ADMINSTRATION SLAVITT", "Good morning.", "Slavitt"),
+            wh_turn("DR. WALENSKY", "Thank you.", "Rochelle Walensky"),
+        ),
         [source_file("call.md", "call")],
     )
-    # As the parsers before the roster stored it.
-    stored = Person.objects.get()
-    Person.objects.filter(pk=stored.pk).update(
+    load_conference(
+        call(wh_turn("ACTING ADMINSTRATOR SLAVITT", "Next question.", "Slavitt"), day=2),
+        [source_file("call2.md", "call2")],
+    )
+    # As the parsers before the roster stored them: two records, one person.
+    first = Turn.objects.get(text="Good morning.").person
+    second = Person.objects.create(name="Adminstrator Slavitt", slug="adminstrator-slavitt")
+    Turn.objects.filter(text="Next question.").update(person=second)
+    Person.objects.filter(pk=first.pk).update(
         name="Administration Slavitt", slug="administration-slavitt"
     )
 
     said = settle_people()
 
-    slavitt = Person.objects.get()
-    assert said == ["renamed  Administration Slavitt to Slavitt"]
-    assert (slavitt.name, slavitt.slug) == ("Slavitt", "slavitt")
-    assert "Administration Slavitt" in slavitt.aliases
-    response = client.get("/people/administration-slavitt/")
-    assert (response.status_code, response["Location"]) == (301, "/people/slavitt/")
+    slavitt = Person.objects.get(name="Slavitt")
+    assert said == [
+        "renamed  Administration Slavitt to Slavitt",
+        "merged   Adminstrator Slavitt into Slavitt",
+    ]
+    assert slavitt.slug == "slavitt"
+    assert {"Administration Slavitt", "Adminstrator Slavitt"} <= set(slavitt.aliases)
+    assert slavitt.turns.count() == 2
+    for old in ["/people/administration-slavitt/", "/people/adminstrator-slavitt/"]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, "/people/slavitt/")
 
 
 @pytest.mark.django_db

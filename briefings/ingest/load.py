@@ -477,22 +477,12 @@ class PersonResolver:
         bearers = {*self.by_token.get(family, []), self.by_key.get(family, person)} - {excluding}
         return person if bearers <= {person} else None
 
-    def settle(self) -> list[str]:
-        """Stored officials as the loader would store them today, one line said for each:
-
-        - a name that begins with a misprinted office word ("Administration Slavitt", from
-          "ACTING ADMINISTRATION SLAVITT") is renamed without it, or merged into the one
-          who bears the name already;
-        - a person the certain rule above reads as a frequent official is merged into them:
-          a misprint stored before its official was frequent, or before the rule existed,
-          or left with no turn by a re-parse that resolved it within its briefing.
-        """
+    def rename_misprinted_offices(self) -> list[str]:
+        """A stored official whose name begins with a misprinted office word ("Administration
+        Slavitt", from "ACTING ADMINISTRATION SLAVITT") is renamed without it, or merged into
+        the one who bears that name already. One line said for each."""
         said = []
-        spoke_as_official = Turn.objects.filter(person=OuterRef("pk"), role__in=OFFICIAL_ROLES)
-        attended = Participant.objects.filter(person=OuterRef("pk"))
-        spoke = Turn.objects.filter(person=OuterRef("pk"))
-        people = Person.objects.filter(kind=Person.Kind.PERSON).order_by("pk")
-        for person in people.filter(Exists(spoke_as_official) | Exists(attended)):
+        for person in _officials():
             proper = without_misprinted_office(person.name)
             if proper == person.name:
                 continue
@@ -509,54 +499,73 @@ class PersonResolver:
             person.slug = unique_slug(Person, proper, max_length=120)
             person.save(update_fields=["name", "slug", "aliases"])
             self._remember(person)
+        return said
+
+    def merge_variants(self) -> list[str]:
+        """A stored person the certain rule above reads as a frequent official is merged into
+        them: a misprint stored before its official was frequent, or before the rule existed.
+        One line said for each."""
+        said = []
         frequent = {person.pk for person in self.frequent}
-        candidates = (
-            people.exclude(pk__in=frequent)
-            .filter(Exists(spoke_as_official) | Exists(attended) | ~Exists(spoke))
-            .order_by("pk")
-        )
-        for person in candidates:
+        for person in _officials(or_silent=True).exclude(pk__in=frequent):
             official = self._frequent_variant_of(name_key(person.name), excluding=person)
             if official is not None:
                 official.absorb([person])
                 said.append(f"merged   {person.name} into {official.name}")
-        said.extend(self._settle_orphans(people, spoke, attended))
         return said
 
-    def _settle_orphans(
-        self, people: QuerySet[Person], spoke: Exists, attended: Exists
-    ) -> list[str]:
-        """A person no turn and no briefing refers to any more (a re-parse resolved every
-        turn of "Buttitgieg" to Pete Buttigieg within its briefing) is merged into the one
-        person their name is closest to (`spelling_variant`, loosely: nothing of theirs
-        moves but their name and address); one with no such person is left as it is."""
-        orphans = list(people.filter(~Exists(spoke), ~Exists(attended)))
-        if not orphans:
-            return []
-        keys = [
-            (person, key)
-            for person in people.filter(Exists(spoke) | Exists(attended))
-            for key in person.name_keys()
-        ]
-        said = []
-        for orphan in orphans:
-            found: dict[int, tuple[int, Person]] = {}
-            for person, key in keys:
-                variant = spelling_variant(name_key(orphan.name), key, min_letters=4, loose=True)
-                if variant is not None and variant.edits < found.get(person.pk, (9, person))[0]:
-                    found[person.pk] = (variant.edits, person)
-            closest = sorted(found.values(), key=lambda pair: pair[0])
-            if closest and (len(closest) == 1 or closest[0][0] < closest[1][0]):
-                person = closest[0][1]
-                person.absorb([orphan])
-                said.append(f"merged   {orphan.name} into {person.name} (no turns left)")
-        return said
+
+def _officials(*, or_silent: bool = False) -> QuerySet[Person]:
+    """People (not background) who spoke as officials or were listed at a briefing; with
+    `or_silent`, also those who no longer speak at all."""
+    spoke_as_official = Turn.objects.filter(person=OuterRef("pk"), role__in=OFFICIAL_ROLES)
+    attended = Participant.objects.filter(person=OuterRef("pk"))
+    condition = Exists(spoke_as_official) | Exists(attended)
+    if or_silent:
+        condition |= ~Exists(Turn.objects.filter(person=OuterRef("pk")))
+    return Person.objects.filter(condition, kind=Person.Kind.PERSON).order_by("pk")
+
+
+def merge_orphans() -> list[str]:
+    """A person no turn and no briefing refers to any more (a re-parse resolved every turn
+    of "Buttitgieg" to Pete Buttigieg within its briefing) is merged into the one person
+    their name is closest to (`spelling_variant`, loosely: nothing of theirs moves but their
+    name and address); one with no such person is left as it is. One line said for each."""
+    spoke = Turn.objects.filter(person=OuterRef("pk"))
+    attended = Participant.objects.filter(person=OuterRef("pk"))
+    people = Person.objects.filter(kind=Person.Kind.PERSON).order_by("pk")
+    orphans = list(people.filter(~Exists(spoke), ~Exists(attended)))
+    if not orphans:
+        return []
+    keys = [
+        (person, key)
+        for person in people.filter(Exists(spoke) | Exists(attended))
+        for key in person.name_keys()
+    ]
+    said = []
+    for orphan in orphans:
+        found: dict[int, tuple[int, Person]] = {}
+        for person, key in keys:
+            variant = spelling_variant(name_key(orphan.name), key, min_letters=4, loose=True)
+            if variant is not None and variant.edits < found.get(person.pk, (9, person))[0]:
+                found[person.pk] = (variant.edits, person)
+        closest = sorted(found.values(), key=lambda pair: pair[0])
+        if closest and (len(closest) == 1 or closest[0][0] < closest[1][0]):
+            person = closest[0][1]
+            person.absorb([orphan])
+            said.append(f"merged   {orphan.name} into {person.name} (no turns left)")
+    return said
 
 
 @transaction.atomic
 def settle_people() -> list[str]:
-    """Make the archive's people independent of the order its briefings arrived in: what
-    the loader would resolve today, stored people included (PersonResolver.settle). Run at
-    the end of every ingest and re-parse; a merged person's address answers 301."""
+    """Make the archive's people independent of the order its briefings arrived in: the
+    people already stored as the loader would store them today. Run at the end of every
+    ingest and re-parse; a merged or renamed person's old address answers 301. Each step
+    reads the people afresh, so it sees what the step before changed."""
     take_loader_lock()
-    return PersonResolver().settle()
+    return [
+        *PersonResolver().rename_misprinted_offices(),
+        *PersonResolver().merge_variants(),
+        *merge_orphans(),
+    ]
