@@ -306,6 +306,26 @@ def test_a_person_a_re_parse_left_with_no_turn_is_merged_into_the_closest_name(c
 
 
 @pytest.mark.django_db
+def test_a_family_name_stored_alone_joins_the_whole_name_that_came_later():
+    load_conference(
+        call(wh_turn("MS. MCCARTHY", "Climate.", "McCarthy")), [source_file("a.md", "a")]
+    )
+    load_conference(
+        call(wh_turn("ADVISOR GINA MCCARTHY", "Methane.", "Gina McCarthy"), day=2),
+        [source_file("b.md", "b")],
+    )
+    # As an archive stored the two apart (the order of arrival decided): one record each.
+    Turn.objects.filter(text="Climate.").update(
+        person=Person.objects.create(name="McCarthy", slug="mccarthy-stored-apart")
+    )
+
+    said = settle_people()
+
+    assert said == ["merged   McCarthy into Gina McCarthy"]
+    assert {t.person.name for t in Turn.objects.all()} == {"Gina McCarthy"}
+
+
+@pytest.mark.django_db
 def test_a_short_form_of_a_frequent_officials_given_name_joins_them():
     speak_often("DR. FAUCI", "Anthony Fauci")
     load_conference(

@@ -502,13 +502,20 @@ class PersonResolver:
         return said
 
     def merge_variants(self) -> list[str]:
-        """A stored person the certain rule above reads as a frequent official is merged into
-        them: a misprint stored before its official was frequent, or before the rule existed.
-        One line said for each."""
+        """A stored person the rules of `resolve` now read as another is merged into them: a
+        family name alone stored before the whole name arrived, a misprint stored before its
+        official was frequent, or before the rule existed. One line said for each."""
         said = []
         frequent = {person.pk for person in self.frequent}
         for person in _officials(or_silent=True).exclude(pk__in=frequent):
-            official = self._frequent_variant_of(name_key(person.name), excluding=person)
+            key = name_key(person.name)
+            # A family name alone joins the one whole name that bears it, as `resolve` does
+            # for a name it meets ("McCarthy" stored before "Gina McCarthy" was).
+            bearers = [other for other in self.by_token.get(key, []) if other.pk != person.pk]
+            if " " not in key and len(bearers) == 1:
+                official = bearers[0]
+            else:
+                official = self._frequent_variant_of(key, excluding=person)
             if official is not None:
                 official.absorb([person])
                 said.append(f"merged   {person.name} into {official.name}")
