@@ -294,11 +294,20 @@ def test_a_person_a_re_parse_left_with_no_turn_is_merged_into_the_closest_name(c
     # Stored by the parsers before the roster; a re-parse moved its turn to Pete Buttigieg.
     Person.objects.create(name="Buttitgieg", slug="buttitgieg")
     Person.objects.create(name="Presidnet", slug="presidnet")  # close to nobody: stays
+    Person.objects.create(name="Senior Administration Official One", slug="one")
+    load_conference(
+        call(wh_turn("SENIOR ADMINISTRATION OFFICIAL", "On background.", ""), day=3),
+        [source_file("background.md", "background")],
+    )
 
     said = settle_people()
 
     buttigieg = Person.objects.get(name="Pete Buttigieg")
-    assert said == ["merged   Buttitgieg into Pete Buttigieg (no turns left)"]
+    assert said == [
+        "merged   Buttitgieg into Pete Buttigieg (no turns left)",
+        "merged   Senior Administration Official One into Senior administration official"
+        " (no turns left)",
+    ]
     assert "Buttitgieg" in buttigieg.aliases
     assert Person.objects.filter(name="Presidnet").exists()
     response = client.get("/people/buttitgieg/")

@@ -549,8 +549,16 @@ def merge_orphans() -> list[str]:
         for person in people.filter(Exists(spoke) | Exists(attended))
         for key in person.name_keys()
     ]
+    on_background = {p.name: p for p in Person.objects.filter(kind=Person.Kind.BACKGROUND)}
     said = []
     for orphan in orphans:
+        # "Senior Administration Official One", stored as a person before there were
+        # pseudo-persons for officials on background.
+        kind = on_background.get(background_name(orphan.name))
+        if kind is not None:
+            kind.absorb([orphan])
+            said.append(f"merged   {orphan.name} into {kind.name} (no turns left)")
+            continue
         found: dict[int, tuple[int, Person]] = {}
         for person, key in keys:
             variant = spelling_variant(name_key(orphan.name), key, min_letters=4, loose=True)
