@@ -368,7 +368,12 @@ def test_officials_on_background_are_one_pseudo_person_per_kind(client):
     load_conference(
         call(
             reporter("CNN", "On the summit?"),
-            wh_turn("SENIOR ADMINISTRATION OFFICIAL", "We expect progress."),
+            ParsedTurn(
+                speaker_label="SENIOR ADMINISTRATION OFFICIAL",
+                role=ANSWER,
+                text="We expect progress.",
+                speaker_title="Senior Administration Official",  # as the parsers print it
+            ),
             reporter("CNN", "And the date?"),
             wh_turn(
                 "SENIOR ADMINISTRATION OFFICIAL ONE",
@@ -386,6 +391,9 @@ def test_officials_on_background_are_one_pseudo_person_per_kind(client):
         Person.Kind.BACKGROUND,
     )
     assert background.turns.count() == 2
+    # The label is the pseudo-person's name, not a title beside it ("Senior administration
+    # official, Senior Administration Official" on result lines; found in a search check).
+    assert Turn.objects.get(text="We expect progress.").speaker_title == ""
     assert Turn.objects.get(text="Thank you.").person is None
     page = client.get(background.get_absolute_url()).content.decode()
     assert "Not one person: officials who spoke on background, their names withheld." in page

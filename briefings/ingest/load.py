@@ -285,7 +285,7 @@ def write_transcript(
         participant_rows[person.pk] = Participant(
             conference=conference,
             person=person,
-            title=participant.title[:500],
+            title=_title_beside(person, participant.title)[:500],
             organization=organizations.resolve(
                 participant.organization, kind=Organization.Kind.GOVERNMENT
             )
@@ -306,7 +306,7 @@ def write_transcript(
             name = next(resolved)
             official = turn.role != Turn.Role.QUESTION
             person = people.resolve(name, official=official) if name else None
-            title = turn.speaker_title
+            title = _title_beside(person, turn.speaker_title)
             if not title and person is not None and person.pk in participant_rows:
                 title = participant_rows[person.pk].title
             turn_rows.append(
@@ -329,6 +329,14 @@ def write_transcript(
     # In this transaction: the index writer sees these once they are committed.
     announce_exchanges([exchange.pk for exchange in exchanges])
     return len(exchanges), len(turn_rows)
+
+
+def _title_beside(person: Person | None, title: str) -> str:
+    """The title printed for a speaker, unless it only repeats their name: a background
+    label ("SENIOR ADMINISTRATION OFFICIAL") is the pseudo-person's name, not a title."""
+    if person is not None and name_key(title) == name_key(person.name):
+        return ""
+    return title
 
 
 def _participants(parsed: ParsedConference, names: list[str]) -> list[ParsedParticipant]:
