@@ -10,7 +10,9 @@ from ..models import (
     ConferenceSlug,
     ExchangeRedirect,
     NotDuplicate,
+    Organization,
     OrganizationSlug,
+    Person,
     PersonSlug,
 )
 
@@ -66,5 +68,21 @@ class OrganizationSlugAdmin(ReadOnlyAdmin):
 class NotDuplicateAdmin(ReadOnlyAdmin):
     """Dismissed on the Possible duplicates page; deleting a row offers the pair again."""
 
-    list_display = ["kind", "first_id", "second_id", "dismissed_by", "dismissed_at"]
+    list_display = ["kind", "first", "second", "dismissed_by", "dismissed_at"]
     list_filter = ["kind"]
+
+    @admin.display(description="one")
+    def first(self, pair: NotDuplicate) -> str:
+        return _record_name(pair.kind, pair.first_id)
+
+    @admin.display(description="the other")
+    def second(self, pair: NotDuplicate) -> str:
+        return _record_name(pair.kind, pair.second_id)
+
+
+def _record_name(kind: str, pk: int) -> str:
+    """The record's name (the list is short: a query a cell is fine), or its id when it was
+    merged away since."""
+    model = Person if kind == NotDuplicate.Kind.PERSON else Organization
+    name = model.objects.filter(pk=pk).values_list("name", flat=True).first()
+    return name or f"#{pk} (merged away)"
