@@ -272,7 +272,8 @@ def test_a_pair_marked_not_the_same_is_not_offered_again(admin_client):
     assert not any(f.kind == "outlet-duplicate" for f in audit())
     # The list of dismissed pairs names them (it showed only their ids).
     listed = admin_client.get("/admin/briefings/notduplicate/").content.decode()
-    assert "Financial Times" in listed and ">FT<" in listed
+    assert "Financial Times" in listed
+    assert ">FT<" in listed
 
 
 def test_the_page_lists_people_a_few_edits_apart():

@@ -66,6 +66,32 @@ def test_it_reads_an_outlet_a_reporter_or_the_president_names() -> None:
     }
 
 
+def test_the_outlet_called_on_stays_with_the_reporter_until_they_are_answered() -> None:
+    # On-the-record gaggle, July 18, 2024 (lines 507-520): an audio check, the moderator's
+    # "Yep, we can.", then the question; and a reporter called on by initials.
+    parsed = wh_markdown.parse(
+        transcript(
+            "MODERATOR:  Thank you.  Our next question will go to Jonathan with Nine\n"
+            "Australia.\n\n"
+            "Q    Can you guys hear me there okay?\n\n"
+            "MODERATOR:  Yep, we can.\n\n"
+            "Q    Thanks very much, Admiral.  How do reports like these impact the work?\n\n"
+            "MR. KIRBY:  They do not.  " + "The work goes on every day here.  " * 4 + "\n\n"
+            "Q    And one more?\n\n"
+            "MR. KIRBY:  Go ahead, J.J. with Bloomberg.\n\n"
+            "Q    Is the President going to the summit?\n\n"
+            "MR. KIRBY:  Yes.\n"
+        )
+    )
+    outlets = [(turn.text[:20], turn.outlet) for turn in parsed.turns if turn.role == QUESTION]
+    assert outlets == [
+        ("Can you guys hear me", "Nine Australia"),
+        ("Thanks very much, Ad", "Nine Australia"),
+        ("And one more?", ""),  # after the answer: nobody was called on
+        ("Is the President goi", "Bloomberg"),
+    ]
+
+
 def test_it_names_the_president_from_the_title() -> None:
     parsed = wh_markdown.parse(PRESS_CONFERENCE.read_text(encoding="utf-8"))
     presidents = {

@@ -17,7 +17,7 @@ from ..records import ParsedTurn
 # News") and dotted initials ("U.S. News"). A trailing full stop ends the name.
 _CAP = r"(?:[A-Z]\.){2,}|[A-Z0-9][\w’'&\-]*"
 _OUTLET = rf"(?:[Tt]he\s+)?(?:{_CAP})(?:\s+(?:(?:of|and|&|de|for|the)\s+)?(?:{_CAP}))*"
-_PERSON_WORD = r"[A-Z][\w’'\-]*(?:\s+\(ph\))?"
+_PERSON_WORD = r"(?:(?:[A-Z]\.){1,3}|[A-Z][\w’'\-]*)(?:\s+\(ph\))?"  # "J.J.", "Tamara"
 _PERSON = rf"{_PERSON_WORD}(?:\s+{_PERSON_WORD}){{0,3}}"
 # "Let's go to Tamara Keith at NPR." / "Our next question will go to Ben with ABC."
 _CALLED_ON = re.compile(
@@ -26,6 +26,7 @@ _CALLED_ON = re.compile(
 )
 # A whole sentence naming the next reporter: "Tamara Keith at NPR.", "Josh, of Bloomberg."
 _NAMED_SENTENCE = re.compile(
+    r"(?:(?:[Gg]o ahead|[Oo]kay|[Yy]es|[Aa]ll right),?\s+)?"  # "Go ahead, J.J. with Bloomberg."
     rf"{_PERSON}(?:\s*,\s+of|\s*,?\s+(?:at|from|with))\s+(?P<outlet>{_OUTLET})"
     r"(?:,\s*(?:please\s+)?go ahead)?[.!]?"
 )
@@ -43,6 +44,9 @@ _SELF_INTRODUCTION = re.compile(
 )
 # Sentence ends, but not inside "U.S." or "U.N.".
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)\s+")
+# An official's reply of at most this many words ("Yes, we can hear you.", "Go ahead.")
+# leaves the floor with the reporter called on.
+FLOOR_REPLY_WORDS = 8
 # A moderator line that hands the floor to someone; it replaces the outlet being carried.
 _CALLING = re.compile(
     r"\b(?:go(?:es|ing)?\s+(?:next\s+)?(?:to|with)|next question|turn\s+to|call\s+on|line\s+of)\b",
@@ -51,7 +55,11 @@ _CALLING = re.compile(
 
 
 def set_outlets(turns: list[ParsedTurn]) -> None:
-    """Give a question the outlet its reporter names, or the one the moderator called on."""
+    """Give a question the outlet its reporter names, or the one the moderator called on.
+
+    The reporter called on may speak more than once before they are answered ("Can you
+    hear me?" "Yes, we can." and then the question): each of their turns is theirs, until
+    an answer of substance (or the next call) ends their turn at the floor."""
     called_on = ""
     for turn in turns:
         if turn.role == MODERATOR:
@@ -63,9 +71,10 @@ def set_outlets(turns: list[ParsedTurn]) -> None:
             named = _NAMED_SENTENCE.fullmatch(_SENTENCE_END.split(turn.text)[-1].strip())
             if named:
                 called_on = _clean_outlet(named.group("outlet"))
+            elif len(turn.text.split()) > FLOOR_REPLY_WORDS:
+                called_on = ""
         elif turn.role == QUESTION:
             turn.outlet = _outlet_introduced(turn.text) or called_on
-            called_on = ""
 
 
 def _clean_outlet(outlet: str) -> str:
