@@ -262,3 +262,16 @@ def test_it_reads_a_quantity(
 )
 def test_it_finds_no_quantity_in_ordinals_names_and_dates(text: str) -> None:
     assert find_quantities(text) == []
+
+
+def test_the_splitter_reads_abbreviations_the_same_deep_into_a_long_turn() -> None:
+    # The word before each full stop is looked for in a window before it, not from the
+    # turn's start (which made the splitter quadratic): the rules must not change with it.
+    opening = "We met the U.S. Trade Representative at 3 p.m. Then Mr. Smith spoke. "
+    text = opening * 2000
+
+    sentences = split_sentences(text)
+
+    assert len(sentences) == 2 * 2000
+    assert sentences[-2].text == "We met the U.S. Trade Representative at 3 p.m."
+    assert sentences[-1].text == "Then Mr. Smith spoke."

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -58,13 +59,19 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
 
     # Cut every paragraph where a note or a mark begins or ends: each piece lies wholly
     # inside or outside each of them.
+    # Bisection, not scans: a 273 KB turn with 1,500 marks took 1.5 s scanning the cuts for
+    # every paragraph and the ranges for every piece.
     cuts = sorted({edge for pair in (*notes, *(span[:2] for span in spans)) for edge in pair})
+    note_starts = [start for start, _ in notes]
+    span_starts = [span[0] for span in spans]
     pieces: list[tuple[int, int, int, int | None, int | None]] = []
     for index, (para_start, para_end) in enumerate(paragraphs):
-        edges = [para_start, *(c for c in cuts if para_start < c < para_end), para_end]
+        inside = cuts[bisect.bisect_right(cuts, para_start) : bisect.bisect_left(cuts, para_end)]
+        edges = [para_start, *inside, para_end]
         for a, b in itertools.pairwise(edges):
             if a < b:
-                pieces.append((index, a, b, _covering(notes, a), _covering(spans, a)))
+                note = _covering(notes, note_starts, a)
+                pieces.append((index, a, b, note, _covering(spans, span_starts, a)))
     last_piece = {span: position for position, (*_, span) in enumerate(pieces) if span is not None}
 
     html: list[str] = []
@@ -122,11 +129,10 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
     return mark_safe("".join(html))
 
 
-def _covering(ranges: Sequence[tuple[int, ...]], offset: int) -> int | None:
-    """The index of the range holding `offset`; ranges are sorted and do not overlap."""
-    for index, (start, end, *_) in enumerate(ranges):
-        if start <= offset < end:
-            return index
-        if start > offset:
-            break
+def _covering(ranges: Sequence[tuple[int, ...]], starts: list[int], offset: int) -> int | None:
+    """The index of the range holding `offset`; ranges are sorted by `starts` (their start
+    offsets) and do not overlap."""
+    index = bisect.bisect_right(starts, offset) - 1
+    if index >= 0 and offset < ranges[index][1]:
+        return index
     return None
