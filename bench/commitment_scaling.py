@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import sys
 import time
@@ -36,6 +35,8 @@ os.environ.setdefault("DEBUG", "1")
 import django  # noqa: E402
 
 django.setup()
+
+from parser_scaling import exponent  # noqa: E402  (this folder is on the path: run as a script)
 
 from briefings.commitments.extract import extract_commitments  # noqa: E402
 from briefings.commitments.sentences import split_sentences  # noqa: E402
@@ -57,14 +58,6 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
         run()
         times.append(time.perf_counter() - started)
     return min(times)
-
-
-def exponent(sizes: list[int], seconds: list[float]) -> float:
-    xs = [math.log(size) for size in sizes]
-    ys = [math.log(max(second, 1e-6)) for second in seconds]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    covariance = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    return covariance / sum((x - mean_x) ** 2 for x in xs)
 
 
 def main() -> None:
