@@ -299,14 +299,6 @@ def _reporter_answers(sources: dict[int, str]) -> Iterator[Finding]:
             yield _exchange_finding("reporter-answer", turn.exchange, sources, detail)
 
 
-def is_fragment(turns: list[Turn]) -> bool:
-    """A fragment the parsers' rule left (briefings/floor.py, the one definition): one with
-    no question after it to join, or stored before the rule. Answered, or it is no finding
-    of this kind (an unanswered question is "no-answer")."""
-    questions, replies = floor.fragment_parts(turns)
-    return bool(replies) and floor.is_fragment(questions, replies)
-
-
 def _fragments(sources: dict[int, str]) -> Iterator[Finding]:
     # Only exchanges whose every answer is short can be fragments: ask the database first.
     long_answers = Turn.objects.filter(
@@ -315,7 +307,9 @@ def _fragments(sources: dict[int, str]) -> Iterator[Finding]:
     candidates = _qa_exchanges().filter(~Exists(long_answers)).prefetch_related("turns")
     for exchange in candidates.iterator(chunk_size=500):
         turns = sorted(exchange.turns.all(), key=lambda t: t.position)
-        if is_fragment(turns):
+        # The parsers' rule (briefings/floor.py): what it left has no question after it to
+        # join, or was stored before the rule.
+        if floor.is_fragment_exchange(turns):
             detail = " / ".join(f"{t.speaker_label}: {t.text[:60]}" for t in turns)
             yield _exchange_finding("fragment", exchange, sources, detail)
 
