@@ -93,10 +93,37 @@ def test_it_resolves_a_past_phrase_to_the_past() -> None:
         "the Ukraine Democracy Defense Lend-Lease Act of 2022",
         "a three-year action plan",
         "tomorrow's events",
+        # A month-day that is part of a name (issue 13).
+        "the January 6 Committee will hold a hearing",
+        "the January 6th attack on the Capitol",
+        "since the September 11 attacks",
+        # A date after "from" or "since" is where something started.
+        "Executive Order 14105, from August of 2023, will be implemented",
+        "since March 3, we have shipped",
+        # A weekday or date in a past-tense clause.
+        "we will build on what we announced on Wednesday",
+        "the order the President signed on March 3 will take effect",
     ],
 )
 def test_it_finds_no_deadline_in(text: str) -> None:
     assert find_deadlines(text, d("2023-08-28")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said_on", "due"),
+    [
+        # "after" inside "afternoon" once made it the day after tomorrow (issue 13).
+        ("We will have more on that this afternoon.", "2023-08-28", "2023-08-28"),
+        ("The bill will be signed on Friday.", "2023-08-28", "2023-09-01"),
+        ("He signed it on Monday, and we will act on Friday.", "2023-08-28", "2023-09-01"),
+        ("We're scheduled to announce it on Friday.", "2023-08-28", "2023-09-01"),
+        ("Starting from January 1 next year, the tariffs rise.", "2023-08-28", "2024-01-01"),
+    ],
+)
+def test_it_reads_the_clause_around_the_date(text: str, said_on: str, due: str | None) -> None:
+    found = find_deadlines(text, d(said_on))
+
+    assert [x.date for x in found] == ([d(due)] if due else [])
 
 
 def test_it_finds_each_deadline_with_its_offsets() -> None:

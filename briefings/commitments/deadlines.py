@@ -60,7 +60,7 @@ MONTH_NAME = (
 WEEKDAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 NUMBER = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 ORDINAL_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-YEAR_TAIL = r"(?:,?\s+(?P<year>(?:19|20)\d{2})\b|\s+(?P<rel>next|this|last)\s+year\b)?"
+YEAR_TAIL = r"(?:(?:,?\s+|\s+of\s+)(?P<year>(?:19|20)\d{2})\b|\s+(?P<rel>next|this|last)\s+year\b)?"
 # The words that may lead a deadline phrase; kept in the printed text.
 LEAD = (
     r"(?:(?:no\s+later\s+than|not\s+later\s+than|by|before|until|till|through|in|within"
@@ -178,6 +178,51 @@ def _looks_past(match: re.Match[str]) -> bool:
     return match.group().lower().lstrip().startswith(("since", "last"))
 
 
+def _led_by_from_or_since(match: re.Match[str]) -> bool:
+    """A date after "from" or "since" is where something started, never a deadline: "the
+    order from August of 2023". "Starting from January 1" is a start the government sets,
+    and a range ("from May 3 to 5") ends at its last day: both stay."""
+    printed = match.group().lower().lstrip()
+    if printed.startswith(("from", "since")):
+        return True
+    before = match.string[max(0, match.start() - 20) : match.start()].lower()
+    return bool(FROM_OR_SINCE_BEFORE_RE.search(before))
+
+
+FROM_OR_SINCE_BEFORE_RE = re.compile(r"(?<!starting )(?<!beginning )\b(?:from|since)\s+$")
+
+# Words of a past-tense clause before a date: "what we announced on Wednesday", "the
+# meeting was held on March 3". Participles that name a plan stay future ("scheduled").
+PAST_VERBS = frozenset(
+    """was were did had said met spoke went made took gave came sent held told saw began
+    brought wrote sat ran put got left heard thought found signed""".split()  # noqa: SIM905
+)
+NOT_PAST = frozenset(
+    """scheduled planned expected supposed slated prepared committed pleased excited
+    delighted honored honoured proposed needed required tied based aimed designed""".split()  # noqa: SIM905
+)
+FUTURE_WORDS = frozenset("will 'll ’ll shall going to be would plan plans intend".split())  # noqa: SIM905
+CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()—–]|\s-\s|\b(?:and|but|so|because|when)\b")
+
+
+def _in_past_clause(match: re.Match[str]) -> bool:
+    """Whether the words before the date, back to the start of its clause, are in the past
+    tense: the nearest verb-like word decides, a future marker before a past form."""
+    before = match.string[max(0, match.start() - 80) : match.start()]
+    breaks = list(CLAUSE_BREAK_RE.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    words = re.findall(r"[\w'’]+", before.lower())
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word in FUTURE_WORDS or word.endswith(("'ll", "’ll")):
+            return False
+        if word in PAST_VERBS or (word.endswith("ed") and len(word) > 4 and word not in NOT_PAST):
+            # "will be signed on Friday": a participle after "be" is a passive to come.
+            return index == 0 or words[index - 1] not in ("be", "being")
+    return False
+
+
 # Resolvers: each takes the match and the conference date, returns (date, precision) ----------
 
 Resolved = tuple[dt.date | None, str] | None
@@ -225,11 +270,30 @@ def _date_range(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _full_date(match: re.Match[str], reference: dt.date) -> Resolved:
+    if _names_something(match) or _led_by_from_or_since(match) or _in_past_clause(match):
+        return None
     name = match.group("m1") or match.group("m2")
     month = MONTHS[name.rstrip(".").lower()]
     day = int(match.group("d1") or match.group("d2"))
     explicit = _relative_year(match.group("rel"), match.group("year"), reference)
     return _safe_day(month, day, explicit, reference, past=_looks_past(match))
+
+
+# A month-day that names something: "the January 6 Committee", "the September 11 attacks".
+NAMED_AFTER_RE = re.compile(
+    r"(?:st|nd|rd|th)?\s+(?:[A-Z][a-z]+|attacks?|committee|commission|insurrection|riots?"
+    r"|anniversary|hearings?|massacre|investigation|panel|select)\b"
+)
+
+
+def _names_something(match: re.Match[str]) -> bool:
+    if match.group("year") or match.group("rel"):
+        return False
+    after = match.string[match.end() : match.end() + 30]
+    return bool(NAMED_AFTER_RE.match(after)) and not CALENDAR_AFTER_RE.match(after)
+
+
+CALENDAR_AFTER_RE = re.compile(r"\s+(?:" + MONTH_NAME + "|" + WEEKDAY_NAME + ")")
 
 
 def _safe_day(
@@ -265,6 +329,8 @@ def _part_of_month(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _month(match: re.Match[str], reference: dt.date) -> Resolved:
+    if _led_by_from_or_since(match) and not match.group().lower().lstrip().startswith("since"):
+        return None
     month = MONTHS[match.group("m").rstrip(".").lower()]
     explicit = _relative_year(match.group("rel"), match.group("year"), reference)
     if explicit is None and _looks_past(match):
@@ -278,7 +344,7 @@ def _this_time_next_year(match: re.Match[str], reference: dt.date) -> Resolved:
 
 def _day_word(match: re.Match[str], reference: dt.date) -> Resolved:
     word = match.group("word").lower()
-    if "after" in word:
+    if word.startswith("the day after"):  # not "this afternoon"
         return reference + dt.timedelta(days=2), DAY
     if "tomorrow" in word:
         return reference + dt.timedelta(days=1), DAY
@@ -293,12 +359,16 @@ def _week(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _weekday(match: re.Match[str], reference: dt.date) -> Resolved:
+    if _led_by_from_or_since(match) or _in_past_clause(match):
+        return None
     name = (match.group("w2") or match.group("w1")).lower()
     ahead = (WEEKDAYS.index(name) - reference.weekday()) % 7 or 7
     return reference + dt.timedelta(days=ahead), DAY
 
 
 def _year(match: re.Match[str], reference: dt.date) -> Resolved:
+    if match.group().lower().lstrip().startswith("from"):
+        return None
     return dt.date(int(match.group("year")), 12, 31), YEAR
 
 
