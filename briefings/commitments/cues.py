@@ -38,6 +38,8 @@ from .lexicon import (
     SOFT_AUXILIARIES,
     SUBJECT_BOUNDARY_RE,
     TENTATIVE,
+    THERE_PROCEDURAL_RE,
+    THERE_WILL_BE_RE,
     TRAILING_ADVERBS_RE,
     UNDER_PLAN_RE,
     WE_RE,
@@ -50,7 +52,7 @@ from .lexicon import (
 class Cue:
     """A commissive cue: where it starts, who its subject is, and where its action begins."""
 
-    kind: str  # "active", "goal", "passive", "programme"
+    kind: str  # "active", "goal", "passive", "programme", "existential" ("there will be")
     subject: str
     subject_start: int
     action_start: int
@@ -85,6 +87,21 @@ def find_cues(text: str, start: int, end: int, speaker_org: str) -> list[Cue]:
         cue = _cue_at(text, start, match, speaker_org)
         if cue is not None:
             cues.append(cue)
+    there = THERE_WILL_BE_RE.search(clause)
+    if there and not THERE_PROCEDURAL_RE.search(clause[there.end() :]):
+        cues = [cue for cue in cues if cue.subject_start != start + there.start()]
+        cues.append(
+            Cue(
+                kind="existential",
+                subject="there",
+                subject_start=start + there.start(),
+                action_start=start + there.end(),
+                modal=" ".join(there.group().lower().split()[1:-1]),
+                verb="be",
+                actor=speaker_org or "speaker",
+            )
+        )
+        cues.sort(key=lambda cue: cue.subject_start)
     return cues
 
 
@@ -310,7 +327,8 @@ def _verb_after(after: str, modal: str) -> _Reading:
             if following and next_word.endswith("ing"):
                 progressive = True  # "will be donating": the verb is "donate"
                 continue
-            if following and _is_participle(next_word):
+            if following and (_is_participle(next_word) or next_word == "available"):
+                # "will be built", and "$600 billion in loans will be available"
                 return _Reading(next_word, following.start(), strength, passive=True)
             return _Reading("be", match.start(), strength)
         if word == "have" and not progressive:

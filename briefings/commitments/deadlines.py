@@ -353,7 +353,10 @@ def _day_word(match: re.Match[str], reference: dt.date) -> Resolved:
 
 def _week(match: re.Match[str], reference: dt.date) -> Resolved:
     sunday = reference + dt.timedelta(days=6 - reference.weekday())
-    if match.group("which").lower() == "next":
+    # Said on a weekend, "this week" is the one about to start: a Sunday press call that
+    # previews "this week" means the coming Monday to Sunday.
+    coming = reference.weekday() >= 5
+    if match.group("which").lower() == "next" or coming:
         sunday += dt.timedelta(weeks=1)
     return sunday, WEEK
 

@@ -326,6 +326,13 @@ def _checkability(
     checkable = False
     deliverable = False
     chosen: Quantity | None = subject_quantities[0] if subject_quantities else None
+    if cue.kind == "existential":
+        # "There will be 4 million more tests": a number or a named thing, a date is not enough.
+        action = text[cue.action_start : scope_end]
+        numeric = [q for q in quantities if cue.action_start <= q.start < scope_end and q.value]
+        numeric = [q for q in numeric if _counts(q, parsed.service_spans)]
+        named = bool(DELIVERABLE_RE.search(action))
+        return bool(numeric) or named, named, (numeric[0] if numeric else None)
     for phrase in _verb_phrases(text, cue, scope_end):
         phrase_text = text[phrase.start : phrase.end]
         phrase_quantities = [q for q in quantities if phrase.start <= q.start < phrase.end]
@@ -333,6 +340,10 @@ def _checkability(
         phrase_quantities = [q for q in phrase_quantities if _counts(q, parsed.service_spans)]
         numeric = [q for q in numeric if _counts(q, parsed.service_spans)]
         has_deliverable = _delivers(phrase.verb, phrase_text)
+        if cue.is_person and phrase.verb in HOSTING_VERBS:
+            # "The President will host the Summit for Democracy" is an event the government
+            # organises; "will host the Prime Minister for a meeting" is his calendar.
+            has_deliverable = bool(EVENT_RE.search(phrase_text))
         if cue.is_person or phrase.verb in ANNOUNCE_VERBS:
             ok = bool(numeric) or has_deliverable
         elif phrase.verb in VAGUE_VERBS:
@@ -365,6 +376,13 @@ def _checkability(
     return checkable, deliverable, chosen
 
 
+HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
+EVENT_RE = re.compile(
+    r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|dialogues?|games)\b",
+    re.IGNORECASE,
+)
+
+
 def _counts(quantity: Quantity, service_spans: list[tuple[int, int]]) -> bool:
     """A span of time is a deadline, not a quantity, unless it is a service standard."""
     words = quantity.unit.lower().split()
@@ -388,6 +406,8 @@ def _verb_may_commit(cue: Cue, action: str) -> bool:
     """False when the verb makes the cue a non-commitment: procedural, itinerary, forecast."""
     verb = cue.verb
     action = action.strip()
+    if cue.kind == "existential":
+        return True  # its procedural words were read when the cue was found
     if cue.is_person and I_RE.search(strip_subject(cue.subject)):
         return False  # "I will answer ...": the speaker's own turn-taking
     if verb in PROCEDURAL_VERBS and PROCEDURAL_OBJECT_RE.search(action[len(verb) :]):
@@ -479,7 +499,9 @@ def _commitment(
     has_date = deadline is not None and deadline.date is not None
     has_number = quantity is not None and quantity.value is not None
     # Research section 4.2 step 9: the cue sets a base, each checkable field adds to it.
-    base = {"active": 0.55, "goal": 0.5, "passive": 0.45, "programme": 0.45}[cue.kind]
+    base = {"active": 0.55, "goal": 0.5, "passive": 0.45, "programme": 0.45, "existential": 0.45}[
+        cue.kind
+    ]
     confidence = base + 0.2 * has_date + 0.15 * has_number + 0.1 * deliverable
     confidence -= {TENTATIVE: 0.1, SOFT: 0.05}.get(strength, 0.0)
     confidence -= 0.1 * cue.is_person

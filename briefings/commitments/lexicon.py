@@ -59,10 +59,26 @@ GOV_ACRONYMS = {
     "CMS": "Centers for Medicare and Medicaid Services",
     "NIH": "National Institutes of Health",
     "HUD": "Department of Housing and Urban Development",
+    "USTR": "Office of the United States Trade Representative",
+    "DOD": "Department of Defense",
+    "DoD": "Department of Defense",
+    "FinCEN": "Financial Crimes Enforcement Network",
+    "OFAC": "Office of Foreign Assets Control",
+    "TSA": "Transportation Security Administration",
+    "CBP": "Customs and Border Protection",
+    "USCIS": "U.S. Citizenship and Immigration Services",
+    "CISA": "Cybersecurity and Infrastructure Security Agency",
+    "FAA": "Federal Aviation Administration",
+    "FCC": "Federal Communications Commission",
+    "FTC": "Federal Trade Commission",
+    "NASA": "NASA",
+    "NOAA": "National Oceanic and Atmospheric Administration",
+    "NSC": "National Security Council",
+    "VA": "Department of Veterans Affairs",
 }
 BODY = (
     r"(?:Ministry|Department|Commission|Administration|Bureau|Agency|Office|Council|Committee"
-    r"|Service|Reserve|Bank)"
+    r"|Service|Reserve|Bank|Guard|Corps|Command|Authority|Board|Institutes?)"
 )
 # Named bodies are matched case-sensitively: "the Ministry of Commerce", "MIIT".
 GOV_NAMED_RE = re.compile(
@@ -77,7 +93,8 @@ GOV_COMMON_RE = re.compile(
     r"|municipal\s+|national\s+)?governments?|(?:local|provincial|municipal)\s+governments"
     r"|the\s+(?:biden\s+|trump\s+)?administration|the\s+white\s+house|the\s+state\s+council"
     r"|the\s+central\s+bank|the\s+united\s+states|the\s+u\.s\.?|america|china|the\s+country"
-    r"|the\s+nation|the\s+pentagon|the\s+treasury|the\s+(?:relevant\s+)?(?:ministry|department"
+    r"|the\s+nation|the\s+pentagon|(?:the\s+)?treasury|the\s+(?:treasury|state|defense|commerce"
+    r"|justice|energy|labor|education|agriculture|transportation)\s+department|the\s+(?:relevant\s+)?(?:ministry|department"
     r"|commission|bureau|agency|ministries|departments|authorities)|public\s+[\w\s-]*?agencies)$",
     re.IGNORECASE,
 )
@@ -112,6 +129,22 @@ PROGRAMME_VERBS = {"cover", "start", "begin", "remain", "stay", "run", "reach", 
 
 # Commissive cues ----------------------------------------------------------------------------
 
+STARTING_NOW = (
+    r"(?:announcing|launching|unveiling|releasing|issuing|establishing|creating|deploying"
+    r"|sending|opening|allocating|committing|donating|designating)\b"
+)
+# "There will be screening at all 20 airports": the government's doing when it names a
+# number or a deliverable.
+THERE_WILL_BE_RE = re.compile(
+    r"\bthere\s+(?:will|['’]ll|is\s+going\s+to|are\s+going\s+to)\s+be\b", re.IGNORECASE
+)
+# What "there will be" announces that is the conference's own business or a calendar.
+THERE_PROCEDURAL_RE = re.compile(
+    r"\b(?:briefings?|calls?|gaggles?|press\s+conferences?|updates?|opportunit(?:y|ies)"
+    r"|questions?|time|pool|readouts?|remarks|statements?|meetings?|discussions?|conversations?)\b",
+    re.IGNORECASE,
+)
+
 # The commissive words after a subject; "may", "could", "would" and "should" are not among them.
 MODAL_RE = re.compile(
     r"(?P<modal>\b(?:will|shall)\b|['’]ll\b"
@@ -122,7 +155,10 @@ MODAL_RE = re.compile(
     r"|\b(?:are|is|am|['’]re)\s+(?:committed|determined|prepared|scheduled|set)\s+to\b"
     r"|\bcommits?\s+to\b"
     r"|\b(?:have|has|['’]ve)\s+(?:decided|agreed|pledged|committed|prepared)\s+to\b"
-    r"|\b(?:are|is|['’]re)\s+(?:working\s+on|drafting|formulating|preparing)\b)",
+    r"|\b(?:are|is|['’]re)\s+(?:working\s+on|drafting|formulating|preparing)\b"
+    # A present progressive that starts an act now: "HHS is announcing the creation of ...".
+    r"|\b(?:are|is|am)\s+(?:also\s+|now\s+)?(?=" + STARTING_NOW + r")"
+    r"|['’]re\s+(?:also\s+|now\s+)?(?=" + STARTING_NOW + r"))",
     re.IGNORECASE,
 )
 # "Our goal is that ...": the clause after it is the commitment, whatever its grammatical subject.
@@ -149,7 +185,8 @@ NOT_DELIVERY_PARTICIPLES = {
     "overwhelmed", "embargoed", "seen", "considered", "welcomed", "joined", "accompanied",
     "greeted", "celebrated", "honored", "pleased", "surprised", "interested", "concerned",
     "involved", "located", "based", "engaged", "able", "prepared", "ready", "tasked",
-    "encouraged", "disappointed", "determined", "committed",
+    "encouraged", "disappointed", "determined", "committed", "chaired", "attended", "led",
+    "briefed",
 }  # fmt: skip
 # Words between the modal and its verb.
 ADVERBS = {
@@ -196,7 +233,7 @@ SCHEDULE_VERBS = {
 PERSON_DELIVERY_VERBS = {
     "announce", "unveil", "launch", "provide", "send", "commit", "allocate", "release", "issue",
     "invest", "direct", "deliver", "establish", "create", "request", "propose", "pledge",
-    "donate", "order",
+    "donate", "order", "sign", "host", "cohost", "co-host", "hold", "convene",
 }  # fmt: skip
 # Verbs that deliver a named thing: only under one of these does "a guideline", "a platform"
 # or "a summit" make a clause checkable ("make sure everybody knows about Project 2025" does not).
@@ -223,12 +260,20 @@ TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", 
 # Named deliverables: a document, an event, a fund, a platform.
 DELIVERABLE_RE = re.compile(
     r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation"
-    r"|expos?|fairs?|forums?|summits?|funds?|platforms?|standards?|pilots?|programmes?"
+    r"|expos?|fairs?(?!-)|forums?|summits?|funds?|platforms?|standards?|pilots?|programmes?"
     r"|programs?|projects?|lists?|catalog(?:ue)?s?|white\s+papers?|websites?|campaigns?"
     r"|initiatives?|working\s+groups?|reports?|strateg(?:y|ies)|roadmaps?|partnerships?"
     r"|conferences?|exhibitions?|surveys?|reviews?|census|channels?|hotlines?|databases?"
     r"|schemes?|zones?|task\s+forces?|blueprints?|budgets?|catalogs?|directives?"
-    r"|executive\s+orders?|procedures|mechanisms?\s+for)\b",
+    r"|executive\s+orders?|procedures|mechanisms?\s+for"
+    # Acts and instruments a government issues (issue 13: misses in White House calls).
+    r"|notices?\s+of\s+proposed\s+rulemaking|rulemakings?|determinations?|proclamations?"
+    r"|memorand(?:um|a)|agreements?|declarations?|frameworks?|protocols?|arrangements?"
+    r"|sanctions|export\s+controls|visa\s+restrictions|tariffs?|packages?|grants?|loans?"
+    r"|lease\s+sales?|coordinators?|(?-i:EOs?)"
+    # Physical things built or opened.
+    r"|centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?"
+    r"|exercises?)\b",
     re.IGNORECASE,
 )
 # "A long-term mechanism" is the stock phrase of a vague intention, not a deliverable.
@@ -291,7 +336,7 @@ PAST_PLEDGE_RE = re.compile(
 # "questions", "the following work").
 PROCEDURAL_OBJECT_RE = re.compile(
     r"^\s*(?:\w+\s+){0,3}(?:questions?|statement|readout|details|update|updates"
-    r"|more\s+to\s+(?:say|share|report|add|announce)|information|specifics|more\s+on|anything"
+    r"|more\s+to\s+(?:say|share|report|add|announce|talk\s+about|discuss)|information|specifics|more\s+on|anything"
     r"|the\s+floor"
     r"|you|that\s+with"
     r"|it\s+with|this\s+with|more\s+of\s+an\s+update)\b"
@@ -307,7 +352,8 @@ PROCEDURAL_SUBJECT_RE = re.compile(
 )
 # "We will have the capacity to": an ability, not an act.
 CAPACITY_RE = re.compile(
-    r"^\s*(?:\w+\s+)?(?:the|that|this|enough|more)?\s*(?:capacity|ability|tools|resources"
+    r"^\s*to\b"  # "we will have to make a decision": an obligation, not a pledge
+    r"|^\s*(?:\w+\s+)?(?:the|that|this|enough|more)?\s*(?:capacity|ability|tools|resources"
     r"|information|opportunity|chance|confidence)\b",
     re.IGNORECASE,
 )

@@ -29,6 +29,8 @@ class OfficialSentence:
     turn: int  # index into parsed.turns
     speaker: str
     text: str
+    start: int  # offsets in the turn's text
+    end: int
 
 
 def sentence_key(text: str) -> str:
@@ -58,6 +60,8 @@ def official_sentences(parsed: ParsedConference) -> list[OfficialSentence]:
                     turn=index,
                     speaker=speaker,
                     text=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
                 )
             )
     return found

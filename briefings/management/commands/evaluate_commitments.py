@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.commitments.evaluate import DEFAULT_SET, evaluate_commitments, format_report
+from briefings.ingest import evaluate_commitments as whole
 
 
 class Command(BaseCommand):
@@ -24,8 +25,26 @@ class Command(BaseCommand):
             action="store_true",
             help="list every wrong sentence and every wrong deadline",
         )
+        parser.add_argument(
+            "--whole",
+            action="store_true",
+            help="score on whole labelled transcripts (tests/data/commitments/whole/), per "
+            "source, reading them from ../shared/corpus",
+        )
+        parser.add_argument(
+            "--split",
+            choices=["dev", "test", "all"],
+            default="dev",
+            help="with --whole: which transcripts (default dev; the test split is held out: "
+            "score it only to report, and say how many times it was scored)",
+        )
 
-    def handle(self, *args: object, path: str, show_errors: bool, **options: object) -> None:
+    def handle(
+        self, *args: object, path: str, show_errors: bool, whole: bool, split: str, **options
+    ) -> None:
+        if whole:
+            self._whole(split, show_errors)
+            return
         if not Path(path).is_file():
             raise CommandError(f"no such file: {path}")
         try:
@@ -33,3 +52,11 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(format_report(report, show_errors=show_errors), ending="")
+
+    def _whole(self, split: str, show_errors: bool) -> None:
+        transcripts = [t for t in whole.load_labels() if split == "all" or t.split == split]
+        report = whole.evaluate(transcripts)
+        if not report.by_source:
+            raise CommandError(f"none of the labelled transcripts is in {whole.DEFAULT_CORPUS}")
+        title = f"whole transcripts, {split} split ({len(transcripts)} labelled)"
+        self.stdout.write(whole.format_report(report, title=title, show_errors=show_errors))

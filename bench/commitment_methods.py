@@ -1,0 +1,142 @@
+"""Rules or a trained classifier for "is this a commitment"? Scored with one source held out
+at a time, on the dev split of the whole-transcript labels (issue 13).
+
+    pip install scikit-learn    # requirements-dev.txt has it; the archive itself does not
+    .venv/bin/python bench/commitment_methods.py [--output FILE.json]
+
+For each source in turn, a logistic regression is trained on the dev transcripts of the
+other sources (features: bench/commitment_features.py, including the rules' own verdict)
+and scored on that source's dev transcripts; the rules are scored on the same sentences.
+Also scored: the rules filtered by the classifier (a rule find kept only above a
+probability) and the rules joined by the classifier's most confident finds. The test split
+is never read here.
+
+Caveat in the rules' favour: they were written against the dev split, every source of it,
+so their figures here are optimistic; the classifier's are held out. The test split
+(`manage.py evaluate_commitments --whole --split test`) is the fair comparison of the
+method chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from commitment_features import sentence_features  # noqa: E402  (this folder is on the path)
+from sklearn.feature_extraction import DictVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from briefings.ingest import evaluate_commitments as whole  # noqa: E402
+from briefings.ingest.sentences import official_sentences, read_transcript  # noqa: E402
+
+THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
+
+
+def dev_rows() -> list[dict]:
+    rows = []
+    for labelled in whole.load_labels():
+        if labelled.split != "dev":
+            continue
+        file = whole.DEFAULT_CORPUS / labelled.path
+        if not file.is_file():
+            continue
+        parsed = read_transcript(file)
+        sentences = official_sentences(parsed)
+        by_rules = whole.predict_with_extractor(parsed, sentences)
+        when = parsed.held_on or parsed.published_on
+        gold = {label.n for label in labelled.labels}
+        for sentence in sentences:
+            found = sentence.number in by_rules
+            rows.append(
+                {
+                    "source": labelled.source,
+                    "y": sentence.number in gold,
+                    "rule": found,
+                    "features": sentence_features(sentence.text, when, rule_found=found),
+                }
+            )
+    return rows
+
+
+def held_out_probabilities(rows: list[dict]) -> list[float]:
+    """Each row's probability from a model trained without its source."""
+    probabilities = [0.0] * len(rows)
+    for source in sorted({row["source"] for row in rows}):
+        train = [row for row in rows if row["source"] != source]
+        test = [i for i, row in enumerate(rows) if row["source"] == source]
+        vectorizer = DictVectorizer()
+        features = vectorizer.fit_transform([dict.fromkeys(r["features"], 1) for r in train])
+        model = LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000)
+        model.fit(features, [row["y"] for row in train])
+        scored = model.predict_proba(
+            vectorizer.transform([dict.fromkeys(rows[i]["features"], 1) for i in test])
+        )[:, 1]
+        for index, probability in zip(test, scored, strict=True):
+            probabilities[index] = float(probability)
+    return probabilities
+
+
+def score(rows: list[dict], predicted: list[bool]) -> dict:
+    by_source: dict[str, dict] = {}
+    for source in [*sorted({row["source"] for row in rows}), "all"]:
+        chosen = [
+            (row, guess)
+            for row, guess in zip(rows, predicted, strict=True)
+            if source in ("all", row["source"])
+        ]
+        tp = sum(1 for row, guess in chosen if guess and row["y"])
+        fp = sum(1 for row, guess in chosen if guess and not row["y"])
+        positives = sum(1 for row, _ in chosen if row["y"])
+        by_source[source] = {
+            "precision": round(tp / (tp + fp), 2) if tp + fp else 0.0,
+            "recall": round(tp / positives, 2) if positives else 0.0,
+            "tp": tp,
+            "fp": fp,
+            "positives": positives,
+        }
+    return by_source
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", help="write the figures as JSON to this file")
+    args = parser.parse_args()
+    rows = dev_rows()
+    probabilities = held_out_probabilities(rows)
+    methods: dict[str, list[bool]] = {"rules": [row["rule"] for row in rows]}
+    for threshold in THRESHOLDS:
+        methods[f"classifier >= {threshold}"] = [p >= threshold for p in probabilities]
+    methods["rules, kept if classifier >= 0.5"] = [
+        row["rule"] and p >= 0.5 for row, p in zip(rows, probabilities, strict=True)
+    ]
+    methods["rules, or classifier >= 0.97"] = [
+        row["rule"] or p >= 0.97 for row, p in zip(rows, probabilities, strict=True)
+    ]
+    results = {name: score(rows, predicted) for name, predicted in methods.items()}
+    sources = [s for s in next(iter(results.values())) if s != "all"] + ["all"]
+    print(f"dev split, one source held out at a time: {len(rows)} sentences")
+    print(f"{'method':<36}" + "".join(f"{s:>16}" for s in sources))
+    for name, by_source in results.items():
+        cells = "".join(
+            f"{by_source[s]['precision']:>9.2f}/{by_source[s]['recall']:<6.2f}" for s in sources
+        )
+        print(f"{name:<36}{cells}")
+    print("(precision/recall)")
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
