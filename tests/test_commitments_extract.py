@@ -133,10 +133,45 @@ def test_it_reads_officials_answers_and_statements(role: str) -> None:
         "Many companies have told us that they will increase their investment by 20 percent.",
         "Local governments should step up safety inspections of 3,000 gas pipelines.",
         "The EU will raise tariffs on Chinese electric vehicles to 38 percent next month.",
+        # Schedule and the press office's own output (issue 13, COMMITMENTS.md).
+        "We're going to have a briefing tonight.",
+        "We will have more announcements next week.",
+        "We will have a fact sheet out this afternoon.",
+        "In just under an hour, the President will host the Prime Minister of Greece and a "
+        "senior delegation, including their Minister for fair- — Foreign Affairs, for a "
+        "bilateral meeting.",
+        "The meeting will be chaired by the Foreign Minister and attended by ministers from "
+        "25 countries.",
+        "Obviously, as we get closer to the timeline in May, we will have to make a decision.",
+        "There will be a briefing tomorrow at noon.",
     ],
 )
 def test_it_rejects_what_only_looks_like_a_commitment(text: str) -> None:
     assert official(text, on=dt.date(2023, 6, 20)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Sentences from White House press calls and briefings the rules once missed (the
+        # dev split of tests/data/commitments/whole/).
+        "First, President Biden will sign an executive order that will bolster the Department "
+        "of Homeland Security's authority to address maritime cyber threats.",
+        "The Coast Guard will also issue a notice of proposed rulemaking to establish minimum "
+        "cybersecurity requirements.",
+        "The Department of Homeland Security will launch a new Supply Chain Resilience Center.",
+        "Tomorrow, President Biden intends to sign a new executive order that strengthens U.S. "
+        "sanctions authorities against Russia.",
+        "So, HHS is announcing the creation of this coordinator tomorrow.",
+        "By the end of this week, there will be more than 4 million more tests made available "
+        "in jurisdictions around the country.",
+        "$600 billion in loans will be available for mid-size businesses.",
+        "President Xi Jinping will host the Extraordinary China-Africa Summit on Solidarity "
+        "against COVID-19 in Beijing on June 17.",
+    ],
+)
+def test_it_finds_what_a_government_commits_to_in_its_own_words(text: str) -> None:
+    assert official(text, on=dt.date(2024, 2, 20), org="White House")
 
 
 def test_it_takes_the_pledge_from_a_mixed_sentence() -> None:

@@ -71,7 +71,10 @@ from .lexicon import (
 from .quantities import Quantity, find_quantities
 from .sentences import Sentence, split_sentences
 
-EXTRACTOR_VERSION = "commitments-1.0"
+# Recorded on every commitment it finds. 2.0 (issue 13): the grammar measured on whole
+# transcripts of every source (tests/data/commitments/whole/); deadlines that name, start or
+# report something are no longer deadlines.
+EXTRACTOR_VERSION = "commitments-2.0"
 
 
 PLEDGE = "pledge"
@@ -376,6 +379,14 @@ def _checkability(
     return checkable, deliverable, chosen
 
 
+# The conference's own output: briefings, announcements, readouts. Having or putting one out
+# is the press office's calendar, not a promise (COMMITMENTS.md: procedural).
+COMMUNICATION_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:briefings?|announcements?|updates?|readouts?|fact\s+sheets?"
+    r"|statements?|details|calls?|meetings?|conversations?|remarks|events?|gaggles?"
+    r"|press\s+conferences?|news|transcripts?|guidance\s+for\s+you)\b",
+    re.IGNORECASE,
+)
 HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
 EVENT_RE = re.compile(
     r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|dialogues?|games)\b",
@@ -422,6 +433,8 @@ def _verb_may_commit(cue: Cue, action: str) -> bool:
         return bool(MEET_GOAL_RE.match(action))  # "we will hit the $200 billion goal by 2027"
     if verb == "have" and CAPACITY_RE.match(action[4:]):
         return False
+    if verb in ("have", "put", "get", "hold", "do") and COMMUNICATION_RE.match(action[len(verb) :]):
+        return False  # "we're going to have a briefing tonight", "a fact sheet out today"
     if cue.is_person:
         return verb in PERSON_DELIVERY_VERBS
     if verb in SCHEDULE_VERBS:

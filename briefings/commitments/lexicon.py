@@ -105,7 +105,7 @@ WE_RE = re.compile(r"(?:^|\s)(?:we|our\s+(?:ministry|department|commission|admin
 # A person: a commitment only with a delivery verb, since most of what a president "will" do in
 # a briefing is an itinerary (the dataset README's guideline).
 PERSON_RE = re.compile(
-    r"(?:^|\s)(?:he|she|(?:the\s+)?(?:vice\s+)?president(?:\s+[A-Z][\w-]+)?"
+    r"(?:^|\s)(?:he|she|(?:the\s+)?(?:vice\s+)?president(?:\s+[A-Z][\w-]+){0,2}"
     r"|(?:the\s+)?first\s+lady(?:\s+[A-Z][\w-]+)?"
     r"|(?:the\s+)?(?:secretary|minister|premier|administrator|ambassador|envoy|spokesperson"
     r"|chancellor|governor|mayor|director)(?:[-\s][A-Z][\w-]+)*)$",
