@@ -207,7 +207,9 @@ CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()—–]|\s-\s|\b(?:and|but|so|because|wh
 
 def _in_past_clause(match: re.Match[str]) -> bool:
     """Whether the words before the date, back to the start of its clause, are in the past
-    tense: the nearest verb-like word decides, a future marker before a past form."""
+    tense: "what we announced on Wednesday", "the order he signed on March 3". The nearest
+    verb decides; a future marker before a past form, and a participle after "be" ("will
+    be signed on Friday") or standing alone ("doses allocated this week") is not past."""
     before = match.string[max(0, match.start() - 80) : match.start()]
     breaks = list(CLAUSE_BREAK_RE.finditer(before))
     if breaks:
@@ -217,10 +219,22 @@ def _in_past_clause(match: re.Match[str]) -> bool:
         word = words[index]
         if word in FUTURE_WORDS or word.endswith(("'ll", "’ll")):
             return False
-        if word in PAST_VERBS or (word.endswith("ed") and len(word) > 4 and word not in NOT_PAST):
-            # "will be signed on Friday": a participle after "be" is a passive to come.
-            return index == 0 or words[index - 1] not in ("be", "being")
+        previous = words[index - 1] if index else ""
+        if previous in ("be", "being"):
+            return False
+        if word in PAST_VERBS:
+            return True
+        participle = word.endswith("ed") and len(word) > 4 and word not in NOT_PAST
+        if participle and previous in PAST_SUBJECTS:
+            return True
     return False
+
+
+# Who did it: a past form right after one of these is a finite verb ("we announced"), not a
+# participle ("doses allocated").
+PAST_SUBJECTS = frozenset(
+    "we i he she they you who it have has had 've ’ve president administration".split()  # noqa: SIM905
+)
 
 
 # Resolvers: each takes the match and the conference date, returns (date, precision) ----------
@@ -352,6 +366,8 @@ def _day_word(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _week(match: re.Match[str], reference: dt.date) -> Resolved:
+    if _in_past_clause(match):
+        return None  # "as we did this week"
     sunday = reference + dt.timedelta(days=6 - reference.weekday())
     # Said on a weekend, "this week" is the one about to start: a Sunday press call that
     # previews "this week" means the coming Monday to Sunday.

@@ -352,7 +352,10 @@ def _checkability(
         elif phrase.verb in VAGUE_VERBS:
             ok = bool(numeric)
         elif phrase.verb in NEUTRAL_VERBS:
-            ok = bool(numeric) or has_deliverable or has_date
+            # "We're going to be working with the retailers": a date alone does not make
+            # working or going checkable.
+            dated = has_date and phrase.verb not in ("work", "go")
+            ok = bool(numeric) or has_deliverable or (dated and not _vague_object(phrase_text))
         else:
             # A deadline alone makes an action checkable only if the verb is one we know as
             # an action: "we will be detailing the progress tomorrow" is not a promise.
@@ -361,7 +364,11 @@ def _checkability(
                 bool(phrase_quantities)
                 or bool(subject_quantities)
                 or has_deliverable
-                or (has_date and (known_action or cue.kind == "goal"))
+                or (
+                    has_date
+                    and (known_action or cue.kind == "goal")
+                    and not _vague_object(phrase_text)
+                )
             )
         if ok:
             checkable = True
@@ -379,14 +386,38 @@ def _checkability(
     return checkable, deliverable, chosen
 
 
+COMMUNICATING_VERBS = {"have", "put", "get", "hold", "do", "provide", "give", "share", "send",
+                       "release", "issue", "offer"}  # fmt: skip
 # The conference's own output: briefings, announcements, readouts. Having or putting one out
 # is the press office's calendar, not a promise (COMMITMENTS.md: procedural).
 COMMUNICATION_RE = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,3}?(?:briefings?|announcements?|updates?|readouts?|fact\s+sheets?"
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:briefings?|announcements?|updates?|readouts?|fact\s+sheets?"
+    r"|descriptions?|lists?|information|more\s+to\s+say|guests?"
     r"|statements?|details|calls?|meetings?|conversations?|remarks|events?|gaggles?"
     r"|press\s+conferences?|news|transcripts?|guidance\s+for\s+you)\b",
     re.IGNORECASE,
 )
+TO_THE_PRESS_RE = re.compile(
+    r"^\s+(?:you(?:\s+all|\s+guys)?|all\s+of\s+you|everyone|everybody|the\s+press)\s+"
+    r"(?:a|an|the|with|more|some|that|this|those)\b",
+    re.IGNORECASE,
+)
+# What a date cannot make checkable: a pronoun standing for something said before ("we'll
+# start those on Wednesday") or an open-ended object ("start a process", "a new effort").
+VAGUE_OBJECT_RE = re.compile(
+    r"^\s*[\w-]+\s+(?:(?:it|that|this|those|these|them)\b(?!\s+(?:is|are|week|weekend|month|year|morning"
+    r"|afternoon|evening|quarter|time|spring|summer|fall|winter)\b)"
+    r"|(?:(?:a|an|the|this|that|our|new|whole|broader|further|some|more|additional)\s+){0,3}"
+    r"(?:process|efforts?|steps|actions?|measures"
+    r"|work|conversations?|discussions?|look|review\s+of)\b)",
+    re.IGNORECASE,
+)
+
+
+def _vague_object(phrase_text: str) -> bool:
+    return bool(VAGUE_OBJECT_RE.match(phrase_text))
+
+
 HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
 EVENT_RE = re.compile(
     r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|dialogues?|games)\b",
@@ -433,8 +464,10 @@ def _verb_may_commit(cue: Cue, action: str) -> bool:
         return bool(MEET_GOAL_RE.match(action))  # "we will hit the $200 billion goal by 2027"
     if verb == "have" and CAPACITY_RE.match(action[4:]):
         return False
-    if verb in ("have", "put", "get", "hold", "do") and COMMUNICATION_RE.match(action[len(verb) :]):
+    if verb in COMMUNICATING_VERBS and COMMUNICATION_RE.match(action[len(verb) :]):
         return False  # "we're going to have a briefing tonight", "a fact sheet out today"
+    if TO_THE_PRESS_RE.match(action[len(verb) :]):
+        return False  # "we'll provide you all a list of that later": the press office's reply
     if cue.is_person:
         return verb in PERSON_DELIVERY_VERBS
     if verb in SCHEDULE_VERBS:
@@ -460,14 +493,20 @@ def _verb_phrases(text: str, cue: Cue, scope_end: int) -> list[_VerbPhrase]:
     phrases: list[_VerbPhrase] = []
     start = 0
     verb = cue.verb
+    first = WORD_RE.match(action.lstrip())
+    progressive = bool(first) and first.group().lower().endswith("ing")
     for match in VP_SPLIT_RE.finditer(action):
         candidate = lemma(match.group("verb"))
         if match.group("by"):
             # "continue our leadership by cohosting the Summit": the gerund names the act.
             if not match.group("verb").lower().endswith("ing") or candidate not in KNOWN_VERBS:
                 continue
-        elif candidate != match.group("verb").lower():
-            continue  # coordinated verbs after a modal are base forms; "including" is not one
+        elif candidate != match.group("verb").lower() and not (
+            progressive and match.group("verb").lower().endswith("ing")
+        ):
+            # Coordinated verbs after a modal are base forms, "including" is not one; after
+            # "will be working ... and unveiling" they are -ing forms.
+            continue
         if candidate not in KNOWN_VERBS or candidate in ("make", "have", "work", "use"):
             continue
         if (

@@ -273,7 +273,7 @@ DELIVERABLE_RE = re.compile(
     r"|lease\s+sales?|coordinators?|(?-i:EOs?)"
     # Physical things built or opened.
     r"|centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?"
-    r"|exercises?)\b",
+    r"|exercises?|documents?)\b",
     re.IGNORECASE,
 )
 # "A long-term mechanism" is the stock phrase of a vague intention, not a deliverable.
