@@ -93,6 +93,7 @@ def test_it_resolves_a_past_phrase_to_the_past() -> None:
         "the Ukraine Democracy Defense Lend-Lease Act of 2022",
         "a three-year action plan",
         "tomorrow's events",
+        "we're preparing our students for a tomorrow that we want",
         # A month-day that is part of a name (issue 13).
         "the January 6 Committee will hold a hearing",
         "the January 6th attack on the Capitol",

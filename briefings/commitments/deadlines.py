@@ -571,7 +571,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], Resolve
     (
         _compile(
             r"(?:(?:by|until|till|before|later)\s+)?(?P<word>the\s+day\s+after\s+tomorrow"
-            r"|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b(?!['’]s)"
+            r"|(?<!\ba\s)(?<!\bthe\s)(?<!\bour\s)(?<!\bbetter\s)(?:today|tonight|tomorrow)"
+            r"|this\s+(?:morning|afternoon|evening))\b(?!['’]s)"
         ),
         _day_word,
     ),
