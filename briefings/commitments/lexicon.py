@@ -163,7 +163,7 @@ MODAL_RE = re.compile(
 )
 # "Our goal is that ...": the clause after it is the commitment, whatever its grammatical subject.
 GOAL_RE = re.compile(
-    r"\b(?:our|the|my|one)\s+(?:main\s+|overall\s+|key\s+|new\s+|primary\s+)?"
+    r"(?<!\bwhat\s)\b(?:our|the|my|one)\s+(?:main\s+|overall\s+|key\s+|new\s+|primary\s+)?"
     r"(?:goal|target|aim|objective)s?\s+(?:is|are|will\s+be)\s+(?:to|that|for)\b",
     re.IGNORECASE,
 )
