@@ -261,3 +261,29 @@ def test_bulk_reject_takes_more_than_one_batch(admin_client, queue):
     assert Commitment.objects.filter(review=Commitment.Review.REJECTED).count() == 1200
     assert CommitmentChange.objects.count() == 1200
     assert Commitment.objects.unreviewed().count() == 3
+
+
+def test_the_review_page_queries_stay_bounded(admin_client, django_assert_max_num_queries):
+    turns = []
+    for n in range(1, 31):
+        turns += [
+            reporter("CCTV", f"Question {n}?"),
+            official("Liang Wenhua", f"We will open {n} centres by 2026."),
+        ]
+    load_conference(briefing("SCIO briefing", dt.date(2023, 5, 4), turns), [source_file()])
+    assert Commitment.objects.count() == 30
+
+    with django_assert_max_num_queries(8):
+        document = page(admin_client)
+
+    assert len(upcoming(document)) == 10
+
+
+def test_a_decision_on_one_re_extracted_meanwhile_says_it_is_gone(admin_client, queue):
+    gone = queue["smes"]
+    Commitment.objects.filter(pk=gone.pk).delete()
+
+    response = decide(admin_client, gone, "confirm")
+
+    assert "That commitment is no longer there" in admin_client.get(response.url).content.decode()
+    assert not CommitmentChange.objects.exists()

@@ -192,7 +192,9 @@ def _act(request: HttpRequest, sort: str) -> HttpResponse | tuple[Place, CardFor
     action = request.POST.get("decision", "")
     wanted = _commitment_id(request.POST.get("at"))
     commitment = Commitment.objects.filter(pk=wanted).first()
-    if commitment is None or action not in {"confirm", "reject", "edit"}:
+    if action not in {"confirm", "reject", "edit"}:
+        return HttpResponseRedirect(review_link(sort, wanted))
+    if commitment is None:
         messages.warning(request, "That commitment is no longer there: it was re-extracted.")
         return HttpResponseRedirect(review_link(sort))
     place = place_in_queue(sort, commitment.pk)
