@@ -254,6 +254,7 @@ def _review_page(
                 for item in queue(sort)
                 .filter(pk__in=place.upcoming)
                 .select_related("turn__exchange__conference")
+                .defer("turn__text")
             ],
             change_url=reverse("admin:briefings_commitment_change", args=[commitment.pk]),
         )
@@ -268,16 +269,17 @@ def bulk_reject_view(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     sort = _sort(data)
     form = PatternForm(data if "pattern" in data else None)
-    matched: list[Commitment] = []
+    matched: list[int] = []
     if form.is_valid():
+        # Sentences only: a queue of thousands, each with its whole turn, would be slow.
         matched = [
-            commitment
-            for commitment in queue(sort).select_related("turn__exchange__conference")
-            if form.matches(commitment.sentence)
+            pk
+            for pk, sentence in queue(sort).values_list("pk", "sentence")
+            if form.matches(sentence)
         ]
         if request.method == "POST":
             if _commitment_id(data.get("count")) == len(matched):
-                done = _reject_all([commitment.pk for commitment in matched], user=request.user)
+                done = _reject_all(matched, user=request.user)
                 messages.success(request, f"Rejected {done} commitment{'s' if done != 1 else ''}.")
                 return HttpResponseRedirect(review_link(sort))
             messages.warning(
@@ -291,7 +293,10 @@ def bulk_reject_view(request: HttpRequest) -> HttpResponse:
         "opts": Commitment._meta,
         "form": form,
         "sort": sort,
-        "matched": matched[:PREVIEW_SHOWN],
+        "matched": queue(sort)
+        .filter(pk__in=matched[:PREVIEW_SHOWN])
+        .select_related("turn__exchange__conference")
+        .defer("turn__text"),
         "total": len(matched),
         "limit": PREVIEW_SHOWN,
         "review_url": review_link(sort),
