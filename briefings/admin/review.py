@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -152,7 +152,7 @@ def review_link(sort: str, commitment_id: int | None = None) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _sort(data: object) -> str:
+def _sort(data: QueryDict) -> str:
     sort = data.get("sort", "")
     return sort if sort in SORTS else DEFAULT_SORT
 
