@@ -13,7 +13,14 @@ from django import forms
 from django.conf import settings
 
 from .ingest.formats import format_names
-from .models import DUE_SOON_DAYS, Commitment, ConferenceKind, Organization, Person
+from .models import (
+    DUE_SOON_DAYS,
+    UNREVIEWED,
+    Commitment,
+    ConferenceKind,
+    Organization,
+    Person,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -185,7 +192,10 @@ class CommitmentFilterForm(forms.Form):
     SORT_CHOICES = [("deadline", "Deadline, soonest first"), ("newest", "Newest said")]
 
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any"), *Commitment.Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any"), (UNREVIEWED, "Not yet reviewed"), *Commitment.Status.choices],
+        help_text="A status is set by an editor's review",
     )
     actor = forms.CharField(label="Actor", required=False, help_text="Contains, e.g. ministry")
     speaker = forms.ChoiceField(label="Speaker", required=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import models, transaction
@@ -667,12 +667,23 @@ class Fetch(models.Model):
 
 # "Falling due soon": the commitments page's filter and the home page's list.
 DUE_SOON_DAYS = 90
+# The status filter's value for machine-found commitments, which have no status yet.
+UNREVIEWED = "unreviewed"
 
 
 class CommitmentQuerySet(models.QuerySet):
     def shown(self) -> CommitmentQuerySet:
         """What the public pages show: everything but what an admin rejected."""
         return self.exclude(review=Commitment.Review.REJECTED)
+
+    def reviewed(self) -> CommitmentQuerySet:
+        """Confirmed or edited by an admin: the only ones whose status means anything, as a
+        machine-found commitment's "open" is the default, not a finding."""
+        return self.filter(review__in=[Commitment.Review.CONFIRMED, Commitment.Review.EDITED])
+
+    def unreviewed(self) -> CommitmentQuerySet:
+        """Machine-found, waiting for an admin: the review queue."""
+        return self.filter(review=Commitment.Review.MACHINE)
 
     def due_soon(self, today: dt.date, *, days: int = DUE_SOON_DAYS) -> CommitmentQuerySet:
         """Deadlines from today to `days` ahead, both ends included."""
@@ -681,8 +692,9 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def overdue(self, today: dt.date) -> CommitmentQuerySet:
-        """Past the deadline and still open: what nobody has reported on yet."""
-        return self.filter(deadline_date__lt=today, status=Commitment.Status.OPEN)
+        """Past the deadline and still open: reviewed commitments nobody has reported on
+        yet. A machine-found one past its deadline is not known to be open at all."""
+        return self.reviewed().filter(deadline_date__lt=today, status=Commitment.Status.OPEN)
 
     def matching(
         self,
@@ -694,11 +706,14 @@ class CommitmentQuerySet(models.QuerySet):
         year: int | None = None,
         due: str = "",
     ) -> CommitmentQuerySet:
-        """The commitments page's filters; an empty value filters nothing. `due` is "soon"
-        (see `due_soon`) or "overdue"."""
+        """The commitments page's filters; an empty value filters nothing. `status` is
+        UNREVIEWED (machine-found, see `unreviewed`) or a status, which only a reviewed
+        commitment has. `due` is "soon" (see `due_soon`) or "overdue"."""
         found = self
-        if status:
-            found = found.filter(status=status)
+        if status == UNREVIEWED:
+            found = found.unreviewed()
+        elif status:
+            found = found.reviewed().filter(status=status)
         if actor:
             found = found.filter(actor__icontains=actor)
         if speaker:
@@ -739,6 +754,11 @@ class CommitmentQuerySet(models.QuerySet):
                 models.Value(""),
             )
         )
+
+
+class Standing(NamedTuple):
+    key: str  # a status, UNREVIEWED or "unreviewed-past": the CSS class's end
+    words: str
 
 
 class CommitmentReview(models.TextChoices):
@@ -829,6 +849,15 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.sentence[:100]
+
+    def standing(self, today: dt.date) -> Standing:
+        """The status as the public pages give it. A machine-found commitment has no status
+        yet: its stored "open" is only the default."""
+        if self.review != self.Review.MACHINE:
+            return Standing(self.status, self.get_status_display())
+        if self.deadline_date and self.deadline_date < today:
+            return Standing("unreviewed-past", "deadline passed, not reviewed")
+        return Standing(UNREVIEWED, "not yet reviewed")
 
     @property
     def review_badge(self) -> str:

@@ -21,7 +21,7 @@ class Period:
     total: int
     open: int
     open_share: float  # of the busiest period, 0 to 100: the bar's open part
-    rest_share: float  # the bar's other part (fulfilled, partly, missed, unknown)
+    rest_share: float  # the bar's other part (closed, or not yet reviewed)
     is_current: bool  # today falls in it
 
     @property

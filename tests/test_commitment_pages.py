@@ -87,7 +87,7 @@ def test_it_marks_the_sentence_and_shows_its_card_beside_the_answer(client, miit
     fields = card_fields(card)
     assert fields["By when"] == "By the end of this year → 31 Dec 2022 (year)"
     assert fields["What"] == Commitment.objects.get(turn=turn).action
-    assert fields["Status"] == "Open"
+    assert fields["Status"] == "Deadline passed, not reviewed"
     assert "machine-found" in card.text_content()
     # The mark links to its card, the card back to the mark.
     commitment = Commitment.objects.get(turn=turn)
@@ -200,8 +200,9 @@ def test_the_briefing_page_queries_stay_bounded_with_many_answers(
 
 @pytest.fixture
 def dated() -> dict[str, Commitment]:
-    """Commitments with deadlines around today, by two speakers in two briefings; the
-    extractor's own finds are removed so that every row is known."""
+    """Commitments with deadlines around today, by two speakers in two briefings, each
+    reviewed (only a reviewed commitment has a status); the extractor's own finds are
+    removed so that every row is known."""
     sme_briefing(
         "We will open a platform. We will cut fees. We will hire staff.",
         "We will build parks. We will train people. We will review rules.",
@@ -219,7 +220,7 @@ def dated() -> dict[str, Commitment]:
     Commitment.objects.all().delete()
     open_, fulfilled = Commitment.Status.OPEN, Commitment.Status.FULFILLED
     days = dt.timedelta
-    return {
+    found = {
         "soon": commitment_on(
             turn_saying("We will open a platform."), "We will open a platform.",
             actor="Ministry of Industry", status=open_, deadline_date=TODAY + days(30),
@@ -247,6 +248,10 @@ def dated() -> dict[str, Commitment]:
             review=Commitment.Review.REJECTED,
         ),
     }  # fmt: skip
+    Commitment.objects.exclude(review=Commitment.Review.REJECTED).update(
+        review=Commitment.Review.CONFIRMED
+    )
+    return {name: Commitment.objects.get(pk=commitment.pk) for name, commitment in found.items()}
 
 
 def row_sentences(document: lxml_html.HtmlElement) -> list[str]:
@@ -313,6 +318,73 @@ def test_it_combines_filters(client, dated):
     assert listed(client, actor="finance", due="overdue") == []
 
 
+@pytest.fixture
+def unreviewed(dated: dict[str, Commitment]) -> dict[str, Commitment]:
+    """Two machine-found commitments beside `dated`: one past its deadline, one not."""
+    days = dt.timedelta
+    return {
+        "unreviewed-past": commitment_on(
+            turn_saying("We will train people."), "We will train people.",
+            actor="Ministry of Labour", deadline_date=TODAY - days(20),
+        ),
+        "unreviewed-soon": commitment_on(
+            turn_saying("We will review rules."), "We will review rules.",
+            actor="Ministry of Labour", deadline_date=TODAY + days(20),
+        ),
+    }  # fmt: skip
+
+
+def statuses(document: lxml_html.HtmlElement) -> dict[str, str]:
+    """Each row's sentence and the status it reads."""
+    return {
+        row.xpath("string(.//blockquote)").strip(): " ".join(
+            row.xpath("string(.//span[contains(@class, 'status')])").split()
+        )
+        for row in document.find_class("commitment-row")
+    }
+
+
+def test_a_machine_found_commitment_reads_not_yet_reviewed_rather_than_open(
+    client, dated, unreviewed
+):
+    shown = statuses(get_page(client, "/commitments/", actor="labour"))
+
+    assert shown == {
+        "We will review rules.": "Status: Not yet reviewed",
+        "We will train people.": "Status: Deadline passed, not reviewed",
+    }
+    assert (
+        statuses(get_page(client, "/commitments/", actor="health"))[dated["overdue"].sentence]
+        == "Status: Open"
+    )
+
+
+def test_past_deadline_and_still_open_counts_only_reviewed_commitments(client, dated, unreviewed):
+    document = get_page(client, "/commitments/", due="overdue")
+
+    assert row_sentences(document) == sentences(dated, "overdue")
+    assert document.xpath("string(//h2[@id='results-heading'])") == "1 commitment"
+    assert listed(client, status="open", actor="labour") == []
+
+
+def test_the_status_filter_finds_what_is_not_yet_reviewed(client, dated, unreviewed):
+    assert listed(client, status="unreviewed") == [
+        unreviewed["unreviewed-past"].sentence,
+        unreviewed["unreviewed-soon"].sentence,
+    ]
+
+
+def test_the_timeline_counts_only_reviewed_commitments_as_open(client, dated, unreviewed):
+    document = get_page(client, "/commitments/", actor="labour")
+
+    counts = [
+        [cell.text_content() for cell in row.xpath("td[@class='count']")]
+        for row in document.xpath("//table[contains(@class, 'timeline-table')]/tbody/tr")
+    ]
+    assert sum(int(total) for total, _ in counts) == 2
+    assert sum(int(open_) for _, open_ in counts) == 0
+
+
 def test_a_filter_value_it_does_not_know_is_left_out_and_said(client, dated):
     document = get_page(client, "/commitments/", speaker="nobody", status="open")
 
@@ -330,7 +402,7 @@ def test_each_row_says_who_said_it_where_and_links_to_the_exchange(client, dated
     assert link.get("href").startswith(exchange.get_absolute_url())
     assert "Press Briefing by Press Secretary Jen Psaki" in link.text_content()
     assert "Jen Psaki, Press Sec" in row.text_content()
-    assert "machine-found" in row.text_content()
+    assert "confirmed" in row.text_content()
 
 
 def test_it_takes_the_speakers_title_from_the_participants_when_the_turn_has_none(client, miit):
@@ -342,6 +414,7 @@ def test_it_takes_the_speakers_title_from_the_participants_when_the_turn_has_non
 
 def test_a_page_past_the_end_gives_the_last_page_with_stable_links(client):
     sme_briefing(*(f"We will open {n} new centres by the end of 2025." for n in range(1, 31)))
+    Commitment.objects.update(review=Commitment.Review.CONFIRMED)
 
     document = get_page(client, "/commitments/", page="99", status="open", sort="newest")
     first = get_page(client, "/commitments/", page="1", sort="newest")
@@ -472,7 +545,9 @@ def test_the_home_page_lists_open_commitments_falling_due_soon(client, dated):
 
 def test_the_home_page_lists_at_most_five_due_soon(client):
     sme_briefing(*(f"We will open {n} new centres by the end of 2025." for n in range(1, 9)))
-    Commitment.objects.update(deadline_date=TODAY + dt.timedelta(days=5))
+    Commitment.objects.update(
+        deadline_date=TODAY + dt.timedelta(days=5), review=Commitment.Review.CONFIRMED
+    )
 
     document = get_page(client, "/")
 

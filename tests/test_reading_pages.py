@@ -529,12 +529,12 @@ def test_the_home_json_lists_the_page_of_briefings_and_the_archive_download(clie
 
 
 def test_the_commitments_page_json_is_the_page_it_shows(client, miit):
-    data = client.get("/commitments/", {"format": "json", "status": "open"}).json()
-    document = get_page(client, "/commitments/", status="open")
+    data = client.get("/commitments/", {"format": "json", "status": "unreviewed"}).json()
+    document = get_page(client, "/commitments/", status="unreviewed")
 
     shown = [text(quote) for quote in document.xpath("//ol[@class='commitment-rows']//blockquote")]
     assert [row["sentence"] for row in data["results"]] == shown
-    assert data["filters"] == {"status": "open"}
+    assert data["filters"] == {"status": "unreviewed"}
     assert data["total"] == len(shown)
     assert data["results"][0]["exchange_url"].startswith("http://testserver/briefings/")
 

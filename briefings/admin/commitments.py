@@ -13,6 +13,7 @@ from ..models import (
     Commitment,
     CommitmentChange,
 )
+from .review import decide, review_urls
 
 
 class CommitmentChangeInline(admin.TabularInline):
@@ -40,7 +41,8 @@ class DeadlineYearFilter(admin.SimpleListFilter):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    """The review queue: filter "Machine-found, not reviewed", then confirm or reject.
+    """The review queue: filter "Machine-found, not reviewed", then confirm or reject; or
+    one at a time, from the keyboard, on the review page (review.py).
 
     Every change an admin saves is recorded field by field (the history below the form);
     editing a machine-found commitment marks it edited, so re-extraction keeps it.
@@ -111,18 +113,11 @@ class CommitmentAdmin(admin.ModelAdmin):
         if changes:
             CommitmentChange.objects.create(commitment=obj, user=request.user, changes=changes)
 
+    def get_urls(self) -> list:
+        return [*review_urls(self.admin_site), *super().get_urls()]
+
     def _review(self, request: HttpRequest, queryset: QuerySet, review: str) -> None:
-        now = timezone.now()
-        for commitment in queryset.exclude(review=review):
-            CommitmentChange.objects.create(
-                commitment=commitment,
-                user=request.user,
-                changes={"review": [commitment.review, review]},
-            )
-            commitment.review = review
-            commitment.reviewed_by = request.user
-            commitment.reviewed_at = now
-            commitment.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
+        decide(queryset, review, user=request.user)
         self.message_user(request, f"Marked {queryset.count()} as {review}.", messages.SUCCESS)
 
     @admin.action(description="Confirm selected commitments")

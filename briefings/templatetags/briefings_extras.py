@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from briefings.models import Commitment, ExchangeKind, Turn, TurnRole
+from briefings.models import Commitment, ExchangeKind, Standing, Turn, TurnRole
 from briefings.text import NOTE_PATTERN
 
 register = template.Library()
@@ -27,11 +28,30 @@ def role_label(value: str) -> str:
     return value
 
 
+@register.filter
+def standing(commitment: Commitment) -> Standing:
+    """The status as the public pages say it: "not yet reviewed" for a machine-found
+    commitment, "deadline passed, not reviewed" once its deadline is behind us."""
+    return commitment.standing(timezone.localdate())
+
+
+@register.simple_tag
+def commitments_waiting() -> int:
+    """How many machine-found commitments wait for review (the admin's index)."""
+    return Commitment.objects.unreviewed().count()
+
+
 @register.simple_tag
 def turn_text(turn: Turn) -> SafeString:
     """The turn's text as paragraphs, notes marked apart and the sentences of its shown
     commitments (prefetched as `shown_commitments`; none when they were not) in <mark>."""
     return marked_text_html(turn.text, getattr(turn, "shown_commitments", []))
+
+
+@register.simple_tag
+def review_text(turn: Turn, commitment: Commitment) -> SafeString:
+    """The turn's text with the one commitment in review marked (the review page)."""
+    return marked_text_html(turn.text, [commitment])
 
 
 def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString:

@@ -155,11 +155,14 @@ def commitments_link(
 
 
 def _timeline(matching: CommitmentQuerySet) -> Timeline:
-    """Deadlines per quarter and how many are open, in one query."""
+    """Deadlines per quarter and how many are open (reviewed and open: a machine-found
+    commitment is not known to be open), in one query."""
+    reviewed = [Commitment.Review.CONFIRMED, Commitment.Review.EDITED]
+    is_open = Q(status=Commitment.Status.OPEN, review__in=reviewed)
     rows = (
         matching.order_by()
         .values(year=ExtractYear("deadline_date"), quarter=ExtractQuarter("deadline_date"))
-        .annotate(total=Count("id"), open=Count("id", filter=Q(status=Commitment.Status.OPEN)))
+        .annotate(total=Count("id"), open=Count("id", filter=is_open))
     )
     counts, undated = {}, 0
     for row in rows:
