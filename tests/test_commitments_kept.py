@@ -173,6 +173,30 @@ def test_a_retired_commitment_is_not_shown_publicly_and_the_admin_says_so(
     assert GONE[:60] in queue.content.decode()
 
 
+def test_a_commitments_permalink_follows_it_and_a_retired_one_answers_gone(client, tmp_path):
+    ingest(COVID_TEAM)
+    ingest(edited_copy(tmp_path), replace=True)
+    kept = Commitment.objects.get(sentence=AFTER)
+    retired = Commitment.objects.get(sentence=GONE)
+
+    found = client.get(reverse("briefings:commitment-detail", args=[kept.pk]))
+    assert found.status_code == 302
+    assert found["Location"] == f"{kept.turn.exchange.get_absolute_url()}#commitment-{kept.pk}"
+    assert f'id="commitment-{kept.pk}"' in client.get(found["Location"]).content.decode()
+
+    gone = client.get(reverse("briefings:commitment-detail", args=[retired.pk]))
+    assert gone.status_code == 410
+    page = gone.content.decode()
+    assert "Its sentence is no longer in the transcript" in page
+    assert GONE in page
+    assert retired.conference.get_absolute_url() in page
+
+    kept.review = Commitment.Review.REJECTED
+    kept.save()
+    assert client.get(reverse("briefings:commitment-detail", args=[kept.pk])).status_code == 404
+    assert client.get(reverse("briefings:commitment-detail", args=[999999])).status_code == 404
+
+
 def test_a_sentence_that_comes_back_brings_its_commitment_back(tmp_path):
     ingest(COVID_TEAM)
     first = Commitment.objects.get(sentence=GONE)
