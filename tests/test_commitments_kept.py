@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
+from briefings.export import write_jsonl
 from briefings.ingest.extraction import reextract_conference
 from briefings.ingest.load import load_conference
 from briefings.ingest.run import read_documents
@@ -209,6 +211,42 @@ def test_a_sentence_that_comes_back_brings_its_commitment_back(tmp_path):
     assert back.retired == ""
     assert back.turn.text[back.start : back.end] == GONE
     assert back.changes.order_by("-id").first().changes == {"retired": ["sentence-gone", ""]}
+
+
+def test_a_machine_row_the_extractor_no_longer_finds_is_retired_on_its_turn(client):
+    ingest(COVID_TEAM)
+    conference = Conference.objects.get()
+    said = "Community health centers are an important part of our broader strategy"
+    turn = Turn.objects.get(text__contains=said)
+    start = turn.text.index(said)
+    end = turn.text.index(".", start) + 1
+    # As an older extractor would have read it: a plan, machine-found.
+    old = Commitment.objects.create(
+        conference=conference, turn=turn, sentence=turn.text[start:end], start=start, end=end
+    )
+    exchange_page = turn.exchange.get_absolute_url()
+    assert f'id="commitment-{old.pk}"' in client.get(exchange_page).content.decode()
+
+    reextract_conference(conference)
+
+    old.refresh_from_db()
+    assert (old.retired, old.turn) == (Commitment.Retired.NOT_FOUND, turn)
+    assert old.changes.get().note == "retired: the extractor no longer finds it"
+    assert f'id="commitment-{old.pk}"' not in client.get(exchange_page).content.decode()
+    stream = io.StringIO()
+    write_jsonl(stream)
+    record = json.loads(stream.getvalue())
+    exported = [
+        commitment["sentence"]
+        for exchange in record["exchanges"]
+        for each in exchange["turns"]
+        for commitment in each["commitments"]
+    ]
+    assert old.sentence not in exported
+    assert AFTER in exported
+    gone = client.get(reverse("briefings:commitment-detail", args=[old.pk]))
+    assert gone.status_code == 410
+    assert exchange_page in gone.content.decode()
 
 
 def test_an_admin_form_opened_before_a_replace_cannot_save_over_a_retired_commitment(
