@@ -30,7 +30,11 @@ def conferences_for_export() -> Iterable[Conference]:
             Prefetch(
                 "exchanges__turns",
                 queryset=Turn.objects.select_related("person", "outlet")
-                .prefetch_related("commitments")
+                # Not the retired ones (a machine-found row the extractor no longer finds):
+                # the archive file is public, and an import would find them again anyway.
+                .prefetch_related(
+                    Prefetch("commitments", queryset=Commitment.objects.filter(retired=""))
+                )
                 .order_by("position"),
             ),
         )
@@ -86,8 +90,8 @@ def exchange_record(exchange: Exchange) -> dict:
 
 
 def turn_record(turn: Turn) -> dict:
-    """With `turn.commitments.all()`: every one for the export; a public page prefetches
-    only the ones it shows, so its JSON says what the page says."""
+    """With `turn.commitments.all()`: every one not retired for the export; a public page
+    prefetches only the ones it shows, so its JSON says what the page says."""
     return {
         "position": turn.position,
         "speaker_label": turn.speaker_label,

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import text
@@ -419,7 +420,7 @@ class ExchangeQuerySet(models.QuerySet):
                 .prefetch_related(
                     models.Prefetch(
                         "commitments",
-                        queryset=Commitment.objects.exclude(review=Commitment.Review.REJECTED),
+                        queryset=Commitment.objects.shown(),
                     )
                 )
                 .order_by("position"),
@@ -673,8 +674,9 @@ UNREVIEWED = "unreviewed"
 
 class CommitmentQuerySet(models.QuerySet):
     def shown(self) -> CommitmentQuerySet:
-        """What the public pages show: everything but what an admin rejected."""
-        return self.exclude(review=Commitment.Review.REJECTED)
+        """What the public pages show: everything but what an admin rejected and what was
+        retired (its sentence left the transcript, or the extractor no longer finds it)."""
+        return self.exclude(review=Commitment.Review.REJECTED).filter(retired="")
 
     def reviewed(self) -> CommitmentQuerySet:
         """Confirmed or edited by an admin: the only ones whose status means anything, as a
@@ -782,18 +784,38 @@ class CommitmentKind(models.TextChoices):
     PLAN = "plan", "Plan"
 
 
+class CommitmentRetirement(models.TextChoices):
+    SENTENCE_GONE = "sentence-gone", "Its sentence is no longer in the transcript"
+    NOT_FOUND = "not-found", "The extractor no longer finds it"
+
+
 class Commitment(models.Model):
     """A checkable pledge in an official's turn, found by the extractor or an admin.
 
-    Machine-found rows are replaced when the extractor is re-run; rows an admin confirmed,
-    rejected or edited are kept as the admin left them.
+    A row is never deleted by a re-ingest, a re-parse or a re-extraction
+    (briefings/ingest/extraction.py): it follows its sentence into the new text and keeps
+    its id (the pages' anchors) and its history; one whose sentence is gone, or a
+    machine-found one the extractor no longer finds, is retired: kept with its sentence
+    and its briefing, off the public pages. Rows an admin confirmed, rejected or edited
+    keep the admin's values.
     """
 
     Review = CommitmentReview
     Status = CommitmentStatus
     Kind = CommitmentKind
+    Retired = CommitmentRetirement
 
-    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="commitments")
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="commitments")
+    # SET_NULL: a re-ingest deletes the old turns before it re-points each commitment to
+    # the new turn that says its sentence; one left without a turn is retired.
+    turn = models.ForeignKey(
+        Turn,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        help_text="Empty once retired because its sentence left the transcript.",
+    )
     sentence = models.TextField(help_text="Exactly as in the turn's text.")
     start = models.PositiveIntegerField(help_text="Offset of the sentence in the turn's text.")
     end = models.PositiveIntegerField()
@@ -820,6 +842,15 @@ class Commitment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    retired = models.CharField(
+        max_length=20, choices=Retired.choices, blank=True, default="", db_index=True
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # One more on every save(): the admin's form carries the number it was opened at and
+    # refuses to save over a row that changed meanwhile. Re-pointing a row to its sentence
+    # in a rewritten transcript (a bulk update) changes nothing an admin sees, and leaves
+    # it alone.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -845,10 +876,26 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=CommitmentKind.values), name="commitment_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(retired="", retired_at__isnull=True)
+                | Q(retired__in=CommitmentRetirement.values, retired_at__isnull=False),
+                name="commitment_retired_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.sentence[:100]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.conference_id is None and self.turn_id is not None:
+            self.conference_id = Turn.objects.values_list("exchange__conference_id", flat=True).get(
+                pk=self.turn_id
+            )
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
 
     def standing(self, today: dt.date) -> Standing:
         """The status as the public pages give it. A machine-found commitment has no status
@@ -859,6 +906,18 @@ class Commitment(models.Model):
             return Standing("unreviewed-past", "deadline passed, not reviewed")
         return Standing(UNREVIEWED, "not yet reviewed")
 
+    def retire(self, reason: str) -> None:
+        """Off the public pages, kept with its sentence, briefing and history; save() it."""
+        self.retired = reason
+        self.retired_at = timezone.now()
+        if reason == self.Retired.SENTENCE_GONE:
+            self.turn = None
+
+    def restore(self) -> None:
+        """Standing again (its sentence is back, or found again); save() it."""
+        self.retired = ""
+        self.retired_at = None
+
     @property
     def review_badge(self) -> str:
         """The short word the public pages show: machine-found, confirmed or edited."""
@@ -866,7 +925,9 @@ class Commitment(models.Model):
 
 
 class CommitmentChange(models.Model):
-    """One admin change to a commitment, field by field: the history an admin can read."""
+    """One change to a commitment, field by field: the history an admin can read. An
+    admin's edit has its user; a change the archive made (retired by a re-ingest, updated
+    by the extractor) has none, and a note saying why."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(
@@ -874,6 +935,11 @@ class CommitmentChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
     changes = models.JSONField(help_text='{"field": ["old", "new"], ...}')
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why, for a change the archive made itself: a re-ingest, the extractor.",
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -38,8 +38,9 @@ urlpatterns = [
     path("outlets/", outlets.outlet_list, name="outlet-list"),
     path("outlets/<slug:slug>/", outlets.outlet_detail, name="outlet-detail"),
     path("outlets/<slug:slug>/feed.atom", feeds.OutletQuestionsFeed(), name="outlet-feed"),
-    # Commitments: the filtered list and its exports of every row.
+    # Commitments: the filtered list, one commitment's permalink, exports of every row.
     path("commitments/", commitments.commitment_list, name="commitment-list"),
+    path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment-detail"),
     path("commitments/export.csv", commitments.commitment_export_csv, name="commitment-export-csv"),
     path(
         "commitments/export.json",

@@ -195,3 +195,61 @@ def search_index(tmp_path: Path) -> Iterator[Path]:
         yield folder
         close_searchers()
     haystack.connections.reload("default")  # back on the settings' own index
+
+
+# Two writers at once (tests/test_concurrent_writers.py, tests/test_commitments_kept.py).
+
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from django.db import connection, connections  # noqa: E402
+
+
+class Writer(threading.Thread):
+    """Runs `work` in a thread of its own, with a database connection of its own."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__(daemon=True)
+        self.work = work
+        self.result: object = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.work()
+        except BaseException as error:
+            self.error = error
+        finally:
+            connections.close_all()
+
+    def outcome(self) -> object:
+        self.join(timeout=60)
+        assert not self.is_alive(), "the second writer never finished"
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def until_waiting(writer: Writer) -> None:
+    """Return once `writer` waits for a lock held by this thread's open transaction.
+
+    PostgreSQL shows it in pg_stat_activity; SQLite's busy wait shows nowhere, and there
+    the test only needs the writer started (it cannot write before the first commits).
+    """
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and writer.is_alive():
+        with connection.cursor() as cursor:
+            # Inside a transaction the activity view is read once, then cached: clear it.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    if writer.is_alive():
+        pytest.fail("the second writer neither waited for a lock nor finished in 30 s")

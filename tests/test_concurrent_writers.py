@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
 from django.db import close_old_connections, connection, connections, transaction
@@ -19,7 +17,7 @@ from briefings.ingest.load import CREATED, UNCHANGED, LoadResult, load_conferenc
 from briefings.models import Conference, Exchange, Organization, Person
 from search import indexing
 from search.models import IndexQueue
-from tests.conftest import miit_briefing, source_file
+from tests.conftest import Writer, miit_briefing, source_file, until_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,55 +25,6 @@ postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL only: SQLite runs one writer at a time, so this cannot happen there",
 )
-
-
-class Writer(threading.Thread):
-    """Runs `work` in a thread of its own, with a database connection of its own."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__(daemon=True)
-        self.work = work
-        self.result: object = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self.work()
-        except BaseException as error:
-            self.error = error
-        finally:
-            connections.close_all()
-
-    def outcome(self) -> object:
-        self.join(timeout=60)
-        assert not self.is_alive(), "the second writer never finished"
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def until_waiting(writer: Writer) -> None:
-    """Return once `writer` waits for a lock held by this thread's open transaction.
-
-    PostgreSQL shows it in pg_stat_activity; SQLite's busy wait shows nowhere, and there
-    the test only needs the writer started (it cannot write before the first commits).
-    """
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and writer.is_alive():
-        with connection.cursor() as cursor:
-            # Inside a transaction the activity view is read once, then cached: clear it.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-        time.sleep(0.02)
-    if writer.is_alive():
-        pytest.fail("the second writer neither waited for a lock nor finished in 30 s")
 
 
 def test_two_ingests_of_one_briefing_at_once_store_it_once():

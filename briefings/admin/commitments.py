@@ -1,11 +1,12 @@
-"""Admin for commitments: the review queue, edits kept in each commitment's history."""
+"""Admin for commitments: the review queue, edits kept in each commitment's history, and
+no edit saved over a change made since its form was opened."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -20,7 +21,7 @@ class CommitmentChangeInline(admin.TabularInline):
     model = CommitmentChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "user", "changes"]
+    fields = ["changed_at", "user", "changes", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -39,17 +40,70 @@ class DeadlineYearFilter(admin.SimpleListFilter):
         return queryset.filter(deadline_date__year=self.value()) if self.value() else queryset
 
 
+class CommitmentForm(forms.ModelForm):
+    """Carries the row's version from the moment the form was opened: a save is refused,
+    with the admin's values left in the form, when the row changed since (another admin, a
+    re-ingest that retired it, the extractor). A re-ingest that only moved it to its
+    sentence in the new text changes no version, and the save lands."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("seen_version", self.instance.version)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locked until the admin's transaction ends (changeform_view is atomic): a
+        # re-ingest or another save cannot slip in between this check and the save.
+        now = (
+            Commitment.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values("version", "retired")
+            .first()
+        )
+        if now is None:
+            raise forms.ValidationError("This commitment was deleted: nothing was saved.")
+        if cleaned.get("seen_version") != now["version"]:
+            retired = (
+                f" It is now retired: {Commitment.Retired(now['retired']).label.lower()}."
+                if now["retired"]
+                else ""
+            )
+            raise forms.ValidationError(
+                "This commitment changed after you opened this form (another admin, a "
+                "re-ingest or the extractor: see its history below), so nothing was saved."
+                f"{retired} Your values are still in the form: reload the page to see the "
+                "current ones, then make your change again."
+            )
+        return cleaned
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
     """The review queue: filter "Machine-found, not reviewed", then confirm or reject; or
     one at a time, from the keyboard, on the review page (review.py).
 
     Every change an admin saves is recorded field by field (the history below the form);
-    editing a machine-found commitment marks it edited, so re-extraction keeps it.
+    editing a machine-found commitment marks it edited, so re-extraction keeps it. A
+    retired commitment (its sentence left the transcript) is kept here, marked retired.
     """
 
-    list_display = ["sentence_short", "actor", "deadline_date", "review", "status", "speaker"]
-    list_filter = ["review", "status", "kind", DeadlineYearFilter]
+    form = CommitmentForm
+
+    list_display = [
+        "sentence_short",
+        "actor",
+        "deadline_date",
+        "review",
+        "status",
+        "speaker",
+        "retired",
+    ]
+    list_filter = ["review", "status", "kind", "retired", DeadlineYearFilter]
     search_fields = ["sentence", "actor", "action", "turn__person__name"]
     list_select_related = ["turn__person", "turn__exchange__conference"]
     date_hierarchy = "deadline_date"
@@ -60,6 +114,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         ("How much", {"fields": ["quantity_text", "quantity_value", "quantity_unit"]}),
         ("By when", {"fields": ["deadline_text", "deadline_date", "deadline_precision"]}),
         ("Review", {"fields": ["review", "status", "status_note", "evidence_url"]}),
+        ("Retired", {"fields": ["retired", "retired_at", "seen_version"]}),
         (
             "Machine",
             {"fields": ["confidence", "extractor_version", "reviewed_by", "reviewed_at"]},
@@ -72,6 +127,8 @@ class CommitmentAdmin(admin.ModelAdmin):
         "extractor_version",
         "reviewed_by",
         "reviewed_at",
+        "retired",
+        "retired_at",
     ]
 
     @admin.display(description="sentence")
@@ -81,10 +138,19 @@ class CommitmentAdmin(admin.ModelAdmin):
     @admin.display(description="speaker")
     def speaker(self, commitment: Commitment) -> str:
         turn = commitment.turn
+        if turn is None:
+            return ""
         return turn.person.name if turn.person else turn.speaker_label
 
     @admin.display(description="said in")
     def briefing(self, commitment: Commitment) -> str:
+        if commitment.turn is None:  # retired: its sentence left the transcript
+            conference = commitment.conference
+            return format_html(
+                '<a href="{}">{}</a> (no longer in its transcript)',
+                conference.get_absolute_url(),
+                conference.title,
+            )
         exchange = commitment.turn.exchange
         return format_html(
             '<a href="{}">{} #{}</a>',
@@ -96,22 +162,42 @@ class CommitmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        commitment = self.get_object(request, object_id)
+        if request.method == "GET" and commitment is not None and commitment.retired:
+            self.message_user(
+                request,
+                f"This commitment is retired ({commitment.get_retired_display().lower()}): "
+                "it is kept with its history, and left out of the public pages.",
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(
         self, request: HttpRequest, obj: Commitment, form: forms.ModelForm, change: bool
     ) -> None:
+        changed = [name for name in form.changed_data if name != "seen_version"]
+        if not changed:
+            return
         changes = {
             name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
-            for name in form.changed_data
+            for name in changed
         }
-        if changes:
-            if obj.review == Commitment.Review.MACHINE and "review" not in changes:
-                obj.review = Commitment.Review.EDITED
-                changes["review"] = [Commitment.Review.MACHINE, Commitment.Review.EDITED]
-            obj.reviewed_by = request.user
-            obj.reviewed_at = timezone.now()
-        super().save_model(request, obj, form, change)
-        if changes:
-            CommitmentChange.objects.create(commitment=obj, user=request.user, changes=changes)
+        if obj.review == Commitment.Review.MACHINE and "review" not in changes:
+            obj.review = Commitment.Review.EDITED
+            changes["review"] = [Commitment.Review.MACHINE, Commitment.Review.EDITED]
+        obj.reviewed_by = request.user
+        obj.reviewed_at = timezone.now()
+        # Only what the form edits: the turn and offsets a re-ingest may have just moved
+        # (CommitmentForm.clean checked nothing else changed) are not written back.
+        obj.save(update_fields=[*changes, "reviewed_by", "reviewed_at"])
+        CommitmentChange.objects.create(commitment=obj, user=request.user, changes=changes)
 
     def get_urls(self) -> list:
         return [*review_urls(self.admin_site), *super().get_urls()]

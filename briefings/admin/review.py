@@ -69,7 +69,14 @@ def decide(commitments: QuerySet, review: str, *, user: AbstractBaseUser) -> int
     for start in range(0, len(rows), WRITE_BATCH):
         Commitment.objects.filter(
             pk__in=[pk for pk, _, _ in rows[start : start + WRITE_BATCH]]
-        ).update(review=review, reviewed_by=user, reviewed_at=now, updated_at=now)
+        ).update(
+            review=review,
+            reviewed_by=user,
+            reviewed_at=now,
+            updated_at=now,
+            # An admin form opened before this decision must not save over it (CommitmentForm).
+            version=F("version") + 1,
+        )
     announce_exchanges(sorted({exchange for _, _, exchange in rows}))
     return len(rows)
 

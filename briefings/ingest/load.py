@@ -46,7 +46,7 @@ from ..renumbering import (
     stored_exchange_keys,
 )
 from ..signals import announce_exchanges
-from .extraction import ReviewedSnapshot, extract_for_conference, reextract_conference
+from .extraction import HeldCommitments, extract_for_conference, reextract_conference
 from .formats import parser_version
 from .identity import SOURCE_URL, find_existing, fingerprint_of, parsed_exchange_keys
 from .names import clean_label
@@ -207,16 +207,17 @@ def rewrite_conference(conference: Conference, parsed: ParsedConference) -> Load
 def _write_conference(
     conference: Conference, parsed: ParsedConference, digest: str, *, status: str
 ) -> LoadResult:
-    """The one path that (re)writes a conference's rows, new or replaced: admin decisions
-    on commitments are carried over, old addresses of renumbered exchanges keep leading
-    to them (briefings/renumbering.py), the old exchanges leave the index, the new ones are
-    queued, and the extractor runs."""
-    reviewed = ReviewedSnapshot()
+    """The one path that (re)writes a conference's rows, new or replaced: its commitments
+    follow their sentences into the new text with their ids and history (or are retired,
+    never deleted: briefings/ingest/extraction.py), old addresses of renumbered exchanges
+    keep leading to them (briefings/renumbering.py), the old exchanges leave the index, the
+    new ones are queued, and the extractor runs."""
+    held = HeldCommitments()
     before: list[Keyed] | None = None
     if conference.pk is not None:
-        reviewed = ReviewedSnapshot.take(conference)
+        held = HeldCommitments.take(conference)
     # Decisions an archive export carried come after the stored ones, so they win.
-    reviewed.rows += [dict(row) for row in parsed.reviewed_commitments]
+    held.imported = [dict(row) for row in parsed.reviewed_commitments]
     if conference.pk is not None:
         before = stored_exchange_keys(conference)
         announce_exchanges(conference.exchanges.values_list("pk", flat=True), removed=True)
@@ -228,7 +229,7 @@ def _write_conference(
     exchanges, turns = write_transcript(conference, parsed, organizations)
     if before is not None:
         carry_over_addresses(conference, before=before, after=parsed_exchange_keys(parsed))
-    warnings = [*parsed.warnings, *reviewed.restore(conference)]
+    warnings = [*parsed.warnings, *held.keep(conference)]
     extract_for_conference(conference)
     return LoadResult(conference, status, exchanges, turns, warnings)
 

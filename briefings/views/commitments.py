@@ -1,5 +1,6 @@
 """The commitments page (every shown commitment, filtered and sorted as the query string
-says, with a timeline of the deadlines) and its CSV and JSON exports of every row."""
+says, with a timeline of the deadlines), its CSV and JSON exports of every row, and one
+commitment's permalink."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import dataclasses
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractQuarter, ExtractYear
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +94,29 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "due_soon_days": DUE_SOON_DAYS,
         },
+    )
+
+
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/commitments/<id>/: the id stays with a commitment across re-ingests, so this leads
+    to where it is said now; a retired one answers 410 Gone with what it said and where
+    (its sentence left the transcript, or it is no longer read as a commitment)."""
+    commitment = (
+        Commitment.objects.exclude(review=Commitment.Review.REJECTED)
+        .select_related("conference", "turn__exchange")
+        .filter(pk=pk)
+        .first()
+    )
+    if commitment is None:
+        raise Http404("no such commitment")
+    exchange = commitment.turn.exchange if commitment.turn else None
+    if not commitment.retired:
+        return HttpResponseRedirect(f"{exchange.get_absolute_url()}#commitment-{commitment.pk}")
+    return render(
+        request,
+        "briefings/commitment_retired.html",
+        {"commitment": commitment, "exchange": exchange},
+        status=410,
     )
 
 

@@ -10,7 +10,8 @@ from briefings.management.selection import select_conferences
 class Command(BaseCommand):
     help = (
         "Re-run the current commitment extractor over stored turns. Machine-found "
-        "commitments are replaced; those an admin confirmed, edited or rejected are kept."
+        "commitments found again keep their ids and take the new values, those no longer "
+        "found are retired; those an admin confirmed, edited or rejected are kept."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         report = reextract(conferences)
         self.stdout.write(
             f"Extractor {EXTRACTOR_VERSION} over {report.conferences} briefings: "
-            f"{report.removed} machine-found commitments replaced by {report.found}; "
-            f"{report.kept_reviewed} reviewed commitments kept as they were."
+            f"{report.found} new machine-found commitments, {report.updated} updated, "
+            f"{report.retired} retired; {report.kept_reviewed} reviewed commitments kept as "
+            "they were."
         )
