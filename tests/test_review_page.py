@@ -253,7 +253,14 @@ def test_when_nothing_waits_the_page_says_so(admin_client):
 def test_bulk_reject_takes_more_than_one_batch(admin_client, queue):
     turn = queue["parks"].turn
     Commitment.objects.bulk_create(
-        Commitment(turn=turn, sentence=f"Filler {n}.", start=n, end=n + 1) for n in range(1, 1201)
+        Commitment(
+            turn=turn,
+            conference=turn.exchange.conference,
+            sentence=f"Filler {n}.",
+            start=n,
+            end=n + 1,
+        )
+        for n in range(1, 1201)
     )
 
     admin_client.post(BULK, {"pattern": r"^filler \d+\.$", "regex": "on", "count": "1200"})
