@@ -144,6 +144,16 @@ def test_it_reads_officials_answers_and_statements(role: str) -> None:
         "25 countries.",
         "Obviously, as we get closer to the timeline in May, we will have to make a decision.",
         "There will be a briefing tomorrow at noon.",
+        # A calendar in the passive, numbers that describe the setting, a place as recipient.
+        "According to the schedule, a meeting between finance officials and coordinators "
+        "will be held on the afternoon of June 24.",
+        "The regular press conference will be adjourned on that day and resumed on Monday.",
+        "The Foreign Minister will hold talks with him, during which the two sides will "
+        "exchange views on relations and issues of common interest.",
+        "Tomorrow, he will host two different meetings with House members here.",
+        "It is because we're sending directly to hospitals.",
+        "Again, we'll let them all speak for themselves.",
+        "We're going to continue to — to — just to be zero-focused on this.",
     ],
 )
 def test_it_rejects_what_only_looks_like_a_commitment(text: str) -> None:
@@ -168,6 +178,8 @@ def test_it_rejects_what_only_looks_like_a_commitment(text: str) -> None:
         "$600 billion in loans will be available for mid-size businesses.",
         "President Xi Jinping will host the Extraordinary China-Africa Summit on Solidarity "
         "against COVID-19 in Beijing on June 17.",
+        "We will open five additional vaccination centers in Florida.",
+        "The last thing we're doing today is we're adding 2,600 visa restrictions.",
     ],
 )
 def test_it_finds_what_a_government_commits_to_in_its_own_words(text: str) -> None:

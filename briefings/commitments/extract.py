@@ -347,14 +347,16 @@ def _checkability(
             # "The President will host the Summit for Democracy" is an event the government
             # organises; "will host the Prime Minister for a meeting" is his calendar.
             has_deliverable = bool(EVENT_RE.search(phrase_text))
-        if cue.is_person or phrase.verb in ANNOUNCE_VERBS:
+        if cue.is_person and phrase.verb in HOSTING_VERBS:
+            ok = has_deliverable  # "will host two meetings with House members": his calendar
+        elif cue.is_person or phrase.verb in ANNOUNCE_VERBS:
             ok = bool(numeric) or has_deliverable
         elif phrase.verb in VAGUE_VERBS:
             ok = bool(numeric)
         elif phrase.verb in NEUTRAL_VERBS:
             # "We're going to be working with the retailers": a date alone does not make
             # working or going checkable.
-            dated = has_date and phrase.verb not in ("work", "go")
+            dated = has_date and phrase.verb not in ("work", "go", "get")
             ok = bool(numeric) or has_deliverable or (dated and not _vague_object(phrase_text))
         else:
             # A deadline alone makes an action checkable only if the verb is one we know as
@@ -420,22 +422,62 @@ def _vague_object(phrase_text: str) -> bool:
 
 HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
 EVENT_RE = re.compile(
-    r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|dialogues?|games)\b",
+    r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|games)\b",
     re.IGNORECASE,
 )
 
 
 def _counts(quantity: Quantity, service_spans: list[tuple[int, int]]) -> bool:
-    """A span of time is a deadline, not a quantity, unless it is a service standard."""
+    """A span of time is a deadline, not a quantity, unless it is a service standard. A
+    number that describes the setting is not what the action produces: "the two sides",
+    "in two ways", "all countries"; nor is "all" or "zero" before a verb ("let them all
+    speak")."""
     words = quantity.unit.lower().split()
     if words and words[-1].rstrip("s") in TIME_UNITS:
         return any(start <= quantity.start < end for start, end in service_spans)
-    return True
+    head = words[0] if words else ""
+    if quantity.value == 0:
+        return False  # "zero-focused"
+    if head in CONTEXT_UNITS and (quantity.value is None or quantity.value <= 3):
+        return False
+    return quantity.value is not None or head.endswith("s") or head in COUNTED_SINGULARS
+
+
+PLACE_RE = re.compile(
+    r"centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?",
+    re.IGNORECASE,
+)
+BUILDING_VERBS = {"build", "open", "reopen", "establish", "create", "construct", "set",
+                  "launch", "stand", "rebuild", "expand", "install", "renovate", "upgrade",
+                  "add", "designate", "deploy"}  # fmt: skip
+# What a small number counts when it describes the setting, not a result.
+CONTEXT_UNITS = {
+    "side", "sides", "country", "countries", "way", "ways", "thing", "things", "part",
+    "parts", "leader", "leaders", "president", "presidents", "time", "times", "nation",
+    "nations", "party", "parties", "minister", "ministers", "question", "questions",
+    "point", "points", "aspect", "aspects", "area", "areas", "round", "rounds", "phase",
+    "phases",
+}  # fmt: skip
+# "Every American", "each household": counted nouns in the singular.
+COUNTED_SINGULARS = {
+    "american", "household", "school", "county", "state", "citizen", "child", "family",
+    "person", "adult", "student", "worker", "passenger", "traveler", "traveller",
+    "resident", "veteran", "senior", "business", "hospital", "home",
+}  # fmt: skip
 
 
 def _delivers(verb: str, phrase_text: str) -> bool:
-    """A named deliverable under a delivery verb: the phrase's own or one later in it."""
+    """A named deliverable under a delivery verb: the phrase's own or one later in it. A
+    physical place is one only when it is built or opened: "send masks to hospitals" does
+    not deliver a hospital."""
     match = DELIVERABLE_RE.search(phrase_text)
+    if match and PLACE_RE.fullmatch(match.group()):
+        built = [lemma(w) for w in WORD_RE.findall(phrase_text[: match.start()])]
+        before = phrase_text[max(0, match.start() - 12) : match.start()].lower()
+        if not set(built) & BUILDING_VERBS or re.search(
+            r"\b(?:to|at|in|for|from)\s+(?:\w+\s+)?$", before
+        ):
+            return False
     if not match or DELIVERABLE_RE_BLOCK.search(phrase_text):
         return False
     if verb in DELIVERY_VERBS:

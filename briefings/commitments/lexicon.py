@@ -131,7 +131,8 @@ PROGRAMME_VERBS = {"cover", "start", "begin", "remain", "stay", "run", "reach", 
 
 STARTING_NOW = (
     r"(?:announcing|launching|unveiling|releasing|issuing|establishing|creating|deploying"
-    r"|sending|opening|allocating|committing|donating|designating)\b"
+    r"|sending|opening|allocating|committing|donating|designating|adding|imposing|banning"
+    r"|extending|increasing)\b"
 )
 # "There will be screening at all 20 airports": the government's doing when it names a
 # number or a deliverable.
@@ -186,7 +187,7 @@ NOT_DELIVERY_PARTICIPLES = {
     "greeted", "celebrated", "honored", "pleased", "surprised", "interested", "concerned",
     "involved", "located", "based", "engaged", "able", "prepared", "ready", "tasked",
     "encouraged", "disappointed", "determined", "committed", "chaired", "attended", "led",
-    "briefed",
+    "briefed", "shared", "adjourned", "resumed",
 }  # fmt: skip
 # Words between the modal and its verb.
 ADVERBS = {
@@ -256,7 +257,8 @@ PROCEDURAL_VERBS = {
     "return", "circle", "keep", "let", "give", "detail", "outline", "preview", "walk",
 }  # fmt: skip
 # Explaining, not doing: never a commitment whatever follows.
-TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", "speak", "tell"}
+TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", "speak", "tell",
+              "communicate"}  # fmt: skip
 # Named deliverables: a document, an event, a fund, a platform.
 DELIVERABLE_RE = re.compile(
     r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation"
@@ -347,7 +349,11 @@ PROCEDURAL_OBJECT_RE = re.compile(
 # "Details will be announced", "the readout will be sent": a passive about the press.
 PROCEDURAL_SUBJECT_RE = re.compile(
     r"\b(?:details|more\s+information|further\s+information|updates?|the\s+schedule"
-    r"|the\s+readout|a\s+readout|the\s+transcript)$",
+    r"|the\s+readout|a\s+readout|the\s+transcript"
+    # A calendar's items said in the passive: "a meeting ... will be held on June 24", "the
+    # regular press conference will be adjourned" (issue 13: Ministry pages).
+    r"|(?:press\s+conference|briefing|meeting|ceremony|talks|reception|visit|event|session"
+    r"|consultations?|dinner|banquet|call|gathering)(?:\s+(?:of|for|between|with)\s+[^,]*)?)$",
     re.IGNORECASE,
 )
 # "We will have the capacity to": an ability, not an act.

@@ -33,10 +33,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--split",
-            choices=["dev", "test", "all"],
+            choices=["dev", "test1", "test", "all"],
             default="dev",
-            help="with --whole: which transcripts (default dev; the test split is held out: "
-            "score it only to report, and say how many times it was scored)",
+            help="with --whole: which transcripts (default dev; test1 was the first held-out "
+            "split, opened for development after it was scored; the test split is held out: "
+            "score it only to report, and log each run in the set's README)",
         )
 
     def handle(
