@@ -44,10 +44,10 @@ from briefings.ingest.sentences import official_sentences, read_transcript  # no
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
 
 
-def dev_rows() -> list[dict]:
+def rows_of(splits: tuple[str, ...]) -> list[dict]:
     rows = []
     for labelled in whole.load_labels():
-        if labelled.split != "dev":
+        if labelled.split not in splits:
             continue
         file = whole.DEFAULT_CORPUS / labelled.path
         if not file.is_file():
@@ -70,21 +70,29 @@ def dev_rows() -> list[dict]:
     return rows
 
 
+def fit(rows: list[dict]) -> tuple[DictVectorizer, LogisticRegression]:
+    vectorizer = DictVectorizer()
+    features = vectorizer.fit_transform([dict.fromkeys(r["features"], 1) for r in rows])
+    model = LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000)
+    model.fit(features, [row["y"] for row in rows])
+    return vectorizer, model
+
+
+def probabilities_of(model: tuple[DictVectorizer, LogisticRegression], rows: list[dict]):
+    vectorizer, regression = model
+    matrix = vectorizer.transform([dict.fromkeys(r["features"], 1) for r in rows])
+    return [float(p) for p in regression.predict_proba(matrix)[:, 1]]
+
+
 def held_out_probabilities(rows: list[dict]) -> list[float]:
     """Each row's probability from a model trained without its source."""
     probabilities = [0.0] * len(rows)
     for source in sorted({row["source"] for row in rows}):
-        train = [row for row in rows if row["source"] != source]
+        model = fit([row for row in rows if row["source"] != source])
         test = [i for i, row in enumerate(rows) if row["source"] == source]
-        vectorizer = DictVectorizer()
-        features = vectorizer.fit_transform([dict.fromkeys(r["features"], 1) for r in train])
-        model = LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000)
-        model.fit(features, [row["y"] for row in train])
-        scored = model.predict_proba(
-            vectorizer.transform([dict.fromkeys(rows[i]["features"], 1) for i in test])
-        )[:, 1]
+        scored = probabilities_of(model, [rows[i] for i in test])
         for index, probability in zip(test, scored, strict=True):
-            probabilities[index] = float(probability)
+            probabilities[index] = probability
     return probabilities
 
 
@@ -112,9 +120,21 @@ def score(rows: list[dict], predicted: list[bool]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", help="write the figures as JSON to this file")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="train on the opened splits (dev, test1) and score the held-out test split; "
+        "log the run in tests/data/commitments/whole/README.md",
+    )
     args = parser.parse_args()
-    rows = dev_rows()
-    probabilities = held_out_probabilities(rows)
+    if args.held_out:
+        rows = rows_of(("test",))
+        probabilities = probabilities_of(fit(rows_of(("dev", "test1"))), rows)
+        title = "held-out test split, trained on dev and test1"
+    else:
+        rows = rows_of(("dev",))
+        probabilities = held_out_probabilities(rows)
+        title = "dev split, one source held out at a time"
     methods: dict[str, list[bool]] = {"rules": [row["rule"] for row in rows]}
     for threshold in THRESHOLDS:
         methods[f"classifier >= {threshold}"] = [p >= threshold for p in probabilities]
@@ -126,7 +146,7 @@ def main() -> None:
     ]
     results = {name: score(rows, predicted) for name, predicted in methods.items()}
     sources = [s for s in next(iter(results.values())) if s != "all"] + ["all"]
-    print(f"dev split, one source held out at a time: {len(rows)} sentences")
+    print(f"{title}: {len(rows)} sentences")
     print(f"{'method':<36}" + "".join(f"{s:>16}" for s in sources))
     for name, by_source in results.items():
         cells = "".join(
