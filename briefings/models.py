@@ -684,8 +684,9 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(review__in=[Commitment.Review.CONFIRMED, Commitment.Review.EDITED])
 
     def unreviewed(self) -> CommitmentQuerySet:
-        """Machine-found, waiting for an admin: the review queue."""
-        return self.filter(review=Commitment.Review.MACHINE)
+        """Machine-found, waiting for an admin: the review queue. A retired one (its
+        sentence left the transcript) waits for nobody."""
+        return self.filter(review=Commitment.Review.MACHINE, retired="")
 
     def due_soon(self, today: dt.date, *, days: int = DUE_SOON_DAYS) -> CommitmentQuerySet:
         """Deadlines from today to `days` ahead, both ends included."""

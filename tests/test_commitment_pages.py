@@ -483,6 +483,28 @@ def test_the_csv_export_has_the_pages_rows_and_defuses_formulas(client, dated):
     assert row["deadline_date"] == dated["overdue"].deadline_date.isoformat()
     exchange = dated["overdue"].turn.exchange
     assert row["exchange_url"] == "http://testserver" + exchange.get_absolute_url()
+    assert row["id"] == str(dated["overdue"].pk)
+    assert row["standing"] == "Open"
+
+
+def test_the_exports_say_a_machine_found_commitment_is_not_yet_reviewed(client, dated):
+    """The stored status of a machine-found commitment is only the default "open": the
+    exports carry what the pages say beside it."""
+    Commitment.objects.filter(pk=dated["overdue"].pk).update(review=Commitment.Review.MACHINE)
+    Commitment.objects.filter(pk=dated["later"].pk).update(review=Commitment.Review.MACHINE)
+
+    rows = {
+        row["id"]: row
+        for row in csv.DictReader(
+            io.StringIO(client.get("/commitments/export.csv").content.decode())
+        )
+    }
+    results = {row["id"]: row for row in client.get("/commitments/export.json").json()["results"]}
+
+    assert rows[str(dated["overdue"].pk)]["standing"] == "deadline passed, not reviewed"
+    assert rows[str(dated["later"].pk)]["standing"] == "not yet reviewed"
+    assert results[dated["later"].pk]["standing"] == "not yet reviewed"
+    assert results[dated["later"].pk]["status"] == "open"
 
 
 def test_the_json_export_matches_the_filters_and_carries_the_export_fields(client, dated):

@@ -371,3 +371,32 @@ def test_a_replace_waiting_for_an_admin_save_keeps_the_decision(tmp_path):
     after = Commitment.objects.get(pk=kept.pk)
     assert (after.review, after.status, after.retired) == ("confirmed", "missed", "")
     assert after.turn.text[after.start : after.end] == AFTER
+
+
+def test_a_sentence_with_two_commitments_keeps_the_same_one_through_re_extractions() -> None:
+    """Both clauses of this sentence are commitments, and a row is one sentence: the first
+    is kept, the same one every run, never swapped for the second (demo/scio)."""
+    from tests.conftest import briefing, official, reporter, source_file
+
+    two = (
+        "In 2023, we will provide subsidized vocational training for more than 15 million "
+        "people, and we will build 300 high-skilled talent training bases by 2025."
+    )
+    load_conference(
+        briefing(
+            "SCIO briefing on jobs",
+            dt.date(2023, 2, 24),
+            [reporter("CCTV", "What about training?"), official("Li Zhong", two)],
+        ),
+        [source_file("jobs.txt", "jobs")],
+    )
+    [row] = Commitment.objects.all()
+    first = (row.quantity_text, row.deadline_date, row.version)
+
+    for _ in range(2):
+        reextract_conference(Conference.objects.get())
+
+    row.refresh_from_db()
+    assert (row.quantity_text, row.deadline_date, row.version) == first
+    assert row.quantity_text == "more than 15 million people"
+    assert not CommitmentChange.objects.exists()

@@ -294,3 +294,32 @@ def test_a_decision_on_one_re_extracted_meanwhile_says_it_is_gone(admin_client, 
 
     assert "That commitment is no longer there" in admin_client.get(response.url).content.decode()
     assert not CommitmentChange.objects.exists()
+
+
+def test_a_retired_commitment_leaves_the_queue_and_a_decision_on_it_changes_nothing(
+    admin_client, queue
+):
+    """Retired by a re-ingest while an editor looked at it: no error, no decision."""
+    gone = queue["guidelines"]
+    gone.retire(Commitment.Retired.SENTENCE_GONE)
+    gone.save()
+
+    assert in_review(page(admin_client, at=str(gone.pk))) != GUIDELINES
+    response = decide(admin_client, gone, "confirm")
+
+    assert Commitment.objects.get(pk=gone.pk).review == Commitment.Review.MACHINE
+    assert "was retired while you looked at it" in admin_client.get(response.url).content.decode()
+
+
+def test_the_list_action_confirms_a_retired_commitment_without_an_error(admin_client, queue):
+    gone = queue["smes"]
+    gone.retire(Commitment.Retired.SENTENCE_GONE)
+    gone.save()
+
+    response = admin_client.post(
+        reverse("admin:briefings_commitment_changelist"),
+        {"action": "confirm", "_selected_action": [gone.pk]},
+    )
+
+    assert response.status_code == 302
+    assert Commitment.objects.get(pk=gone.pk).review == Commitment.Review.CONFIRMED

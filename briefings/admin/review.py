@@ -77,7 +77,8 @@ def decide(commitments: QuerySet, review: str, *, user: AbstractBaseUser) -> int
             # An admin form opened before this decision must not save over it (CommitmentForm).
             version=F("version") + 1,
         )
-    announce_exchanges(sorted({exchange for _, _, exchange in rows}))
+    # A retired commitment whose sentence is gone has no exchange to announce.
+    announce_exchanges(sorted({exchange for _, _, exchange in rows if exchange is not None}))
     return len(rows)
 
 
@@ -206,6 +207,13 @@ def _act(request: HttpRequest, sort: str) -> HttpResponse | tuple[Place, CardFor
         return HttpResponseRedirect(review_link(sort))
     place = place_in_queue(sort, commitment.pk)
     after = place.next_id or place.previous_id
+    if commitment.retired:
+        messages.warning(
+            request,
+            f"“{commitment.sentence[:80]}” was retired while you looked at it "
+            f"({commitment.get_retired_display().lower()}); nothing changed.",
+        )
+        return HttpResponseRedirect(review_link(sort, after))
     if commitment.review != Commitment.Review.MACHINE:
         who = commitment.reviewed_by or "someone"
         messages.warning(

@@ -99,6 +99,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
     }
     decided = [key for key, row in stored.items() if row.review != Commitment.Review.MACHINE]
     seen: set[int] = set()
+    taken: set[tuple[int, int, int]] = set()
     rows = []
     extracted = Extracted()
     for turn in turns.select_related("person"):
@@ -119,6 +120,12 @@ def extract_for_conference(conference: Conference) -> Extracted:
             # DO NOTHING raises. Such a row is dropped here instead, the same on both.
             if found.start >= found.end or found.kind not in Commitment.Kind.values:
                 continue
+            span = (turn.pk, found.start, found.end)
+            if span in taken:
+                # One row a sentence: the first commitment the extractor gives in it, the
+                # same one each run, so a re-extraction never swaps it for the next one.
+                continue
+            taken.add(span)
             if any(
                 turn_id == turn.pk and start < found.end and found.start < end
                 for turn_id, start, end in decided

@@ -24,6 +24,7 @@ from briefings.timeline import Period, Timeline, build_timeline
 
 COMMITMENTS_PER_PAGE = 25
 COMMITMENT_CSV_COLUMNS = [
+    "id",
     "exchange_url",
     "held_on",
     "briefing",
@@ -41,6 +42,7 @@ COMMITMENT_CSV_COLUMNS = [
     "confidence",
     "review",
     "status",
+    "standing",
     "status_note",
     "evidence_url",
 ]
@@ -257,6 +259,9 @@ def commitment_row(request: HttpRequest, commitment: Commitment) -> dict[str, ob
     return {
         "id": commitment.pk,
         **commitment_record(commitment),
+        # "status" is the stored one, "open" until an editor says otherwise; "standing" is
+        # what the pages show: "not yet reviewed" for a machine-found commitment.
+        "standing": commitment.standing(timezone.localdate()).words,
         "speaker": commitment.turn.speaker_name,
         "speaker_title": commitment.speaker_title,
         "briefing": exchange.conference.title,
