@@ -45,6 +45,12 @@
       var field = target.querySelector("input:not([type=hidden]), textarea, select");
       if (field) {
         field.focus();
+        // The caret after the text, so typing adds to it rather than before it.
+        try {
+          field.setSelectionRange(field.value.length, field.value.length);
+        } catch (error) {
+          // A date or a select has no caret.
+        }
         field.scrollIntoView({block: "center"});
       }
     } else {
