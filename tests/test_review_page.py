@@ -323,3 +323,27 @@ def test_the_list_action_confirms_a_retired_commitment_without_an_error(admin_cl
 
     assert response.status_code == 302
     assert Commitment.objects.get(pk=gone.pk).review == Commitment.Review.CONFIRMED
+
+
+def test_no_admin_can_delete_a_commitment_and_its_history(admin_client, queue):
+    """Rejected or retired, never deleted: the history stays with it."""
+    target = queue["smes"]
+    changelist = admin_client.get(reverse("admin:briefings_commitment_changelist"))
+
+    assert "delete_selected" not in changelist.content.decode()
+    response = admin_client.post(
+        reverse("admin:briefings_commitment_delete", args=[target.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=target.pk).exists()
+
+
+def test_deleting_a_whole_briefing_in_the_admin_still_takes_its_commitments(admin_client, queue):
+    conference = queue["parks"].turn.exchange.conference
+
+    response = admin_client.post(
+        reverse("admin:briefings_conference_delete", args=[conference.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Commitment.objects.filter(pk=queue["parks"].pk).exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -109,6 +109,23 @@ class CommitmentAdmin(admin.ModelAdmin):
     date_hierarchy = "deadline_date"
     actions = ["confirm", "reject"]
     inlines = [CommitmentChangeInline]
+
+    # Never deleted one by one, so never without its history: an editor rejects one that is
+    # not a commitment, and a re-ingest retires one whose sentence is gone. (The delete
+    # permission itself stays: deleting a whole briefing takes its commitments with it.)
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        return HttpResponseForbidden(
+            "A commitment is not deleted: reject it if it is not a commitment.",
+            content_type="text/plain; charset=utf-8",
+        )
+
     fieldsets = [
         (None, {"fields": ["sentence", "briefing", "actor", "action", "kind", "strength"]}),
         ("How much", {"fields": ["quantity_text", "quantity_value", "quantity_unit"]}),
@@ -177,6 +194,8 @@ class CommitmentAdmin(admin.ModelAdmin):
                 "it is kept with its history, and left out of the public pages.",
                 messages.WARNING,
             )
+        # No delete button: see delete_view.
+        extra_context = {**(extra_context or {}), "show_delete": False}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(

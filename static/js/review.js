@@ -26,7 +26,8 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) {
+    // Shift too: Shift+C (or Caps Lock) is not "c", so a capital typed by mistake decides nothing.
+    if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey || event.isComposing) {
       return;
     }
     if (event.key === "Escape" && inField(document.activeElement)) {
@@ -36,7 +37,7 @@
     if (inField(event.target)) {
       return;
     }
-    var target = control(event.key.toLowerCase());
+    var target = control(event.key);
     if (!target) {
       return;
     }
