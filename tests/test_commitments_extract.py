@@ -154,6 +154,7 @@ def test_it_reads_officials_answers_and_statements(role: str) -> None:
         "It is because we're sending directly to hospitals.",
         "Again, we'll let them all speak for themselves.",
         "We're going to continue to — to — just to be zero-focused on this.",
+        "We're going to do three.",
     ],
 )
 def test_it_rejects_what_only_looks_like_a_commitment(text: str) -> None:
@@ -180,6 +181,14 @@ def test_it_rejects_what_only_looks_like_a_commitment(text: str) -> None:
         "against COVID-19 in Beijing on June 17.",
         "We will open five additional vaccination centers in Florida.",
         "The last thing we're doing today is we're adding 2,600 visa restrictions.",
+        # What an order sets in motion; a rule that binds from a date; a tentative plan.
+        "That is why this executive order directs a report on the future of money and "
+        "payment systems.",
+        "On November 8th, air travelers to the United States will be required to be fully "
+        "vaccinated.",
+        "We're looking to release the funds this month.",
+        "The president also announced that today we are investing nearly $19 million to build "
+        "research infrastructure for five institutions.",
     ],
 )
 def test_it_finds_what_a_government_commits_to_in_its_own_words(text: str) -> None:

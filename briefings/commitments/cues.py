@@ -25,6 +25,7 @@ from .lexicon import (
     GOV_NAMED_RE,
     HARD,
     I_RE,
+    INSTRUMENT_RE,
     IRREGULAR_PARTICIPLES,
     IT_RE,
     LEADING_WORDS_RE,
@@ -87,6 +88,21 @@ def find_cues(text: str, start: int, end: int, speaker_org: str) -> list[Cue]:
         cue = _cue_at(text, start, match, speaker_org)
         if cue is not None:
             cues.append(cue)
+    instrument = INSTRUMENT_RE.search(clause)
+    if instrument and not cues:
+        # Its provisions are the government's decided acts: checkable like a passive's.
+        cues.append(
+            Cue(
+                kind="passive",
+                subject=instrument.group(),
+                subject_start=start + instrument.start(),
+                action_start=start + instrument.end(),
+                modal="directs",
+                # What an order directs is issued: "directs a report" delivers the report.
+                verb="issue",
+                actor=speaker_org or "speaker",
+            )
+        )
     there = THERE_WILL_BE_RE.search(clause)
     if there and not THERE_PROCEDURAL_RE.search(clause[there.end() :]):
         cues = [cue for cue in cues if cue.subject_start != start + there.start()]

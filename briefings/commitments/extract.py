@@ -438,6 +438,8 @@ def _counts(quantity: Quantity, service_spans: list[tuple[int, int]]) -> bool:
     head = words[0] if words else ""
     if quantity.value == 0:
         return False  # "zero-focused"
+    if not words and quantity.value is not None and quantity.value <= 10:
+        return False  # "we're going to do three": a count of nothing named
     if head in CONTEXT_UNITS and (quantity.value is None or quantity.value <= 3):
         return False
     return quantity.value is not None or head.endswith("s") or head in COUNTED_SINGULARS

@@ -132,7 +132,7 @@ PROGRAMME_VERBS = {"cover", "start", "begin", "remain", "stay", "run", "reach", 
 STARTING_NOW = (
     r"(?:announcing|launching|unveiling|releasing|issuing|establishing|creating|deploying"
     r"|sending|opening|allocating|committing|donating|designating|adding|imposing|banning"
-    r"|extending|increasing)\b"
+    r"|extending|increasing|investing|delivering|shipping|awarding|distributing)\b"
 )
 # "There will be screening at all 20 airports": the government's doing when it names a
 # number or a deliverable.
@@ -157,6 +157,7 @@ MODAL_RE = re.compile(
     r"|\bcommits?\s+to\b"
     r"|\b(?:have|has|['’]ve)\s+(?:decided|agreed|pledged|committed|prepared)\s+to\b"
     r"|\b(?:are|is|['’]re)\s+(?:working\s+on|drafting|formulating|preparing)\b"
+    r"|\b(?:are|is|['’]re)\s+looking\s+to\b"
     # A present progressive that starts an act now: "HHS is announcing the creation of ...".
     r"|\b(?:are|is|am)\s+(?:also\s+|now\s+)?(?=" + STARTING_NOW + r")"
     r"|['’]re\s+(?:also\s+|now\s+)?(?=" + STARTING_NOW + r"))",
@@ -166,6 +167,14 @@ MODAL_RE = re.compile(
 GOAL_RE = re.compile(
     r"(?<!\bwhat\s)\b(?:our|the|my|one)\s+(?:main\s+|overall\s+|key\s+|new\s+|primary\s+)?"
     r"(?:goal|target|aim|objective)s?\s+(?:is|are|will\s+be)\s+(?:to|that|for)\b",
+    re.IGNORECASE,
+)
+# What an order or a strategy sets in motion, said in the present: "the EO directs agencies
+# to prepare a report", "the strategy calls for the development of a plan".
+INSTRUMENT_RE = re.compile(
+    r"\b(?:the|this|today['’]s)\s+(?:new\s+|executive\s+)?(?:EO|executive\s+order|order"
+    r"|proclamation|memorandum|directive|strategy|rule)\s+(?:also\s+|further\s+)?"
+    r"(?:directs|calls\s+for|requires|establishes|creates|launches|sets\s+up|orders|mandates)\b",
     re.IGNORECASE,
 )
 # "Under the action plan, China will build ...": a restated plan target.
@@ -182,7 +191,7 @@ IRREGULAR_PARTICIPLES = {
 }  # fmt: skip
 # Participles after "will be" that describe a state or someone else's act, not a delivery.
 NOT_DELIVERY_PARTICIPLES = {
-    "needed", "affected", "impacted", "required", "expected", "asked", "allowed",
+    "needed", "affected", "impacted", "expected", "asked", "allowed",
     "overwhelmed", "embargoed", "seen", "considered", "welcomed", "joined", "accompanied",
     "greeted", "celebrated", "honored", "pleased", "surprised", "interested", "concerned",
     "involved", "located", "based", "engaged", "able", "prepared", "ready", "tasked",

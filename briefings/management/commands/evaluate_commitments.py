@@ -33,10 +33,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--split",
-            choices=["dev", "test1", "test", "all"],
+            choices=["dev", "test1", "test2", "test", "all"],
             default="dev",
-            help="with --whole: which transcripts (default dev; test1 was the first held-out "
-            "split, opened for development after it was scored; the test split is held out: "
+            help="with --whole: which transcripts (default dev; test1 and test2 were held out, "
+            "then opened for development after they were scored; the test split is held out: "
             "score it only to report, and log each run in the set's README)",
         )
 
