@@ -55,6 +55,8 @@ def d(text: str) -> dt.date:
         ("tomorrow", "2023-03-08", "2023-03-09", "day"),
         ("this Sunday", "2021-07-02", "2021-07-04", "day"),
         ("next week", "2021-09-03", "2021-09-12", "week"),
+        # February 29 already past in a leap year: next year has none (it once crashed).
+        ("by February 29", "2024-03-05", "2025-02-28", "day"),
     ],
 )
 def test_it_resolves_the_phrase(phrase: str, said_on: str, due: str, precision: str) -> None:

@@ -321,7 +321,8 @@ def _safe_day(
     except ValueError:
         return None
     if explicit is None and date < reference and not past:
-        date = date.replace(year=year + 1)
+        # February 29 rolled into a year without one is that year's last day of February.
+        date = dt.date(year + 1, month, min(day, calendar.monthrange(year + 1, month)[1]))
     return date, DAY
 
 
