@@ -107,8 +107,7 @@ def mark_handoffs(turns: list[ParsedTurn]) -> tuple[list[ParsedTurn], set[int]]:
     """
     marked: list[ParsedTurn] = []
     tails: set[int] = set()
-    for index, turn in enumerate(turns):
-        following = next((t.role for t in turns[index + 1 :] if t.role != NOTE), None)
+    for turn, following in zip(turns, _following_roles(turns), strict=True):
         start = (
             floor.handoff_start(turn.text)
             if turn.role == ANSWER and following in (QUESTION, MODERATOR)
@@ -125,6 +124,18 @@ def mark_handoffs(turns: list[ParsedTurn]) -> tuple[list[ParsedTurn], set[int]]:
             marked.extend([replace(turn, text=said), tail])
             tails.add(id(tail))
     return marked, tails
+
+
+def _following_roles(turns: list[ParsedTurn]) -> list[str | None]:
+    """The role of the next turn that is not a note, for each turn (None after the last):
+    one pass from the end, not a scan of the rest for every turn."""
+    following: list[str | None] = []
+    role: str | None = None
+    for turn in reversed(turns):
+        following.append(role)
+        if turn.role != NOTE:
+            role = turn.role
+    return following[::-1]
 
 
 def join_fragments(exchanges: list[ParsedExchange]) -> list[ParsedExchange]:
