@@ -432,3 +432,26 @@ def test_a_misprinted_office_word_is_no_given_name():
     assert resolve_speakers(parsed) == [
         "Slavitt", "Slavitt", "Senior administration official", "Major Garrett"
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_given_name_alone_follows_the_short_form_it_belongs_to_into_the_official():
+    speak_often("DR. FAUCI", "Anthony Fauci")
+    # Stored apart by an older ingest: a short form of the whole name, then its given name
+    # alone, after it.
+    for day, (text, name) in enumerate([("Masks work.", "Tony Fauci"), ("Vaccines.", "Tony")]):
+        load_conference(
+            call(wh_turn("MS. X", text, "X"), day=20 + day),
+            [source_file(f"{name}.md", name)],
+        )
+        Turn.objects.filter(text=text).update(
+            person=Person.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        )
+
+    said = settle_people()
+
+    assert said[:2] == [
+        "merged   Tony Fauci into Anthony Fauci",
+        "merged   Tony into Anthony Fauci",
+    ]
+    assert {t.person.name for t in Turn.objects.all()} == {"Anthony Fauci"}

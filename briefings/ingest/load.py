@@ -516,16 +516,25 @@ class PersonResolver:
         official was frequent, or before the rule existed. One line said for each."""
         said = []
         frequent = {person.pk for person in self.frequent}
+        # Merged by this loop: pk -> who has them now. The maps above still hold them.
+        merged: dict[int, Person] = {}
+
+        def now(person: Person) -> Person:
+            while person.pk in merged:
+                person = merged[person.pk]
+            return person
+
         for person in _officials(or_silent=True).exclude(pk__in=frequent):
             key = name_key(person.name)
             # A family name alone joins the one whole name that bears it, as `resolve` does
             # for a name it meets ("McCarthy" stored before "Gina McCarthy" was).
-            bearers = [other for other in self.by_token.get(key, []) if other.pk != person.pk]
+            bearers = {now(other) for other in self.by_token.get(key, [])} - {person}
             if " " not in key and len(bearers) == 1:
-                official = bearers[0]
+                official = bearers.pop()
             else:
                 official = self._frequent_variant_of(key, excluding=person)
             if official is not None:
+                merged[person.pk] = official
                 official.absorb([person])
                 said.append(f"merged   {person.name} into {official.name}")
         return said
