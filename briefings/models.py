@@ -681,7 +681,7 @@ class CommitmentQuerySet(models.QuerySet):
     def reviewed(self) -> CommitmentQuerySet:
         """Confirmed or edited by an admin: the only ones whose status means anything, as a
         machine-found commitment's "open" is the default, not a finding."""
-        return self.filter(review__in=[Commitment.Review.CONFIRMED, Commitment.Review.EDITED])
+        return self.filter(REVIEWED)
 
     def unreviewed(self) -> CommitmentQuerySet:
         """Machine-found, waiting for an admin: the review queue. A retired one (its
@@ -769,6 +769,11 @@ class CommitmentReview(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     EDITED = "edited", "Edited by an admin"
     REJECTED = "rejected", "Rejected"
+
+
+# Confirmed or edited by an admin (CommitmentQuerySet.reviewed); a condition too, for a
+# count that takes only these (the commitments page's timeline).
+REVIEWED = Q(review__in=[CommitmentReview.CONFIRMED, CommitmentReview.EDITED])
 
 
 class CommitmentStatus(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from briefings.export import commitment_record, csv_cell
 from briefings.forms import CommitmentFilterForm, CommitmentFilters, left_out
-from briefings.models import DUE_SOON_DAYS, Commitment, CommitmentQuerySet
+from briefings.models import DUE_SOON_DAYS, REVIEWED, Commitment, CommitmentQuerySet
 from briefings.pages import json_response, refuse_format, wants_json
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.timeline import Period, Timeline, build_timeline
@@ -183,8 +183,7 @@ def commitments_link(
 def _timeline(matching: CommitmentQuerySet) -> Timeline:
     """Deadlines per quarter and how many are open (reviewed and open: a machine-found
     commitment is not known to be open), in one query."""
-    reviewed = [Commitment.Review.CONFIRMED, Commitment.Review.EDITED]
-    is_open = Q(status=Commitment.Status.OPEN, review__in=reviewed)
+    is_open = REVIEWED & Q(status=Commitment.Status.OPEN)
     rows = (
         matching.order_by()
         .values(year=ExtractYear("deadline_date"), quarter=ExtractQuarter("deadline_date"))
