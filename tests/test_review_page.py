@@ -325,6 +325,19 @@ def test_the_list_action_confirms_a_retired_commitment_without_an_error(admin_cl
     assert Commitment.objects.get(pk=gone.pk).review == Commitment.Review.CONFIRMED
 
 
+def test_it_counts_in_the_list_actions_message_only_the_commitments_it_changed(admin_client, queue):
+    decide(admin_client, queue["smes"], "confirm")
+
+    response = admin_client.post(
+        reverse("admin:briefings_commitment_changelist"),
+        {"action": "confirm", "_selected_action": [queue["smes"].pk, queue["parks"].pk]},
+        follow=True,
+    )
+
+    assert "Marked 1 as confirmed." in response.content.decode()
+    assert CommitmentChange.objects.count() == 2
+
+
 def test_no_admin_can_delete_a_commitment_and_its_history(admin_client, queue):
     """Rejected or retired, never deleted: the history stays with it."""
     target = queue["smes"]

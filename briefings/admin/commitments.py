@@ -222,8 +222,9 @@ class CommitmentAdmin(admin.ModelAdmin):
         return [*review_urls(self.admin_site), *super().get_urls()]
 
     def _review(self, request: HttpRequest, queryset: QuerySet, review: str) -> None:
-        decide(queryset, review, user=request.user)
-        self.message_user(request, f"Marked {queryset.count()} as {review}.", messages.SUCCESS)
+        # What changed: the ones already so marked are left alone (decide).
+        done = decide(queryset, review, user=request.user)
+        self.message_user(request, f"Marked {done} as {review}.", messages.SUCCESS)
 
     @admin.action(description="Confirm selected commitments")
     def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
