@@ -286,13 +286,18 @@ def test_the_review_page_queries_stay_bounded(admin_client, django_assert_max_nu
     assert len(upcoming(document)) == 10
 
 
-def test_a_decision_on_one_re_extracted_meanwhile_says_it_is_gone(admin_client, queue):
-    gone = queue["smes"]
-    Commitment.objects.filter(pk=gone.pk).delete()
+def test_a_decision_on_one_whose_briefing_was_deleted_meanwhile_says_it_is_gone(
+    admin_client, queue
+):
+    gone = queue["parks"]
+    gone.conference.delete()
 
     response = decide(admin_client, gone, "confirm")
 
-    assert "That commitment is no longer there" in admin_client.get(response.url).content.decode()
+    assert (
+        "That commitment is no longer there: its briefing was deleted."
+        in admin_client.get(response.url).content.decode()
+    )
     assert not CommitmentChange.objects.exists()
 
 

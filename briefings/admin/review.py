@@ -203,7 +203,9 @@ def _act(request: HttpRequest, sort: str) -> HttpResponse | tuple[Place, CardFor
     if action not in {"confirm", "reject", "edit"}:
         return HttpResponseRedirect(review_link(sort, wanted))
     if commitment is None:
-        messages.warning(request, "That commitment is no longer there: it was re-extracted.")
+        # Re-extraction retires rather than deletes (handled below); only deleting its
+        # whole briefing takes a commitment away.
+        messages.warning(request, "That commitment is no longer there: its briefing was deleted.")
         return HttpResponseRedirect(review_link(sort))
     place = place_in_queue(sort, commitment.pk)
     after = place.next_id or place.previous_id
