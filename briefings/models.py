@@ -953,6 +953,17 @@ class CommitmentChange(models.Model):
     def __str__(self) -> str:
         return f"{', '.join(self.changes)} changed {self.changed_at:%Y-%m-%d %H:%M}"
 
+    @staticmethod
+    def pair(old: object, new: object) -> list[object]:
+        """One field's [old, new] in `changes`, as JSON can hold them (a date as text)."""
+        return [_json_value(old), _json_value(new)]
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
 
 class ConferenceSlug(models.Model):
     """A slug a conference went by before: renamed in the admin, or retired by a re-ingest
