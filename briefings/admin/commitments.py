@@ -179,24 +179,26 @@ class CommitmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def change_view(
+    def render_change_form(
         self,
         request: HttpRequest,
-        object_id: str,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
         form_url: str = "",
-        extra_context: dict | None = None,
+        obj: Commitment | None = None,
     ) -> HttpResponse:
-        commitment = self.get_object(request, object_id)
-        if request.method == "GET" and commitment is not None and commitment.retired:
+        # Here rather than in change_view: the row is already read, not fetched again.
+        if request.method == "GET" and obj is not None and obj.retired:
             self.message_user(
                 request,
-                f"This commitment is retired ({commitment.get_retired_display().lower()}): "
+                f"This commitment is retired ({obj.get_retired_display().lower()}): "
                 "it is kept with its history, and left out of the public pages.",
                 messages.WARNING,
             )
         # No delete button: see delete_view.
-        extra_context = {**(extra_context or {}), "show_delete": False}
-        return super().change_view(request, object_id, form_url, extra_context)
+        context["show_delete"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(
         self, request: HttpRequest, obj: Commitment, form: forms.ModelForm, change: bool
