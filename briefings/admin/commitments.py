@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ..forms import CommitmentForm
 from ..models import (
     Commitment,
     CommitmentChange,
@@ -38,48 +39,6 @@ class DeadlineYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(deadline_date__year=self.value()) if self.value() else queryset
-
-
-class CommitmentForm(forms.ModelForm):
-    """Carries the row's version from the moment the form was opened: a save is refused,
-    with the admin's values left in the form, when the row changed since (another admin, a
-    re-ingest that retired it, the extractor). A re-ingest that only moved it to its
-    sentence in the new text changes no version, and the save lands."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.initial.setdefault("seen_version", self.instance.version)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        # Locked until the admin's transaction ends (changeform_view is atomic): a
-        # re-ingest or another save cannot slip in between this check and the save.
-        now = (
-            Commitment.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values("version", "retired")
-            .first()
-        )
-        if now is None:
-            raise forms.ValidationError("This commitment was deleted: nothing was saved.")
-        if cleaned.get("seen_version") != now["version"]:
-            retired = (
-                f" It is now retired: {Commitment.Retired(now['retired']).label.lower()}."
-                if now["retired"]
-                else ""
-            )
-            raise forms.ValidationError(
-                "This commitment changed after you opened this form (another admin, a "
-                "re-ingest or the extractor: see its history below), so nothing was saved."
-                f"{retired} Your values are still in the form: reload the page to see the "
-                "current ones, then make your change again."
-            )
-        return cleaned
 
 
 @admin.register(Commitment)
