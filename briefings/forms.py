@@ -1,6 +1,6 @@
-"""The site's forms: the admin's upload and merge forms, and the filters of the briefing
-list and the commitments page, which never fail a page: a value they do not know is left
-out, and the page says so."""
+"""The site's forms: the admin's upload, merge and commitment forms, and the filters of
+the briefing list and the commitments page, which never fail a page: a value they do not
+know is left out, and the page says so."""
 
 from __future__ import annotations
 
@@ -136,6 +136,50 @@ class ConfirmUploadForm(forms.Form):
 
 
 DATE_FIELD = re.compile(r"date_[1-9][0-9]{0,3}")
+
+
+class CommitmentForm(forms.ModelForm):
+    """Carries the row's version from the moment the form was opened: a save is refused,
+    with the admin's values left in the form, when the row changed since (another admin, a
+    re-ingest that retired it, the extractor). A re-ingest that only moved it to its
+    sentence in the new text changes no version, and the save lands. The commitment
+    admin's change form, and the review page's card (admin/review.py)."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("seen_version", self.instance.version)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locked until the admin's transaction ends (changeform_view is atomic, and so is
+        # the review page's edit): a re-ingest or another save cannot slip in between this
+        # check and the save.
+        now = (
+            Commitment.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values("version", "retired")
+            .first()
+        )
+        if now is None:
+            raise forms.ValidationError("This commitment was deleted: nothing was saved.")
+        if cleaned.get("seen_version") != now["version"]:
+            retired = (
+                f" It is now retired: {Commitment.Retired(now['retired']).label.lower()}."
+                if now["retired"]
+                else ""
+            )
+            raise forms.ValidationError(
+                "This commitment changed after you opened this form (another admin, a "
+                "re-ingest or the extractor: its history says which), so nothing was saved."
+                f"{retired} Your values are still in the form: reload the page to see the "
+                "current ones, then make your change again."
+            )
+        return cleaned
 
 
 class MergeForm(forms.Form):

@@ -681,7 +681,7 @@ class CommitmentQuerySet(models.QuerySet):
     def reviewed(self) -> CommitmentQuerySet:
         """Confirmed or edited by an admin: the only ones whose status means anything, as a
         machine-found commitment's "open" is the default, not a finding."""
-        return self.filter(review__in=[Commitment.Review.CONFIRMED, Commitment.Review.EDITED])
+        return self.filter(REVIEWED)
 
     def unreviewed(self) -> CommitmentQuerySet:
         """Machine-found, waiting for an admin: the review queue. A retired one (its
@@ -769,6 +769,11 @@ class CommitmentReview(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     EDITED = "edited", "Edited by an admin"
     REJECTED = "rejected", "Rejected"
+
+
+# Confirmed or edited by an admin (CommitmentQuerySet.reviewed); a condition too, for a
+# count that takes only these (the commitments page's timeline).
+REVIEWED = Q(review__in=[CommitmentReview.CONFIRMED, CommitmentReview.EDITED])
 
 
 class CommitmentStatus(models.TextChoices):
@@ -947,6 +952,17 @@ class CommitmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{', '.join(self.changes)} changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def pair(old: object, new: object) -> list[object]:
+        """One field's [old, new] in `changes`, as JSON can hold them (a date as text)."""
+        return [_json_value(old), _json_value(new)]
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 class ConferenceSlug(models.Model):

@@ -22,7 +22,7 @@ from briefings.ingest.extraction import reextract_conference
 from briefings.ingest.load import load_conference
 from briefings.ingest.run import read_documents
 from briefings.models import Commitment, CommitmentChange, Conference, Turn
-from tests.conftest import Writer, until_waiting
+from tests.conftest import Writer, briefing, official, reporter, source_file, until_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -376,8 +376,6 @@ def test_a_replace_waiting_for_an_admin_save_keeps_the_decision(tmp_path):
 def test_a_sentence_with_two_commitments_keeps_the_same_one_through_re_extractions() -> None:
     """Both clauses of this sentence are commitments, and a row is one sentence: the first
     is kept, the same one every run, never swapped for the second (demo/scio)."""
-    from tests.conftest import briefing, official, reporter, source_file
-
     two = (
         "In 2023, we will provide subsidized vocational training for more than 15 million "
         "people, and we will build 300 high-skilled talent training bases by 2025."

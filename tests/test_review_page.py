@@ -61,7 +61,13 @@ def upcoming(document: lxml_html.HtmlElement) -> list[str]:
 def decide(
     client: object, commitment: Commitment, decision: str, card: dict | None = None
 ) -> object:
-    return client.post(REVIEW, {"at": commitment.pk, "decision": decision, **(card or {})})
+    """POST a decision; an edit carries the version the card was opened at, read from the
+    page as a browser sends it, unless `card` gives one."""
+    card = dict(card or {})
+    if decision == "edit" and "seen_version" not in card:
+        opened = page(client, at=str(commitment.pk))
+        card["seen_version"] = opened.xpath("string(//input[@name='seen_version']/@value)")
+    return client.post(REVIEW, {"at": commitment.pk, "decision": decision, **card})
 
 
 def test_it_shows_the_sentence_marked_in_the_answer_with_its_question_and_card(admin_client, queue):
@@ -140,6 +146,28 @@ def test_editing_the_card_marks_it_edited_with_each_field_in_the_history(
     assert history["actor"] == ["Ministry of Industry", card["actor"]]
     assert history["kind"] == ["pledge", "target"]
     assert history["review"] == ["machine", "edited"]
+
+
+def test_an_edit_is_refused_when_the_extractor_changed_the_card_since_the_page_was_opened(
+    admin_client, queue
+):
+    """As the full edit form refuses it: the editor's card was read before the change."""
+    document = page(admin_client, at=str(queue["smes"].pk))
+    opened = document.xpath("string(//form[@id='review-edit']//input[@name='seen_version']/@value)")
+    smes = Commitment.objects.get(pk=queue["smes"].pk)
+    smes.deadline_text = "By the end of next year"  # what a re-extraction writes, by save()
+    smes.save(update_fields=["deadline_text"])
+
+    card = {"actor": "The ministry", "action": smes.action, "kind": smes.kind}
+    card.update(deadline_text="By the end of this year", seen_version=opened)
+    response = decide(admin_client, queue["smes"], "edit", card)
+
+    assert response.status_code == 200
+    assert "changed after you opened this form" in response.content.decode()
+    smes.refresh_from_db()
+    assert (smes.review, smes.actor) == (Commitment.Review.MACHINE, "Ministry of Industry")
+    assert smes.deadline_text == "By the end of next year"
+    assert not smes.changes.exists()
 
 
 def test_an_edit_that_is_not_valid_shows_the_card_again_with_the_error(admin_client, queue):
@@ -286,13 +314,18 @@ def test_the_review_page_queries_stay_bounded(admin_client, django_assert_max_nu
     assert len(upcoming(document)) == 10
 
 
-def test_a_decision_on_one_re_extracted_meanwhile_says_it_is_gone(admin_client, queue):
-    gone = queue["smes"]
-    Commitment.objects.filter(pk=gone.pk).delete()
+def test_a_decision_on_one_whose_briefing_was_deleted_meanwhile_says_it_is_gone(
+    admin_client, queue
+):
+    gone = queue["parks"]
+    gone.conference.delete()
 
     response = decide(admin_client, gone, "confirm")
 
-    assert "That commitment is no longer there" in admin_client.get(response.url).content.decode()
+    assert (
+        "That commitment is no longer there: its briefing was deleted."
+        in admin_client.get(response.url).content.decode()
+    )
     assert not CommitmentChange.objects.exists()
 
 
@@ -323,6 +356,19 @@ def test_the_list_action_confirms_a_retired_commitment_without_an_error(admin_cl
 
     assert response.status_code == 302
     assert Commitment.objects.get(pk=gone.pk).review == Commitment.Review.CONFIRMED
+
+
+def test_it_counts_in_the_list_actions_message_only_the_commitments_it_changed(admin_client, queue):
+    decide(admin_client, queue["smes"], "confirm")
+
+    response = admin_client.post(
+        reverse("admin:briefings_commitment_changelist"),
+        {"action": "confirm", "_selected_action": [queue["smes"].pk, queue["parks"].pk]},
+        follow=True,
+    )
+
+    assert "Marked 1 as confirmed." in response.content.decode()
+    assert CommitmentChange.objects.count() == 2
 
 
 def test_no_admin_can_delete_a_commitment_and_its_history(admin_client, queue):

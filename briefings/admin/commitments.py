@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ..forms import CommitmentForm
 from ..models import (
     Commitment,
     CommitmentChange,
@@ -38,48 +39,6 @@ class DeadlineYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(deadline_date__year=self.value()) if self.value() else queryset
-
-
-class CommitmentForm(forms.ModelForm):
-    """Carries the row's version from the moment the form was opened: a save is refused,
-    with the admin's values left in the form, when the row changed since (another admin, a
-    re-ingest that retired it, the extractor). A re-ingest that only moved it to its
-    sentence in the new text changes no version, and the save lands."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.initial.setdefault("seen_version", self.instance.version)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        # Locked until the admin's transaction ends (changeform_view is atomic): a
-        # re-ingest or another save cannot slip in between this check and the save.
-        now = (
-            Commitment.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values("version", "retired")
-            .first()
-        )
-        if now is None:
-            raise forms.ValidationError("This commitment was deleted: nothing was saved.")
-        if cleaned.get("seen_version") != now["version"]:
-            retired = (
-                f" It is now retired: {Commitment.Retired(now['retired']).label.lower()}."
-                if now["retired"]
-                else ""
-            )
-            raise forms.ValidationError(
-                "This commitment changed after you opened this form (another admin, a "
-                "re-ingest or the extractor: see its history below), so nothing was saved."
-                f"{retired} Your values are still in the form: reload the page to see the "
-                "current ones, then make your change again."
-            )
-        return cleaned
 
 
 @admin.register(Commitment)
@@ -179,24 +138,26 @@ class CommitmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def change_view(
+    def render_change_form(
         self,
         request: HttpRequest,
-        object_id: str,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
         form_url: str = "",
-        extra_context: dict | None = None,
+        obj: Commitment | None = None,
     ) -> HttpResponse:
-        commitment = self.get_object(request, object_id)
-        if request.method == "GET" and commitment is not None and commitment.retired:
+        # Here rather than in change_view: the row is already read, not fetched again.
+        if request.method == "GET" and obj is not None and obj.retired:
             self.message_user(
                 request,
-                f"This commitment is retired ({commitment.get_retired_display().lower()}): "
+                f"This commitment is retired ({obj.get_retired_display().lower()}): "
                 "it is kept with its history, and left out of the public pages.",
                 messages.WARNING,
             )
         # No delete button: see delete_view.
-        extra_context = {**(extra_context or {}), "show_delete": False}
-        return super().change_view(request, object_id, form_url, extra_context)
+        context["show_delete"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(
         self, request: HttpRequest, obj: Commitment, form: forms.ModelForm, change: bool
@@ -205,7 +166,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         if not changed:
             return
         changes = {
-            name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
+            name: CommitmentChange.pair(form.initial.get(name), form.cleaned_data.get(name))
             for name in changed
         }
         if obj.review == Commitment.Review.MACHINE and "review" not in changes:
@@ -222,8 +183,9 @@ class CommitmentAdmin(admin.ModelAdmin):
         return [*review_urls(self.admin_site), *super().get_urls()]
 
     def _review(self, request: HttpRequest, queryset: QuerySet, review: str) -> None:
-        decide(queryset, review, user=request.user)
-        self.message_user(request, f"Marked {queryset.count()} as {review}.", messages.SUCCESS)
+        # What changed: the ones already so marked are left alone (decide).
+        done = decide(queryset, review, user=request.user)
+        self.message_user(request, f"Marked {done} as {review}.", messages.SUCCESS)
 
     @admin.action(description="Confirm selected commitments")
     def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -232,10 +194,3 @@ class CommitmentAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected commitments (not a commitment)")
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._review(request, queryset, Commitment.Review.REJECTED)
-
-
-def _plain(value: object) -> object:
-    """A value as JSON can hold it, for the change history."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)

@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from ..forms import CommitmentForm
 from ..models import Commitment, CommitmentChange, Turn
 from ..signals import announce_exchanges
 
@@ -82,8 +83,9 @@ def decide(commitments: QuerySet, review: str, *, user: AbstractBaseUser) -> int
     return len(rows)
 
 
-class CardForm(forms.ModelForm):
-    """The card's fields, edited in place on the review page."""
+class CardForm(CommitmentForm):
+    """The card's fields, edited in place on the review page; refused, as the change form
+    is, when the commitment changed since the page was opened."""
 
     class Meta:
         model = Commitment
@@ -203,7 +205,9 @@ def _act(request: HttpRequest, sort: str) -> HttpResponse | tuple[Place, CardFor
     if action not in {"confirm", "reject", "edit"}:
         return HttpResponseRedirect(review_link(sort, wanted))
     if commitment is None:
-        messages.warning(request, "That commitment is no longer there: it was re-extracted.")
+        # Re-extraction retires rather than deletes (handled below); only deleting its
+        # whole briefing takes a commitment away.
+        messages.warning(request, "That commitment is no longer there: its briefing was deleted.")
         return HttpResponseRedirect(review_link(sort))
     place = place_in_queue(sort, commitment.pk)
     after = place.next_id or place.previous_id
@@ -224,13 +228,14 @@ def _act(request: HttpRequest, sort: str) -> HttpResponse | tuple[Place, CardFor
         return HttpResponseRedirect(review_link(sort, after))
     if action == "edit":
         form = CardForm(request.POST, instance=commitment)
-        if not form.is_valid():
-            return place, form
-        if not form.has_changed():
-            messages.info(request, "Nothing was changed: confirm it if the card is right.")
-            return HttpResponseRedirect(review_link(sort, commitment.pk))
-        # The admin's own save: the history, the reviewer, and the mark "edited".
-        _model_admin().save_model(request, form.instance, form, change=True)
+        with transaction.atomic():  # the version CardForm checks stays locked until saved
+            if not form.is_valid():
+                return place, form
+            if not form.has_changed():  # a valid form's seen_version is the row's
+                messages.info(request, "Nothing was changed: confirm it if the card is right.")
+                return HttpResponseRedirect(review_link(sort, commitment.pk))
+            # The admin's own save: the history, the reviewer, and the mark "edited".
+            _model_admin().save_model(request, form.instance, form, change=True)
         done = "Edited"
     else:
         review = Commitment.Review.CONFIRMED if action == "confirm" else Commitment.Review.REJECTED

@@ -189,7 +189,7 @@ def _found_again(row: Commitment, found: Found) -> bool:
     if not changed:
         return False
     changes = {
-        name: [_plain(getattr(row, name)), _plain(values[name])]
+        name: CommitmentChange.pair(getattr(row, name), values[name])
         for name in changed
         if name not in UNRECORDED_FIELDS
     }
@@ -216,13 +216,6 @@ def _restore(row: Commitment, why: str) -> None:
     row.restore()
     row.save(update_fields=["retired", "retired_at"])
     CommitmentChange.objects.create(commitment=row, changes=changes, note=f"restored: {why}")
-
-
-def _plain(value: object) -> object:
-    """A value as JSON can hold it, for the history."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 @dataclass
@@ -409,7 +402,8 @@ class HeldCommitments:
             changed = [name for name in REVIEWED_FIELDS if getattr(row, name) != values[name]]
             if changed:
                 changes = {
-                    name: [_plain(getattr(row, name)), _plain(values[name])] for name in changed
+                    name: CommitmentChange.pair(getattr(row, name), values[name])
+                    for name in changed
                 }
                 for name in changed:
                     setattr(row, name, values[name])

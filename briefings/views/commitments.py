@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from briefings.export import commitment_record, csv_cell
 from briefings.forms import CommitmentFilterForm, CommitmentFilters, left_out
-from briefings.models import DUE_SOON_DAYS, Commitment, CommitmentQuerySet
+from briefings.models import DUE_SOON_DAYS, REVIEWED, Commitment, CommitmentQuerySet
 from briefings.pages import json_response, refuse_format, wants_json
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.timeline import Period, Timeline, build_timeline
@@ -129,10 +130,11 @@ def commitment_export_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="commitments.csv"'
     writer = csv.writer(response)
     writer.writerow(COMMITMENT_CSV_COLUMNS)
+    today = timezone.localdate()
     for commitment in (
         matching_commitments(filters).in_order(filters.sort).for_listing().iterator(2000)
     ):
-        record = commitment_row(request, commitment)
+        record = commitment_row(request, commitment, today=today)
         writer.writerow(
             [
                 "" if record[column] is None else csv_cell(str(record[column]))
@@ -147,12 +149,15 @@ def commitment_export_json(request: HttpRequest) -> JsonResponse:
     fields (briefings.export.commitment_record) with where and by whom it was said."""
     filters = CommitmentFilterForm(request.GET).filters()
     rows = matching_commitments(filters).in_order(filters.sort).for_listing()
-    results = [commitment_row(request, commitment) for commitment in rows.iterator(2000)]
+    today = timezone.localdate()
+    results = [
+        commitment_row(request, commitment, today=today) for commitment in rows.iterator(2000)
+    ]
     return JsonResponse(
         {
             "filters": {key: value for key, value in filters.params().items() if key != "sort"},
             "sort": filters.sort,
-            "today": timezone.localdate().isoformat(),
+            "today": today.isoformat(),
             "total": len(results),
             "results": results,
         },
@@ -183,8 +188,7 @@ def commitments_link(
 def _timeline(matching: CommitmentQuerySet) -> Timeline:
     """Deadlines per quarter and how many are open (reviewed and open: a machine-found
     commitment is not known to be open), in one query."""
-    reviewed = [Commitment.Review.CONFIRMED, Commitment.Review.EDITED]
-    is_open = Q(status=Commitment.Status.OPEN, review__in=reviewed)
+    is_open = REVIEWED & Q(status=Commitment.Status.OPEN)
     rows = (
         matching.order_by()
         .values(year=ExtractYear("deadline_date"), quarter=ExtractQuarter("deadline_date"))
@@ -205,16 +209,19 @@ def _commitment_page_json(
     """What the commitments page shows, as data: its filters, this page of rows (the
     export's records, as export.json gives every row) and the timeline's counts."""
 
+    today = timezone.localdate()
     return {
         "filters": {key: value for key, value in filters.params().items() if key != "sort"},
         "sort": filters.sort,
-        "today": timezone.localdate().isoformat(),
+        "today": today.isoformat(),
         **page_json(
             request,
             page,
             page_links(reverse("briefings:commitment-list"), filters.params()),
         ),
-        "results": [commitment_row(request, commitment) for commitment in page.object_list],
+        "results": [
+            commitment_row(request, commitment, today=today) for commitment in page.object_list
+        ],
         "timeline": {
             "unit": timeline.unit,
             "undated": timeline.undated,
@@ -251,9 +258,12 @@ def _timeline_rows(filters: CommitmentFilters, timeline: Timeline) -> list[tuple
     ]
 
 
-def commitment_row(request: HttpRequest, commitment: Commitment) -> dict[str, object]:
+def commitment_row(
+    request: HttpRequest, commitment: Commitment, *, today: dt.date
+) -> dict[str, object]:
     """A commitment as the page's JSON, the exports and the home page give it: the
-    export's record with where and by whom it was said."""
+    export's record with where and by whom it was said. `today` is the response's one
+    date, taken once rather than for each of thousands of rows."""
     exchange = commitment.turn.exchange
     held_on = exchange.conference.held_on
     return {
@@ -261,7 +271,7 @@ def commitment_row(request: HttpRequest, commitment: Commitment) -> dict[str, ob
         **commitment_record(commitment),
         # "status" is the stored one, "open" until an editor says otherwise; "standing" is
         # what the pages show: "not yet reviewed" for a machine-found commitment.
-        "standing": commitment.standing(timezone.localdate()).words,
+        "standing": commitment.standing(today).words,
         "speaker": commitment.turn.speaker_name,
         "speaker_title": commitment.speaker_title,
         "briefing": exchange.conference.title,

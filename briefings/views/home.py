@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from briefings.forms import CommitmentFilters
 from briefings.models import DUE_SOON_DAYS, Commitment, Conference, Exchange, Person
@@ -47,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     home_link = reverse("briefings:home")
     if wants_json(request):
+        today = timezone.localdate()
         return json_response(
             {
                 **page_json(request, page, page_links(home_link)),
@@ -55,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     for conference in shown
                 ],
                 "counts": counts,
-                "due_soon": [commitment_row(request, row) for row in due_soon_rows],
+                "due_soon": [commitment_row(request, row, today=today) for row in due_soon_rows],
                 "due_soon_url": request.build_absolute_uri(commitments_link(due_soon)),
                 "archive_jsonl": request.build_absolute_uri(archive_link),
             }
