@@ -82,6 +82,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
     (`reextract_conference` then resolves them)."""
     when = reference_date(conference)
     turns = Turn.objects.by_officials().filter(exchange__conference=conference)
+    turns = turns.select_related("person")
     speakers = {
         participant.person_id: participant
         for participant in Participant.objects.filter(conference=conference).select_related(
@@ -102,9 +103,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
     taken: set[tuple[int, int, int]] = set()
     rows = []
     extracted = Extracted()
-    for turn in turns.select_related("person"):
-        if not turn.is_official:
-            continue
+    for turn in turns:
         participant = speakers.get(turn.person_id)
         organization = participant.organization if participant else None
         for found in extract_commitments(
@@ -131,7 +130,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
                 for turn_id, start, end in decided
             ):
                 continue
-            row = stored.get((turn.pk, found.start, found.end))
+            row = stored.get(span)
             if row is not None:
                 seen.add(row.pk)
                 extracted.updated += _found_again(row, found)
@@ -329,7 +328,7 @@ class HeldCommitments:
         """Each held commitment re-pointed to where the new text says its sentence, with
         its id, review and history; one whose sentence is gone retired. Then the imported
         decisions, on the rows of their sentences. Returns warnings."""
-        turns = list(_turns_in_order(conference))
+        turns = list(_turns_in_order(conference).select_related("exchange"))
         spans: dict[tuple[int, int, int], int] = {}
         places: dict[int, _Place | None] = {}
         # A sentence said twice goes to an admin's decision before a machine guess.
@@ -381,10 +380,7 @@ class HeldCommitments:
         of its sentence, or becomes one."""
         warnings = []
         indexes = {
-            where: index
-            for index, where in enumerate(
-                _turns_in_order(conference).values_list("exchange__position", "position")
-            )
+            (turn.exchange.position, turn.position): index for index, turn in enumerate(turns)
         }
         for imported in self.imported:
             values = dict(imported)
