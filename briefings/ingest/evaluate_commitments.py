@@ -158,6 +158,18 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def read_labelled(
+    labelled: LabelledTranscript, corpus: Path = DEFAULT_CORPUS
+) -> tuple[ParsedConference, list[OfficialSentence]] | None:
+    """The labelled transcript parsed, with its official sentences; None when its file is
+    not in the corpus here."""
+    file = corpus / labelled.path
+    if not file.is_file():
+        return None
+    parsed = read_transcript(file)
+    return parsed, official_sentences(parsed)
+
+
 def predict_with_extractor(
     parsed: ParsedConference, sentences: list[OfficialSentence]
 ) -> dict[int, Prediction]:
@@ -256,12 +268,11 @@ def evaluate(
 ) -> Report:
     report = Report()
     for labelled in transcripts:
-        file = corpus / labelled.path
-        if not file.is_file():
+        read = read_labelled(labelled, corpus)
+        if read is None:
             report.missing.append(labelled.path)
             continue
-        parsed = read_transcript(file)
-        sentences = official_sentences(parsed)
+        parsed, sentences = read
         counts, errors = score_transcript(labelled, sentences, predict(parsed, sentences))
         report.by_source.setdefault(labelled.source, Counts()).add(counts)
         report.overall.add(counts)
