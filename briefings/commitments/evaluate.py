@@ -52,6 +52,11 @@ class Outcome:
         return self.deadline_date == self.example.deadline_date
 
 
+def rate(part: int, whole: int) -> float:
+    """part / whole, and 0 for an empty slice."""
+    return part / whole if whole else 0.0
+
+
 @dataclass
 class Scores:
     """Sentence-level counts and the field accuracies for one slice of the set."""
@@ -69,12 +74,11 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        predicted = self.true_positives + self.false_positives
-        return self.true_positives / predicted if predicted else 0.0
+        return rate(self.true_positives, self.true_positives + self.false_positives)
 
     @property
     def recall(self) -> float:
-        return self.true_positives / self.positives if self.positives else 0.0
+        return rate(self.true_positives, self.positives)
 
     @property
     def f1(self) -> float:
@@ -83,11 +87,11 @@ class Scores:
 
     @property
     def deadline_accuracy(self) -> float:
-        return self.deadlines_correct / self.deadlines_scored if self.deadlines_scored else 0.0
+        return rate(self.deadlines_correct, self.deadlines_scored)
 
     @property
     def quantity_accuracy(self) -> float:
-        return self.quantities_correct / self.quantities_scored if self.quantities_scored else 0.0
+        return rate(self.quantities_correct, self.quantities_scored)
 
     def add(self, outcome: Outcome) -> None:
         gold = outcome.example

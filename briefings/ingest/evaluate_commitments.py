@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.commitments import extract_commitments
+from briefings.commitments.evaluate import rate
 from briefings.text import OFFICIAL_ROLES, name_key
 
 from .records import ParsedConference
@@ -85,28 +86,24 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        return _rate(self.true_positives, self.true_positives + self.false_positives)
+        return rate(self.true_positives, self.true_positives + self.false_positives)
 
     @property
     def recall(self) -> float:
-        return _rate(self.true_positives, self.positives)
+        return rate(self.true_positives, self.positives)
 
     @property
     def strict_precision(self) -> float:
         right = self.true_positives - self.borderline_found
-        return _rate(right, right + self.false_positives)
+        return rate(right, right + self.false_positives)
 
     @property
     def strict_recall(self) -> float:
-        return _rate(self.true_positives - self.borderline_found, self.positives - self.borderline)
+        return rate(self.true_positives - self.borderline_found, self.positives - self.borderline)
 
     @property
     def deadline_accuracy(self) -> float:
-        return _rate(self.deadlines_right, self.deadlines_scored)
-
-
-def _rate(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
+        return rate(self.deadlines_right, self.deadlines_scored)
 
 
 @dataclass(frozen=True)
