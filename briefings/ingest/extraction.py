@@ -183,20 +183,37 @@ def _machine_values(found: Found) -> dict[str, object]:
 def _found_again(row: Commitment, found: Found) -> bool:
     """A machine-found row takes the extractor's new values (a deadline resolved against a
     new date, a better reading); True when something an admin would see changed."""
-    values = _machine_values(found)
-    changed = [name for name in MACHINE_FIELDS if getattr(row, name) != values[name]]
+    return _update(
+        row,
+        _machine_values(found),
+        MACHINE_FIELDS,
+        note=f"found again by the extractor {found.extractor_version}",
+        unrecorded=UNRECORDED_FIELDS,
+    )
+
+
+def _update(
+    row: Commitment,
+    values: dict[str, object],
+    fields: list[str],
+    *,
+    note: str,
+    unrecorded: set[str] | frozenset[str] = frozenset(),
+) -> bool:
+    """The `fields` of `row` whose value in `values` differs, set and saved, with a history
+    entry for those not `unrecorded`; True when one was written."""
+    changed = [name for name in fields if getattr(row, name) != values[name]]
     if not changed:
         return False
     changes = {
         name: [_plain(getattr(row, name)), _plain(values[name])]
         for name in changed
-        if name not in UNRECORDED_FIELDS
+        if name not in unrecorded
     }
     for name in changed:
         setattr(row, name, values[name])
     row.save(update_fields=changed)
     if changes:
-        note = f"found again by the extractor {found.extractor_version}"
         CommitmentChange.objects.create(commitment=row, changes=changes, note=note)
     return bool(changes)
 
@@ -402,17 +419,7 @@ class HeldCommitments:
                 spans[place.key] = row.pk
                 continue
             row = Commitment.objects.get(pk=pk)
-            changed = [name for name in REVIEWED_FIELDS if getattr(row, name) != values[name]]
-            if changed:
-                changes = {
-                    name: [_plain(getattr(row, name)), _plain(values[name])] for name in changed
-                }
-                for name in changed:
-                    setattr(row, name, values[name])
-                row.save(update_fields=changed)
-                CommitmentChange.objects.create(
-                    commitment=row, changes=changes, note="a decision an archive file carried"
-                )
+            _update(row, values, REVIEWED_FIELDS, note="a decision an archive file carried")
         return warnings
 
 
