@@ -24,7 +24,7 @@ from pathlib import Path
 
 from briefings.commitments import extract_commitments
 from briefings.commitments.evaluate import rate
-from briefings.text import OFFICIAL_ROLES, name_key
+from briefings.text import name_key
 
 from .records import ParsedConference
 from .sentences import OfficialSentence, official_sentences, read_transcript
@@ -173,15 +173,12 @@ def predict_with_extractor(
     """The rule extractor, run on each official turn as the loader runs it."""
     when = parsed.held_on or parsed.published_on
     organizations = {name_key(p.name): p.organization for p in parsed.participants}
-    turns = parsed.turns
     by_turn: dict[int, list[OfficialSentence]] = {}
     for sentence in sentences:
         by_turn.setdefault(sentence.turn, []).append(sentence)
     predicted: dict[int, Prediction] = {}
     for index, in_turn in by_turn.items():
-        turn = turns[index]
-        if turn.role not in OFFICIAL_ROLES:
-            continue
+        turn = parsed.turns[index]  # an official's: official_sentences reads no other
         organization = organizations.get(name_key(turn.speaker_name), "")
         found = extract_commitments(
             turn.text,
