@@ -948,6 +948,14 @@ class CommitmentChange(models.Model):
     def __str__(self) -> str:
         return f"{', '.join(self.changes)} changed {self.changed_at:%Y-%m-%d %H:%M}"
 
+    @staticmethod
+    def pair(old: object, new: object) -> list[object]:
+        """A field's [old, new] as `changes` (JSON) holds them: a date or a decimal as text."""
+        return [
+            value if value is None or isinstance(value, bool | int | float | str) else str(value)
+            for value in (old, new)
+        ]
+
 
 class ConferenceSlug(models.Model):
     """A slug a conference went by before: renamed in the admin, or retired by a re-ingest

@@ -205,7 +205,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         if not changed:
             return
         changes = {
-            name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
+            name: CommitmentChange.pair(form.initial.get(name), form.cleaned_data.get(name))
             for name in changed
         }
         if obj.review == Commitment.Review.MACHINE and "review" not in changes:
@@ -232,10 +232,3 @@ class CommitmentAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected commitments (not a commitment)")
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._review(request, queryset, Commitment.Review.REJECTED)
-
-
-def _plain(value: object) -> object:
-    """A value as JSON can hold it, for the change history."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)

@@ -206,7 +206,7 @@ def _update(
     if not changed:
         return False
     changes = {
-        name: [_plain(getattr(row, name)), _plain(values[name])]
+        name: CommitmentChange.pair(getattr(row, name), values[name])
         for name in changed
         if name not in unrecorded
     }
@@ -232,13 +232,6 @@ def _restore(row: Commitment, why: str) -> None:
     row.restore()
     row.save(update_fields=["retired", "retired_at"])
     CommitmentChange.objects.create(commitment=row, changes=changes, note=f"restored: {why}")
-
-
-def _plain(value: object) -> object:
-    """A value as JSON can hold it, for the history."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 @dataclass
