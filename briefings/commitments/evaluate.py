@@ -57,8 +57,24 @@ def rate(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+class PrecisionRecall:
+    """Precision and recall of a slice that counts its positives, true and false finds."""
+
+    positives: int
+    true_positives: int
+    false_positives: int
+
+    @property
+    def precision(self) -> float:
+        return rate(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return rate(self.true_positives, self.positives)
+
+
 @dataclass
-class Scores:
+class Scores(PrecisionRecall):
     """Sentence-level counts and the field accuracies for one slice of the set."""
 
     name: str
@@ -71,14 +87,6 @@ class Scores:
     deadlines_correct: int = 0
     quantities_scored: int = 0
     quantities_correct: int = 0
-
-    @property
-    def precision(self) -> float:
-        return rate(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return rate(self.true_positives, self.positives)
 
     @property
     def f1(self) -> float:

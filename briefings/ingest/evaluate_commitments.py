@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.commitments import extract_commitments
-from briefings.commitments.evaluate import rate
+from briefings.commitments.evaluate import PrecisionRecall, rate
 from briefings.text import name_key
 
 from .records import ParsedConference
@@ -68,7 +68,7 @@ Predict = Callable[[ParsedConference, list[OfficialSentence]], dict[int, Predict
 
 
 @dataclass
-class Counts:
+class Counts(PrecisionRecall):
     transcripts: int = 0
     sentences: int = 0
     positives: int = 0
@@ -83,14 +83,6 @@ class Counts:
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def precision(self) -> float:
-        return rate(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return rate(self.true_positives, self.positives)
 
     @property
     def strict_precision(self) -> float:
