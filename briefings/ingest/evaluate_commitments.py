@@ -242,7 +242,9 @@ def _locate(
     return min(candidates, key=lambda n: abs(n - label.n)) if candidates else None
 
 
-def _error(labelled: LabelledTranscript, sentence: OfficialSentence, kind: str, detail: str = ""):
+def _error(
+    labelled: LabelledTranscript, sentence: OfficialSentence, kind: str, detail: str = ""
+) -> Error:
     return Error(labelled.name, sentence.number, sentence.speaker, sentence.text, kind, detail)
 
 
