@@ -72,6 +72,7 @@ from .lexicon import (
     TENTATIVE,
     TIME_UNITS,
     TO_THE_PRESS_RE,
+    UNDATABLE_VERBS,
     VAGUE_OBJECT_RE,
     VAGUE_VERBS,
     VP_SPLIT_WORDS,
@@ -363,9 +364,7 @@ def _checkability(
         elif phrase.verb in VAGUE_VERBS:
             ok = bool(numeric)
         elif phrase.verb in NEUTRAL_VERBS:
-            # "We're going to be working with the retailers": a date alone does not make
-            # working or going checkable.
-            dated = has_date and phrase.verb not in ("work", "go", "get")
+            dated = has_date and phrase.verb not in UNDATABLE_VERBS
             ok = bool(numeric) or has_deliverable or (dated and not _vague_object(phrase_text))
         else:
             # A deadline alone makes an action checkable only if the verb is one we know as

@@ -230,6 +230,9 @@ VAGUE_VERBS = {
 }  # fmt: skip
 # Verbs that take their meaning from their object: a number, a deliverable or a date will do.
 NEUTRAL_VERBS = {"work", "have", "make", "put", "use", "proceed", "get", "take", "bring", "go"}
+# Of those, the ones a date alone never makes checkable: "we're going to be working with the
+# retailers" next week.
+UNDATABLE_VERBS = {"work", "go", "get"}
 # Verbs of what will happen to us, not what we will do: "we will see cases rise".
 FORECAST_VERBS = {"see", "hit", "surpass", "cross", "face", "need", "witness", "experience",
                   "want", "wish", "like", "look", "be"}  # fmt: skip
