@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from briefings.commitments.deadlines import find_deadlines
+from briefings.commitments.extract import UNDATED_REFERENCE
 from briefings.commitments.lexicon import (
     DELIVERABLE_RE,
     FORECAST_RE,
@@ -180,7 +181,7 @@ def _verb_after(after: str) -> str:
 
 
 def _deadline_features(text: str, reference_date: dt.date | None) -> set[str]:
-    reference = reference_date or dt.date(1900, 1, 1)
+    reference = reference_date or UNDATED_REFERENCE
     found = find_deadlines(text, reference)
     if not found:
         return {"deadline:none"}

@@ -39,7 +39,6 @@ from sklearn.feature_extraction import DictVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from briefings.ingest import evaluate_commitments as whole  # noqa: E402
-from briefings.ingest.sentences import official_sentences, read_transcript  # noqa: E402
 
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
 
@@ -49,11 +48,10 @@ def rows_of(splits: tuple[str, ...]) -> list[dict]:
     for labelled in whole.load_labels():
         if labelled.split not in splits:
             continue
-        file = whole.DEFAULT_CORPUS / labelled.path
-        if not file.is_file():
+        read = whole.read_labelled(labelled)
+        if read is None:
             continue
-        parsed = read_transcript(file)
-        sentences = official_sentences(parsed)
+        parsed, sentences = read
         by_rules = whole.predict_with_extractor(parsed, sentences)
         when = parsed.held_on or parsed.published_on
         gold = {label.n for label in labelled.labels}

@@ -955,14 +955,11 @@ class CommitmentChange(models.Model):
 
     @staticmethod
     def pair(old: object, new: object) -> list[object]:
-        """One field's [old, new] in `changes`, as JSON can hold them (a date as text)."""
-        return [_json_value(old), _json_value(new)]
-
-
-def _json_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
+        """A field's [old, new] as `changes` (JSON) holds them: a date or a decimal as text."""
+        return [
+            value if value is None or isinstance(value, bool | int | float | str) else str(value)
+            for value in (old, new)
+        ]
 
 
 class ConferenceSlug(models.Model):

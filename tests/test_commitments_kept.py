@@ -398,3 +398,35 @@ def test_a_sentence_with_two_commitments_keeps_the_same_one_through_re_extractio
     assert (row.quantity_text, row.deadline_date, row.version) == first
     assert row.quantity_text == "more than 15 million people"
     assert not CommitmentChange.objects.exists()
+
+
+def test_an_archive_files_decision_goes_on_the_stored_row_of_its_sentence(tmp_path):
+    ingest(COVID_TEAM)
+    before = by_sentence()
+    stream = io.StringIO()
+    write_jsonl(stream)
+    record = json.loads(stream.getvalue())
+    for exchange in record["exchanges"]:
+        for turn in exchange["turns"]:
+            for commitment in turn["commitments"]:
+                if commitment["sentence"] == AFTER:
+                    commitment["review"] = Commitment.Review.CONFIRMED
+                    commitment["status_note"] = "Checked against the March report."
+    # Another word in a question, so the file is not the transcript stored already.
+    record["exchanges"][-1]["turns"][0]["text"] += " Thank you."
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text(json.dumps(record) + "\n")
+
+    ingest(archive, replace=True)
+
+    kept = Commitment.objects.get(pk=before[AFTER].pk)
+    assert (kept.review, kept.status_note) == (
+        Commitment.Review.CONFIRMED,
+        "Checked against the March report.",
+    )
+    change = kept.changes.get()
+    assert change.note == "a decision an archive file carried"
+    assert change.changes == {
+        "review": ["machine", "confirmed"],
+        "status_note": ["", "Checked against the March report."],
+    }

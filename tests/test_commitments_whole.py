@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefings.ingest import evaluate_commitments as whole
-from briefings.ingest.sentences import official_sentences, read_transcript, sentence_key
+from briefings.ingest.sentences import sentence_key
 
 LABELS = whole.load_labels()
 
@@ -35,7 +35,10 @@ def test_the_set_has_every_source_and_a_held_out_split() -> None:
 def test_every_label_names_a_sentence_the_parser_gives(labelled, corpus: Path) -> None:
     """A parser change that moves or splits a labelled sentence shows here, not as a silent
     drop in recall."""
-    sentences = official_sentences(read_transcript(corpus / labelled.path))
+    read = whole.read_labelled(labelled, corpus)
+
+    assert read is not None, f"{labelled.path} is not in the corpus"
+    _, sentences = read
 
     assert len(sentences) == labelled.sentences
     by_number = {s.number: s for s in sentences}

@@ -52,8 +52,29 @@ class Outcome:
         return self.deadline_date == self.example.deadline_date
 
 
+def rate(part: int, whole: int) -> float:
+    """part / whole, and 0 for an empty slice."""
+    return part / whole if whole else 0.0
+
+
+class PrecisionRecall:
+    """Precision and recall of a slice that counts its positives, true and false finds."""
+
+    positives: int
+    true_positives: int
+    false_positives: int
+
+    @property
+    def precision(self) -> float:
+        return rate(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return rate(self.true_positives, self.positives)
+
+
 @dataclass
-class Scores:
+class Scores(PrecisionRecall):
     """Sentence-level counts and the field accuracies for one slice of the set."""
 
     name: str
@@ -68,26 +89,17 @@ class Scores:
     quantities_correct: int = 0
 
     @property
-    def precision(self) -> float:
-        predicted = self.true_positives + self.false_positives
-        return self.true_positives / predicted if predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.true_positives / self.positives if self.positives else 0.0
-
-    @property
     def f1(self) -> float:
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
 
     @property
     def deadline_accuracy(self) -> float:
-        return self.deadlines_correct / self.deadlines_scored if self.deadlines_scored else 0.0
+        return rate(self.deadlines_correct, self.deadlines_scored)
 
     @property
     def quantity_accuracy(self) -> float:
-        return self.quantities_correct / self.quantities_scored if self.quantities_scored else 0.0
+        return rate(self.quantities_correct, self.quantities_scored)
 
     def add(self, outcome: Outcome) -> None:
         gold = outcome.example

@@ -29,18 +29,25 @@ from .deadlines import Deadline, depends_on_reference, find_deadlines
 from .lexicon import (
     ACTION_VERBS,
     ANNOUNCE_VERBS,
+    BUILDING_VERBS,
     CAPACITY_RE,
     CLAUSE_CONDITION_RE,
     CLAUSE_SPLIT_RE,
+    COMMUNICATING_VERBS,
+    COMMUNICATION_RE,
+    CONTEXT_UNITS,
+    COUNTED_SINGULARS,
     DELIVERABLE_RE,
     DELIVERABLE_RE_BLOCK,
     DELIVERY_VERBS,
     EMBEDDED_QUESTION_RE,
+    EVENT_RE,
     FINITE_RE,
     FIRM,
     FORECAST_RE,
     FORECAST_VERBS,
     HARD,
+    HOSTING_VERBS,
     HYPOTHETICAL_RE,
     I_RE,
     KNOWN_VERBS,
@@ -51,6 +58,7 @@ from .lexicon import (
     NOT_DELIVERY_RE,
     PAST_PLEDGE_RE,
     PERSON_DELIVERY_VERBS,
+    PLACE_RE,
     PLAN_VERBS,
     PROCEDURAL_OBJECT_RE,
     PROCEDURAL_VERBS,
@@ -63,6 +71,9 @@ from .lexicon import (
     TARGET_VERBS,
     TENTATIVE,
     TIME_UNITS,
+    TO_THE_PRESS_RE,
+    UNDATABLE_VERBS,
+    VAGUE_OBJECT_RE,
     VAGUE_VERBS,
     VP_SPLIT_WORDS,
     WORD_RE,
@@ -345,18 +356,15 @@ def _checkability(
         has_deliverable = _delivers(phrase.verb, phrase_text)
         if cue.is_person and phrase.verb in HOSTING_VERBS:
             # "The President will host the Summit for Democracy" is an event the government
-            # organises; "will host the Prime Minister for a meeting" is his calendar.
-            has_deliverable = bool(EVENT_RE.search(phrase_text))
-        if cue.is_person and phrase.verb in HOSTING_VERBS:
-            ok = has_deliverable  # "will host two meetings with House members": his calendar
+            # organises; "will host the Prime Minister for a meeting" or "two meetings with
+            # House members" is his calendar.
+            has_deliverable = ok = bool(EVENT_RE.search(phrase_text))
         elif cue.is_person or phrase.verb in ANNOUNCE_VERBS:
             ok = bool(numeric) or has_deliverable
         elif phrase.verb in VAGUE_VERBS:
             ok = bool(numeric)
         elif phrase.verb in NEUTRAL_VERBS:
-            # "We're going to be working with the retailers": a date alone does not make
-            # working or going checkable.
-            dated = has_date and phrase.verb not in ("work", "go", "get")
+            dated = has_date and phrase.verb not in UNDATABLE_VERBS
             ok = bool(numeric) or has_deliverable or (dated and not _vague_object(phrase_text))
         else:
             # A deadline alone makes an action checkable only if the verb is one we know as
@@ -388,43 +396,8 @@ def _checkability(
     return checkable, deliverable, chosen
 
 
-COMMUNICATING_VERBS = {"have", "put", "get", "hold", "do", "provide", "give", "share", "send",
-                       "release", "issue", "offer"}  # fmt: skip
-# The conference's own output: briefings, announcements, readouts. Having or putting one out
-# is the press office's calendar, not a promise (COMMITMENTS.md: procedural).
-COMMUNICATION_RE = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,4}?(?:briefings?|announcements?|updates?|readouts?|fact\s+sheets?"
-    r"|descriptions?|lists?|information|more\s+to\s+say|guests?"
-    r"|statements?|details|calls?|meetings?|conversations?|remarks|events?|gaggles?"
-    r"|press\s+conferences?|news|transcripts?|guidance\s+for\s+you)\b",
-    re.IGNORECASE,
-)
-TO_THE_PRESS_RE = re.compile(
-    r"^\s+(?:you(?:\s+all|\s+guys)?|all\s+of\s+you|everyone|everybody|the\s+press)\s+"
-    r"(?:a|an|the|with|more|some|that|this|those)\b",
-    re.IGNORECASE,
-)
-# What a date cannot make checkable: a pronoun standing for something said before ("we'll
-# start those on Wednesday") or an open-ended object ("start a process", "a new effort").
-VAGUE_OBJECT_RE = re.compile(
-    r"^\s*[\w-]+\s+(?:(?:it|that|this|those|these|them)\b(?!\s+(?:is|are|week|weekend|month|year|morning"
-    r"|afternoon|evening|quarter|time|spring|summer|fall|winter)\b)"
-    r"|(?:(?:a|an|the|this|that|our|new|whole|broader|further|some|more|additional)\s+){0,3}"
-    r"(?:process|efforts?|steps|actions?|measures"
-    r"|work|conversations?|discussions?|look|review\s+of)\b)",
-    re.IGNORECASE,
-)
-
-
 def _vague_object(phrase_text: str) -> bool:
     return bool(VAGUE_OBJECT_RE.match(phrase_text))
-
-
-HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
-EVENT_RE = re.compile(
-    r"\b(?:summits?|forums?|expos?|fairs?(?!-)|conferences?|exhibitions?|games)\b",
-    re.IGNORECASE,
-)
 
 
 def _counts(quantity: Quantity, service_spans: list[tuple[int, int]]) -> bool:
@@ -443,29 +416,6 @@ def _counts(quantity: Quantity, service_spans: list[tuple[int, int]]) -> bool:
     if head in CONTEXT_UNITS and (quantity.value is None or quantity.value <= 3):
         return False
     return quantity.value is not None or head.endswith("s") or head in COUNTED_SINGULARS
-
-
-PLACE_RE = re.compile(
-    r"centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?",
-    re.IGNORECASE,
-)
-BUILDING_VERBS = {"build", "open", "reopen", "establish", "create", "construct", "set",
-                  "launch", "stand", "rebuild", "expand", "install", "renovate", "upgrade",
-                  "add", "designate", "deploy"}  # fmt: skip
-# What a small number counts when it describes the setting, not a result.
-CONTEXT_UNITS = {
-    "side", "sides", "country", "countries", "way", "ways", "thing", "things", "part",
-    "parts", "leader", "leaders", "president", "presidents", "time", "times", "nation",
-    "nations", "party", "parties", "minister", "ministers", "question", "questions",
-    "point", "points", "aspect", "aspects", "area", "areas", "round", "rounds", "phase",
-    "phases",
-}  # fmt: skip
-# "Every American", "each household": counted nouns in the singular.
-COUNTED_SINGULARS = {
-    "american", "household", "school", "county", "state", "citizen", "child", "family",
-    "person", "adult", "student", "worker", "passenger", "traveler", "traveller",
-    "resident", "veteran", "senior", "business", "hospital", "home",
-}  # fmt: skip
 
 
 def _delivers(verb: str, phrase_text: str) -> bool:

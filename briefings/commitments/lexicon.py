@@ -230,6 +230,9 @@ VAGUE_VERBS = {
 }  # fmt: skip
 # Verbs that take their meaning from their object: a number, a deliverable or a date will do.
 NEUTRAL_VERBS = {"work", "have", "make", "put", "use", "proceed", "get", "take", "bring", "go"}
+# Of those, the ones a date alone never makes checkable: "we're going to be working with the
+# retailers" next week.
+UNDATABLE_VERBS = {"work", "go", "get"}
 # Verbs of what will happen to us, not what we will do: "we will see cases rise".
 FORECAST_VERBS = {"see", "hit", "surpass", "cross", "face", "need", "witness", "experience",
                   "want", "wish", "like", "look", "be"}  # fmt: skip
@@ -245,6 +248,9 @@ PERSON_DELIVERY_VERBS = {
     "invest", "direct", "deliver", "establish", "create", "request", "propose", "pledge",
     "donate", "order", "sign", "host", "cohost", "co-host", "hold", "convene",
 }  # fmt: skip
+# A person hosting commits to something only when it is an event the government organises
+# (EVENT_RE): "will host the Prime Minister" is his calendar.
+HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
 # Verbs that deliver a named thing: only under one of these does "a guideline", "a platform"
 # or "a summit" make a clause checkable ("make sure everybody knows about Project 2025" does not).
 DELIVERY_VERBS = {
@@ -268,13 +274,18 @@ PROCEDURAL_VERBS = {
 # Explaining, not doing: never a commitment whatever follows.
 TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", "speak", "tell",
               "communicate"}  # fmt: skip
+# Events a government organises (a deliverable; what a person may host, EVENT_RE).
+EVENTS = r"expos?|fairs?(?!-)|forums?|summits?|conferences?|exhibitions?"
+# Physical places: a deliverable only when built or opened (PLACE_RE, extract._delivers).
+PLACES = r"centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?"
 # Named deliverables: a document, an event, a fund, a platform.
 DELIVERABLE_RE = re.compile(
-    r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation"
-    r"|expos?|fairs?(?!-)|forums?|summits?|funds?|platforms?|standards?|pilots?|programmes?"
+    r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation|"
+    + EVENTS
+    + r"|funds?|platforms?|standards?|pilots?|programmes?"
     r"|programs?|projects?|lists?|catalog(?:ue)?s?|white\s+papers?|websites?|campaigns?"
     r"|initiatives?|working\s+groups?|reports?|strateg(?:y|ies)|roadmaps?|partnerships?"
-    r"|conferences?|exhibitions?|surveys?|reviews?|census|channels?|hotlines?|databases?"
+    r"|surveys?|reviews?|census|channels?|hotlines?|databases?"
     r"|schemes?|zones?|task\s+forces?|blueprints?|budgets?|catalogs?|directives?"
     r"|executive\s+orders?|procedures|mechanisms?\s+for"
     # Acts and instruments a government issues (issue 13: misses in White House calls).
@@ -283,12 +294,27 @@ DELIVERABLE_RE = re.compile(
     r"|sanctions|export\s+controls|visa\s+restrictions|tariffs?|packages?|grants?|loans?"
     r"|lease\s+sales?|coordinators?|(?-i:EOs?)"
     # Physical things built or opened.
-    r"|centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?"
-    r"|exercises?|documents?)\b",
+    r"|" + PLACES + r"|exercises?|documents?)\b",
     re.IGNORECASE,
 )
 # "A long-term mechanism" is the stock phrase of a vague intention, not a deliverable.
 DELIVERABLE_RE_BLOCK = re.compile(r"\blong-term\s+mechanisms?\b", re.IGNORECASE)
+EVENT_RE = re.compile(r"\b(?:" + EVENTS + r"|games)\b", re.IGNORECASE)
+PLACE_RE = re.compile(PLACES, re.IGNORECASE)
+# What builds or opens a place: "open five vaccination centers", not "send masks to hospitals".
+BUILDING_VERBS = {"build", "open", "reopen", "establish", "create", "construct", "set",
+                  "launch", "stand", "rebuild", "expand", "install", "renovate", "upgrade",
+                  "add", "designate", "deploy"}  # fmt: skip
+# What a date cannot make checkable: a pronoun standing for something said before ("we'll
+# start those on Wednesday") or an open-ended object ("start a process", "a new effort").
+VAGUE_OBJECT_RE = re.compile(
+    r"^\s*[\w-]+\s+(?:(?:it|that|this|those|these|them)\b(?!\s+(?:is|are|week|weekend|month|year|morning"
+    r"|afternoon|evening|quarter|time|spring|summer|fall|winter)\b)"
+    r"|(?:(?:a|an|the|this|that|our|new|whole|broader|further|some|more|additional)\s+){0,3}"
+    r"(?:process|efforts?|steps|actions?|measures"
+    r"|work|conversations?|discussions?|look|review\s+of)\b)",
+    re.IGNORECASE,
+)
 
 # Traps (docs/commitments.md) --------------------------------------------------------------
 
@@ -372,6 +398,23 @@ CAPACITY_RE = re.compile(
     r"|information|opportunity|chance|confidence)\b",
     re.IGNORECASE,
 )
+# The conference's own output: briefings, announcements, readouts. Having or putting one out
+# is the press office's calendar, not a promise (COMMITMENTS.md: procedural).
+COMMUNICATING_VERBS = {"have", "put", "get", "hold", "do", "provide", "give", "share", "send",
+                       "release", "issue", "offer"}  # fmt: skip
+COMMUNICATION_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:briefings?|announcements?|updates?|readouts?|fact\s+sheets?"
+    r"|descriptions?|lists?|information|more\s+to\s+say|guests?"
+    r"|statements?|details|calls?|meetings?|conversations?|remarks|events?|gaggles?"
+    r"|press\s+conferences?|news|transcripts?|guidance\s+for\s+you)\b",
+    re.IGNORECASE,
+)
+# "We'll provide you all a list of that later": the press office's reply.
+TO_THE_PRESS_RE = re.compile(
+    r"^\s+(?:you(?:\s+all|\s+guys)?|all\s+of\s+you|everyone|everybody|the\s+press)\s+"
+    r"(?:a|an|the|with|more|some|that|this|those)\b",
+    re.IGNORECASE,
+)
 # Verbs that look like delivery but are not: "hold on to", "deliver remarks".
 NOT_DELIVERY_RE = re.compile(
     r"^hold\s+on\b|^deliver\s+(?:remarks|a\s+speech|an\s+address|the)\b"
@@ -436,6 +479,20 @@ BODY_NAME_RE = re.compile(
 
 # Units that make a quantity a span of time: a deadline, not a count.
 TIME_UNITS = {"day", "week", "month", "year", "hour", "decade", "minute"}
+# What a small number counts when it describes the setting, not a result.
+CONTEXT_UNITS = {
+    "side", "sides", "country", "countries", "way", "ways", "thing", "things", "part",
+    "parts", "leader", "leaders", "president", "presidents", "time", "times", "nation",
+    "nations", "party", "parties", "minister", "ministers", "question", "questions",
+    "point", "points", "aspect", "aspects", "area", "areas", "round", "rounds", "phase",
+    "phases",
+}  # fmt: skip
+# "Every American", "each household": counted nouns in the singular.
+COUNTED_SINGULARS = {
+    "american", "household", "school", "county", "state", "citizen", "child", "family",
+    "person", "adult", "student", "worker", "passenger", "traveler", "traveller",
+    "resident", "veteran", "senior", "business", "hospital", "home",
+}  # fmt: skip
 
 # Kind: a scheduled event or document, or an end state with a number.
 PLAN_VERBS = {"hold", "host", "release", "issue", "publish", "launch", "formulate", "revise",

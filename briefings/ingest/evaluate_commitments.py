@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.commitments import extract_commitments
-from briefings.text import OFFICIAL_ROLES, name_key
+from briefings.commitments.evaluate import PrecisionRecall, rate
+from briefings.text import name_key
 
 from .records import ParsedConference
 from .sentences import OfficialSentence, official_sentences, read_transcript
@@ -67,7 +68,7 @@ Predict = Callable[[ParsedConference, list[OfficialSentence]], dict[int, Predict
 
 
 @dataclass
-class Counts:
+class Counts(PrecisionRecall):
     transcripts: int = 0
     sentences: int = 0
     positives: int = 0
@@ -84,29 +85,17 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
-    def precision(self) -> float:
-        return _rate(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _rate(self.true_positives, self.positives)
-
-    @property
     def strict_precision(self) -> float:
         right = self.true_positives - self.borderline_found
-        return _rate(right, right + self.false_positives)
+        return rate(right, right + self.false_positives)
 
     @property
     def strict_recall(self) -> float:
-        return _rate(self.true_positives - self.borderline_found, self.positives - self.borderline)
+        return rate(self.true_positives - self.borderline_found, self.positives - self.borderline)
 
     @property
     def deadline_accuracy(self) -> float:
-        return _rate(self.deadlines_right, self.deadlines_scored)
-
-
-def _rate(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
+        return rate(self.deadlines_right, self.deadlines_scored)
 
 
 @dataclass(frozen=True)
@@ -158,21 +147,30 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def read_labelled(
+    labelled: LabelledTranscript, corpus: Path = DEFAULT_CORPUS
+) -> tuple[ParsedConference, list[OfficialSentence]] | None:
+    """The labelled transcript parsed, with its official sentences; None when its file is
+    not in the corpus here."""
+    file = corpus / labelled.path
+    if not file.is_file():
+        return None
+    parsed = read_transcript(file)
+    return parsed, official_sentences(parsed)
+
+
 def predict_with_extractor(
     parsed: ParsedConference, sentences: list[OfficialSentence]
 ) -> dict[int, Prediction]:
     """The rule extractor, run on each official turn as the loader runs it."""
     when = parsed.held_on or parsed.published_on
     organizations = {name_key(p.name): p.organization for p in parsed.participants}
-    turns = parsed.turns
     by_turn: dict[int, list[OfficialSentence]] = {}
     for sentence in sentences:
         by_turn.setdefault(sentence.turn, []).append(sentence)
     predicted: dict[int, Prediction] = {}
     for index, in_turn in by_turn.items():
-        turn = turns[index]
-        if turn.role not in OFFICIAL_ROLES:
-            continue
+        turn = parsed.turns[index]  # an official's: official_sentences reads no other
         organization = organizations.get(name_key(turn.speaker_name), "")
         found = extract_commitments(
             turn.text,
@@ -244,7 +242,9 @@ def _locate(
     return min(candidates, key=lambda n: abs(n - label.n)) if candidates else None
 
 
-def _error(labelled: LabelledTranscript, sentence: OfficialSentence, kind: str, detail: str = ""):
+def _error(
+    labelled: LabelledTranscript, sentence: OfficialSentence, kind: str, detail: str = ""
+) -> Error:
     return Error(labelled.name, sentence.number, sentence.speaker, sentence.text, kind, detail)
 
 
@@ -256,12 +256,11 @@ def evaluate(
 ) -> Report:
     report = Report()
     for labelled in transcripts:
-        file = corpus / labelled.path
-        if not file.is_file():
+        read = read_labelled(labelled, corpus)
+        if read is None:
             report.missing.append(labelled.path)
             continue
-        parsed = read_transcript(file)
-        sentences = official_sentences(parsed)
+        parsed, sentences = read
         counts, errors = score_transcript(labelled, sentences, predict(parsed, sentences))
         report.by_source.setdefault(labelled.source, Counts()).add(counts)
         report.overall.add(counts)

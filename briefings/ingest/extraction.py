@@ -82,6 +82,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
     (`reextract_conference` then resolves them)."""
     when = reference_date(conference)
     turns = Turn.objects.by_officials().filter(exchange__conference=conference)
+    turns = turns.select_related("person")
     speakers = {
         participant.person_id: participant
         for participant in Participant.objects.filter(conference=conference).select_related(
@@ -102,9 +103,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
     taken: set[tuple[int, int, int]] = set()
     rows = []
     extracted = Extracted()
-    for turn in turns.select_related("person"):
-        if not turn.is_official:
-            continue
+    for turn in turns:
         participant = speakers.get(turn.person_id)
         organization = participant.organization if participant else None
         for found in extract_commitments(
@@ -131,7 +130,7 @@ def extract_for_conference(conference: Conference) -> Extracted:
                 for turn_id, start, end in decided
             ):
                 continue
-            row = stored.get((turn.pk, found.start, found.end))
+            row = stored.get(span)
             if row is not None:
                 seen.add(row.pk)
                 extracted.updated += _found_again(row, found)
@@ -184,20 +183,37 @@ def _machine_values(found: Found) -> dict[str, object]:
 def _found_again(row: Commitment, found: Found) -> bool:
     """A machine-found row takes the extractor's new values (a deadline resolved against a
     new date, a better reading); True when something an admin would see changed."""
-    values = _machine_values(found)
-    changed = [name for name in MACHINE_FIELDS if getattr(row, name) != values[name]]
+    return _update(
+        row,
+        _machine_values(found),
+        MACHINE_FIELDS,
+        note=f"found again by the extractor {found.extractor_version}",
+        unrecorded=UNRECORDED_FIELDS,
+    )
+
+
+def _update(
+    row: Commitment,
+    values: dict[str, object],
+    fields: list[str],
+    *,
+    note: str,
+    unrecorded: set[str] | frozenset[str] = frozenset(),
+) -> bool:
+    """The `fields` of `row` whose value in `values` differs, set and saved, with a history
+    entry for those not `unrecorded`; True when one was written."""
+    changed = [name for name in fields if getattr(row, name) != values[name]]
     if not changed:
         return False
     changes = {
         name: CommitmentChange.pair(getattr(row, name), values[name])
         for name in changed
-        if name not in UNRECORDED_FIELDS
+        if name not in unrecorded
     }
     for name in changed:
         setattr(row, name, values[name])
     row.save(update_fields=changed)
     if changes:
-        note = f"found again by the extractor {found.extractor_version}"
         CommitmentChange.objects.create(commitment=row, changes=changes, note=note)
     return bool(changes)
 
@@ -322,7 +338,7 @@ class HeldCommitments:
         """Each held commitment re-pointed to where the new text says its sentence, with
         its id, review and history; one whose sentence is gone retired. Then the imported
         decisions, on the rows of their sentences. Returns warnings."""
-        turns = list(_turns_in_order(conference))
+        turns = list(_turns_in_order(conference).select_related("exchange"))
         spans: dict[tuple[int, int, int], int] = {}
         places: dict[int, _Place | None] = {}
         # A sentence said twice goes to an admin's decision before a machine guess.
@@ -374,10 +390,7 @@ class HeldCommitments:
         of its sentence, or becomes one."""
         warnings = []
         indexes = {
-            where: index
-            for index, where in enumerate(
-                _turns_in_order(conference).values_list("exchange__position", "position")
-            )
+            (turn.exchange.position, turn.position): index for index, turn in enumerate(turns)
         }
         for imported in self.imported:
             values = dict(imported)
@@ -399,18 +412,7 @@ class HeldCommitments:
                 spans[place.key] = row.pk
                 continue
             row = Commitment.objects.get(pk=pk)
-            changed = [name for name in REVIEWED_FIELDS if getattr(row, name) != values[name]]
-            if changed:
-                changes = {
-                    name: CommitmentChange.pair(getattr(row, name), values[name])
-                    for name in changed
-                }
-                for name in changed:
-                    setattr(row, name, values[name])
-                row.save(update_fields=changed)
-                CommitmentChange.objects.create(
-                    commitment=row, changes=changes, note="a decision an archive file carried"
-                )
+            _update(row, values, REVIEWED_FIELDS, note="a decision an archive file carried")
         return warnings
 
 

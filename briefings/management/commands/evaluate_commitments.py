@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from briefings.commitments.evaluate import DEFAULT_SET, evaluate_commitments, format_report
-from briefings.ingest import evaluate_commitments as whole
+from briefings.ingest import evaluate_commitments as whole_set
 
 
 class Command(BaseCommand):
@@ -55,9 +55,9 @@ class Command(BaseCommand):
         self.stdout.write(format_report(report, show_errors=show_errors), ending="")
 
     def _whole(self, split: str, show_errors: bool) -> None:
-        transcripts = [t for t in whole.load_labels() if split == "all" or t.split == split]
-        report = whole.evaluate(transcripts)
+        transcripts = [t for t in whole_set.load_labels() if split == "all" or t.split == split]
+        report = whole_set.evaluate(transcripts)
         if not report.by_source:
-            raise CommandError(f"none of the labelled transcripts is in {whole.DEFAULT_CORPUS}")
+            raise CommandError(f"none of the labelled transcripts is in {whole_set.DEFAULT_CORPUS}")
         title = f"whole transcripts, {split} split ({len(transcripts)} labelled)"
-        self.stdout.write(whole.format_report(report, title=title, show_errors=show_errors))
+        self.stdout.write(whole_set.format_report(report, title=title, show_errors=show_errors))
