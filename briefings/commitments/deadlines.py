@@ -174,22 +174,29 @@ def _roll_forward(
 
 
 def _looks_past(match: re.Match[str]) -> bool:
-    """'since November' and 'last May' point back: they do not roll forward to next year."""
-    return match.group().lower().lstrip().startswith(("since", "last"))
+    """'since November' and 'last May' point back: they do not roll forward to next year.
+    The word may be printed before a phrase that has no lead of its own ("since Monday")."""
+    if match.group().lower().lstrip().startswith(("since", "last")):
+        return True
+    before = match.string[max(0, match.start() - 8) : match.start()].lower()
+    return bool(POINTS_BACK_BEFORE_RE.search(before))
 
 
-def _led_by_from_or_since(match: re.Match[str]) -> bool:
-    """A date after "from" or "since" is where something started, never a deadline: "the
-    order from August of 2023". "Starting from January 1" is a start the government sets,
-    and a range ("from May 3 to 5") ends at its last day: both stay."""
-    printed = match.group().lower().lstrip()
-    if printed.startswith(("from", "since")):
+POINTS_BACK_BEFORE_RE = re.compile(r"\b(?:since|last)\s+$")
+
+
+def _led_by_from(match: re.Match[str]) -> bool:
+    """A date after "from" is where something started, never a deadline: "the order from
+    August of 2023". "Starting from January 1" is a start the government sets, and a range
+    ("from May 3 to 5") ends at its last day: both stay. A date after "since" points back
+    (`_looks_past`): it resolves to the past, and the sentence reads as a report."""
+    if match.group().lower().lstrip().startswith("from"):
         return True
     before = match.string[max(0, match.start() - 20) : match.start()].lower()
-    return bool(FROM_OR_SINCE_BEFORE_RE.search(before))
+    return bool(FROM_BEFORE_RE.search(before))
 
 
-FROM_OR_SINCE_BEFORE_RE = re.compile(r"(?<!starting )(?<!beginning )\b(?:from|since)\s+$")
+FROM_BEFORE_RE = re.compile(r"(?<!starting )(?<!beginning )\bfrom\s+$")
 
 # Words of a past-tense clause before a date: "what we announced on Wednesday", "the
 # meeting was held on March 3". Participles that name a plan stay future ("scheduled").
@@ -284,7 +291,7 @@ def _date_range(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _full_date(match: re.Match[str], reference: dt.date) -> Resolved:
-    if _names_something(match) or _led_by_from_or_since(match) or _in_past_clause(match):
+    if _names_something(match) or _led_by_from(match) or _in_past_clause(match):
         return None
     name = match.group("m1") or match.group("m2")
     month = MONTHS[name.rstrip(".").lower()]
@@ -344,7 +351,7 @@ def _part_of_month(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _month(match: re.Match[str], reference: dt.date) -> Resolved:
-    if _led_by_from_or_since(match) and not match.group().lower().lstrip().startswith("since"):
+    if _led_by_from(match):
         return None
     month = MONTHS[match.group("m").rstrip(".").lower()]
     explicit = _relative_year(match.group("rel"), match.group("year"), reference)
@@ -379,7 +386,8 @@ def _week(match: re.Match[str], reference: dt.date) -> Resolved:
 
 
 def _weekday(match: re.Match[str], reference: dt.date) -> Resolved:
-    if _led_by_from_or_since(match) or _in_past_clause(match):
+    # "since Monday", "last Monday": a weekday that points back is no deadline.
+    if _led_by_from(match) or _looks_past(match) or _in_past_clause(match):
         return None
     name = (match.group("w2") or match.group("w1")).lower()
     ahead = (WEEKDAYS.index(name) - reference.weekday()) % 7 or 7

@@ -162,7 +162,10 @@ def read_labelled(
 def predict_with_extractor(
     parsed: ParsedConference, sentences: list[OfficialSentence]
 ) -> dict[int, Prediction]:
-    """The rule extractor, run on each official turn as the loader runs it."""
+    """The rule extractor, run on each official turn as the loader runs it, with one
+    difference: a parsed transcript does not say which organisations are companies (the
+    loader reads `Organization.kind`), so every official's "we" is taken as the
+    government's. None of the labelled transcripts has a company guest."""
     when = parsed.held_on or parsed.published_on
     organizations = {name_key(p.name): p.organization for p in parsed.participants}
     by_turn: dict[int, list[OfficialSentence]] = {}
