@@ -27,17 +27,21 @@ from briefings.text import ANSWER, MODERATOR, QUESTION
 
 
 @pytest.mark.corpus
-def test_the_set_scores_every_source_with_rates_between_zero_and_one(corpus):
+def test_the_set_scores_every_source_and_keeps_the_floors(corpus):
+    """Floors a little under the figures measured in December 2026 (overall boundary
+    precision 0.67, recall 0.77, questions found 0.96, stored speakers 0.70): a parser
+    change that loses exchanges or speakers shows here."""
     report = evaluate_set(corpus=corpus)
     assert report["overall"].errors == []
     assert report["overall"].briefings == len(load_labels()) >= 2 * len(SOURCES)
-    for source in (*SOURCES, "overall"):
-        counts = report[source]
-        assert counts.briefings >= 2
-        assert counts.turns > 0
-        rates = (counts.precision, counts.recall, counts.speaker_accuracy, counts.stored_accuracy)
-        for rate in rates:
-            assert 0.0 <= rate <= 1.0
+    for source in SOURCES:
+        assert report[source].briefings >= 2
+        assert report[source].turns > 0
+    overall = report["overall"]
+    assert overall.precision >= 0.62
+    assert overall.recall >= 0.72
+    assert overall.opening_recall >= 0.92
+    assert overall.stored_accuracy >= 0.65
 
 
 @pytest.mark.corpus
