@@ -55,6 +55,11 @@ def d(text: str) -> dt.date:
         ("tomorrow", "2023-03-08", "2023-03-09", "day"),
         ("this Sunday", "2021-07-02", "2021-07-04", "day"),
         ("next week", "2021-09-03", "2021-09-12", "week"),
+        # "This coming week": next week, or on a weekend the one about to start.
+        ("this coming week", "2021-09-01", "2021-09-12", "week"),
+        ("this coming week", "2022-02-26", "2022-03-06", "week"),
+        ("in two weeks", "2021-02-26", "2021-03-12", "duration"),
+        ("in two years' time", "2022-02-26", "2024-02-26", "duration"),
         # February 29 already past in a leap year: next year has none (it once crashed).
         ("by February 29", "2024-03-05", "2025-02-28", "day"),
     ],
@@ -109,6 +114,9 @@ def test_it_resolves_a_past_phrase_to_the_past() -> None:
         # A weekday or date in a past-tense clause.
         "we will build on what we announced on Wednesday",
         "the order the President signed on March 3 will take effect",
+        # A count of days or years that is not a time from now.
+        "in two years of work",
+        "in 30 days since the storm",
     ],
 )
 def test_it_finds_no_deadline_in(text: str) -> None:

@@ -31,7 +31,9 @@ from .lexicon import (
     LEADING_WORDS_RE,
     MODAL_RE,
     NOT_DELIVERY_PARTICIPLES,
+    NUMBERED_EVENT_RE,
     PERSON_RE,
+    PLURAL_BODY_NAME_RE,
     PROCEDURAL_SUBJECT_RE,
     PROGRAMME_SUBJECT_RE,
     PROGRAMME_VERBS,
@@ -41,6 +43,7 @@ from .lexicon import (
     TENTATIVE,
     THERE_PROCEDURAL_RE,
     THERE_WILL_BE_RE,
+    THEY_RE,
     TRAILING_ADVERBS_RE,
     UNDER_PLAN_RE,
     WE_RE,
@@ -143,7 +146,7 @@ def _cue_at(text: str, clause_start: int, match: re.Match[str], speaker_org: str
     if AFTER_MODAL_HEDGE_RE.match(after) or re.search(r"n['’]t$", text[:modal_start].rstrip()):
         cue.vetoed = True  # "will likely", "will not", "won't"
     bare = strip_subject(subject)
-    if PROCEDURAL_SUBJECT_RE.search(bare):
+    if PROCEDURAL_SUBJECT_RE.search(bare) and not NUMBERED_EVENT_RE.search(bare):
         cue.vetoed = True  # "Details will be announced"
         return cue
     government = _government_actor(bare, speaker_org, text[:subject_start])
@@ -235,6 +238,10 @@ def _government_actor(subject: str, speaker_org: str, before: str) -> tuple[str,
             match = pattern.search(candidate)
             if match and _is_whole_subject(candidate, match.start("actor")):
                 return _normalise_actor(match.group("actor"), speaker_org), False
+    if THEY_RE.search(subject):
+        bodies = PLURAL_BODY_NAME_RE.findall(before)
+        if bodies:
+            return _normalise_actor(bodies[-1], speaker_org), False
     if IT_RE.search(subject):
         # "the Department of State announced it will offer": "it" is the body named before.
         antecedent = _named_body(before)

@@ -380,7 +380,10 @@ def _week(match: re.Match[str], reference: dt.date) -> Resolved:
     # Said on a weekend, "this week" is the one about to start: a Sunday press call that
     # previews "this week" means the coming Monday to Sunday.
     coming = reference.weekday() >= 5
-    if match.group("which").lower() == "next" or coming:
+    # "This coming week" (and "the coming week") is next week, or, on a weekend, the one
+    # about to start: one week on either way.
+    which = " ".join(match.group("which").lower().split())
+    if which in ("next", "this coming", "the coming") or coming:
         sunday += dt.timedelta(weeks=1)
     return sunday, WEEK
 
@@ -572,7 +575,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], Resolve
             r"(?P<unit>years?|months?|weeks?|days?|hours?|decades?)|(?P<decade>decade))\b"
             r"|within\s+(?P<n2>" + NUMBER + r")\s+(?P<unit2>(?:working|business)\s+days?|years?"
             r"|months?|weeks?|days?|hours?)\b"
-            r"|in\s+(?P<n3>" + NUMBER + r")\s+(?P<unit3>years?|months?)(?:'|’)?\s+time\b"
+            r"|in\s+(?P<n3>" + NUMBER + r")\s+(?P<unit3>years?|months?|weeks?|days?)"
+            r"(?:(?:(?:'|’)?\s+time\b)|(?!\s+(?:of|ago|in|since|to|before)\b)(?![-'’\w]))"
         ),
         _duration,
     ),
@@ -588,8 +592,8 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], dt.date], Resolve
     # this week, next week, by the end of this week
     (
         _compile(
-            r"(?:(?:by|before|until|later|in)\s+)?(?:the\s+end\s+of\s+)?(?P<which>this|next)"
-            r"\s+week(?:end)?\b"
+            r"(?:(?:by|before|until|later|in)\s+)?(?:the\s+end\s+of\s+)?"
+            r"(?P<which>this\s+coming|this|next|the\s+coming)\s+week(?:end)?\b"
         ),
         _week,
     ),

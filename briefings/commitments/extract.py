@@ -66,10 +66,12 @@ from .lexicon import (
     RHETORIC_RE,
     SCHEDULE_VERBS,
     SERVICE_STANDARD_RE,
+    SIDES_RE,
     SOFT,
     TALK_VERBS,
     TARGET_VERBS,
     TENTATIVE,
+    TIME_FRAME_RE,
     TIME_UNITS,
     TO_THE_PRESS_RE,
     UNDATABLE_VERBS,
@@ -84,8 +86,9 @@ from .sentences import Sentence, split_sentences
 
 # Recorded on every commitment it finds. 2.0 (issue 13): the grammar measured on whole
 # transcripts of every source (tests/data/commitments/whole/); deadlines that name, start or
-# report something are no longer deadlines.
-EXTRACTOR_VERSION = "commitments-2.0"
+# report something are no longer deadlines. 2.1: the fourth round (a named act "in the coming
+# days", numbered sessions the Ministry's two sides hold, bodies named before "they").
+EXTRACTOR_VERSION = "commitments-2.1"
 
 
 PLEDGE = "pledge"
@@ -332,6 +335,11 @@ def _checkability(
     """
     text = parsed.text
     quantities = parsed.quantities
+    has_time_frame = any(
+        d.date is None and TIME_FRAME_RE.search(d.text)
+        for d in parsed.deadlines
+        if cue.action_start <= d.start < scope_end or d.start < cue.subject_start
+    )
     subject_quantities = (
         [q for q in quantities if cue.subject_start <= q.start < cue.action_start]
         if cue.kind in ("passive", "programme", "goal")
@@ -354,6 +362,8 @@ def _checkability(
         phrase_quantities = [q for q in phrase_quantities if _counts(q, parsed.service_spans)]
         numeric = [q for q in numeric if _counts(q, parsed.service_spans)]
         has_deliverable = _delivers(phrase.verb, phrase_text)
+        # COMMITMENTS.md: "in the coming days" is a time frame for a named act.
+        has_date = has_date or (has_time_frame and has_deliverable)
         if cue.is_person and phrase.verb in HOSTING_VERBS:
             # "The President will host the Summit for Democracy" is an event the government
             # organises; "will host the Prime Minister for a meeting" or "two meetings with
@@ -464,6 +474,8 @@ def _verb_may_commit(cue: Cue, action: str) -> bool:
         return False  # "we'll provide you all a list of that later": the press office's reply
     if cue.is_person:
         return verb in PERSON_DELIVERY_VERBS
+    if SIDES_RE.search(strip_subject(cue.subject)):
+        return verb in DELIVERY_VERBS or verb in HOSTING_VERBS
     if verb in SCHEDULE_VERBS:
         return verb == "meet" and bool(MEET_GOAL_RE.match(action))
     return True
@@ -515,6 +527,12 @@ def _verb_phrases(text: str, cue: Cue, scope_end: int) -> list[_VerbPhrase]:
         start = match.start("verb")
         verb = candidate
     phrases.append(_VerbPhrase(cue.action_start + start, scope_end, verb))
+    # "extend and expand the relief programs": a verb with no object of its own shares the
+    # next one's.
+    for index in range(len(phrases) - 1):
+        phrase = phrases[index]
+        if len(WORD_RE.findall(text[phrase.start : phrase.end])) <= 1:
+            phrases[index] = _VerbPhrase(phrase.start, phrases[index + 1].end, phrase.verb)
     return phrases
 
 

@@ -91,11 +91,14 @@ GOV_NAMED_RE = re.compile(
 GOV_COMMON_RE = re.compile(
     r"(?:^|\s)(?P<actor>the\s+(?:central\s+|federal\s+|chinese\s+|local\s+|provincial\s+"
     r"|municipal\s+|national\s+)?governments?|(?:local|provincial|municipal)\s+governments"
-    r"|the\s+(?:biden\s+|trump\s+)?administration|the\s+white\s+house|the\s+state\s+council"
+    r"|the\s+(?:biden(?:-harris)?\s+|trump\s+)?administration|the\s+white\s+house|the\s+state\s+council"
     r"|the\s+central\s+bank|the\s+united\s+states|the\s+u\.s\.?|america|china|the\s+country"
     r"|the\s+nation|the\s+pentagon|(?:the\s+)?treasury|the\s+(?:treasury|state|defense|commerce"
     r"|justice|energy|labor|education|agriculture|transportation)\s+department|the\s+(?:relevant\s+)?(?:ministry|department"
-    r"|commission|bureau|agency|ministries|departments|authorities)|public\s+[\w\s-]*?agencies)$",
+    r"|commission|bureau|agency|ministries|departments|authorities)|public\s+[\w\s-]*?agencies"
+    # The Ministry's "the two sides will hold the 12th round": China is one of them.
+    r"|(?:the|our)\s+two\s+sides|both\s+sides|the\s+chinese\s+side"
+    r"|the\s+chinese\s+and\s+[\w-]+\s+sides|the\s+[\w-]+\s+and\s+chinese\s+sides)$",
     re.IGNORECASE,
 )
 ACRONYM_RE = re.compile(r"^(?:[Tt]he\s+)?(" + "|".join(GOV_ACRONYMS) + r")$")
@@ -108,13 +111,17 @@ PERSON_RE = re.compile(
     r"(?:^|\s)(?:he|she|(?:the\s+)?(?:vice\s+)?president(?:\s+[A-Z][\w-]+){0,2}"
     r"|(?:the\s+)?first\s+lady(?:\s+[A-Z][\w-]+)?"
     r"|(?:the\s+)?(?:secretary|minister|premier|administrator|ambassador|envoy|spokesperson"
-    r"|chancellor|governor|mayor|director)(?:[-\s][A-Z][\w-]+)*)$",
+    r"|chancellor|governor|mayor|director|trade\s+representative|attorney\s+general)"
+    r"(?:[-\s][A-Z][\w-]+)*)$",
     re.IGNORECASE,
 )
 # "I will" is the speaker's own turn-taking ("I will answer your second question").
 I_RE = re.compile(r"(?:^|\s)i$", re.IGNORECASE)
 # "it will" counts only when a government body was named before it in the sentence.
 IT_RE = re.compile(r"(?:^|\s)it$", re.IGNORECASE)
+# "the Departments of Housing, Veterans Affairs and Agriculture announced they will extend":
+# "they" counts only after bodies named in the plural.
+THEY_RE = re.compile(r"(?:^|\s)they$", re.IGNORECASE)
 # Government programmes and instruments whose future is the government's doing.
 PROGRAMME_SUBJECT_RE = re.compile(
     r"(?:^|\s)(?:the\s+|this\s+|our\s+|a\s+)?[\w\s,-]*?\b(?:pilot|pilots|program|programs"
@@ -132,7 +139,7 @@ PROGRAMME_VERBS = {"cover", "start", "begin", "remain", "stay", "run", "reach", 
 STARTING_NOW = (
     r"(?:announcing|launching|unveiling|releasing|issuing|establishing|creating|deploying"
     r"|sending|opening|allocating|committing|donating|designating|adding|imposing|banning"
-    r"|extending|increasing|investing|delivering|shipping|awarding|distributing)\b"
+    r"|extending|increasing|investing|delivering|shipping|awarding|distributing|signing)\b"
 )
 # "There will be screening at all 20 airports": the government's doing when it names a
 # number or a deliverable.
@@ -246,11 +253,12 @@ SCHEDULE_VERBS = {
 PERSON_DELIVERY_VERBS = {
     "announce", "unveil", "launch", "provide", "send", "commit", "allocate", "release", "issue",
     "invest", "direct", "deliver", "establish", "create", "request", "propose", "pledge",
-    "donate", "order", "sign", "host", "cohost", "co-host", "hold", "convene",
+    "donate", "order", "sign", "host", "cohost", "co-host", "hold", "convene", "co-chair",
+    "chair", "impose", "initiate",
 }  # fmt: skip
 # A person hosting commits to something only when it is an event the government organises
 # (EVENT_RE): "will host the Prime Minister" is his calendar.
-HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene"}
+HOSTING_VERBS = {"host", "cohost", "co-host", "hold", "convene", "co-chair", "chair"}
 # Verbs that deliver a named thing: only under one of these does "a guideline", "a platform"
 # or "a summit" make a clause checkable ("make sure everybody knows about Project 2025" does not).
 DELIVERY_VERBS = {
@@ -260,7 +268,7 @@ DELIVERY_VERBS = {
     "convene", "prepare", "finalize", "finalise", "start", "begin", "roll", "conduct",
     "undertake", "enact", "submit", "send", "deliver", "provide", "allocate", "invest", "fund",
     "select", "construct", "offer", "extend", "expand", "upgrade", "renovate", "sign", "list",
-    "approve", "designate", "award", "compile", "update", "amend",
+    "approve", "designate", "award", "compile", "update", "amend", "impose", "initiate",
 }  # fmt: skip
 # Verbs whose object must be concrete: announcing something on a date is not yet a promise.
 ANNOUNCE_VERBS = {"announce", "unveil"}
@@ -276,30 +284,40 @@ TALK_VERBS = {"detail", "outline", "preview", "walk", "discuss", "say", "talk", 
               "communicate"}  # fmt: skip
 # Events a government organises (a deliverable; what a person may host, EVENT_RE).
 EVENTS = r"expos?|fairs?(?!-)|forums?|summits?|conferences?|exhibitions?"
+# A numbered session of a standing mechanism is an event its hosts organise and name: "the
+# 15th round of China-Japan Strategic Dialogue", "the fourth Round Table Dialogue".
+NUMBERED_EVENT = (
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r"\s+(?:round\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,7}?"
+    r"(?:dialogue|meeting|consultations|talks|session|round\s+table)s?"
+)
 # Physical places: a deliverable only when built or opened (PLACE_RE, extract._delivers).
 PLACES = r"centers?|centres?|sites?|facilit(?:y|ies)|hospitals?|bridges?|ports?|offices?"
 # Named deliverables: a document, an event, a fund, a platform.
 DELIVERABLE_RE = re.compile(
     r"\b(?:guidelines?|guidance|(?:action\s+)?plans?|regulations?|rules|laws?|legislation|"
     + EVENTS
+    + r"|"
+    + NUMBERED_EVENT
     + r"|funds?|platforms?|standards?|pilots?|programmes?"
     r"|programs?|projects?|lists?|catalog(?:ue)?s?|white\s+papers?|websites?|campaigns?"
     r"|initiatives?|working\s+groups?|reports?|strateg(?:y|ies)|roadmaps?|partnerships?"
-    r"|surveys?|reviews?|census|channels?|hotlines?|databases?"
+    r"|surveys?|reviews?|census|channels?|hotlines?|databases?|[\w-]+\.gov"
     r"|schemes?|zones?|task\s+forces?|blueprints?|budgets?|catalogs?|directives?"
     r"|executive\s+orders?|procedures|mechanisms?\s+for"
     # Acts and instruments a government issues (issue 13: misses in White House calls).
     r"|notices?\s+of\s+proposed\s+rulemaking|rulemakings?|determinations?|proclamations?"
     r"|memorand(?:um|a)|agreements?|declarations?|frameworks?|protocols?|arrangements?"
     r"|sanctions|export\s+controls|visa\s+restrictions|tariffs?|packages?|grants?|loans?"
-    r"|lease\s+sales?|coordinators?|(?-i:EOs?)"
+    r"|lease\s+sales?|coordinators?|(?-i:EOs?)|airdrops?|airlifts?|investigations?"
     # Physical things built or opened.
     r"|" + PLACES + r"|exercises?|documents?)\b",
     re.IGNORECASE,
 )
 # "A long-term mechanism" is the stock phrase of a vague intention, not a deliverable.
 DELIVERABLE_RE_BLOCK = re.compile(r"\blong-term\s+mechanisms?\b", re.IGNORECASE)
-EVENT_RE = re.compile(r"\b(?:" + EVENTS + r"|games)\b", re.IGNORECASE)
+EVENT_RE = re.compile(r"\b(?:" + EVENTS + r"|games|" + NUMBERED_EVENT + r")\b", re.IGNORECASE)
+NUMBERED_EVENT_RE = re.compile(r"\b" + NUMBERED_EVENT + r"\b", re.IGNORECASE)
 PLACE_RE = re.compile(PLACES, re.IGNORECASE)
 # What builds or opens a place: "open five vaccination centers", not "send masks to hospitals".
 BUILDING_VERBS = {"build", "open", "reopen", "establish", "create", "construct", "set",
@@ -315,6 +333,19 @@ VAGUE_OBJECT_RE = re.compile(
     r"|work|conversations?|discussions?|look|review\s+of)\b)",
     re.IGNORECASE,
 )
+
+# A time frame with no date ("in the coming days"): enough for a named act (COMMITMENTS.md),
+# not for anything else. "Soon" and "in the near future" are not time frames.
+TIME_FRAME_RE = re.compile(
+    r"\b(?:coming|next\s+(?:few|couple(?:\s+of)?))\s+(?:days|weeks|months)\b"
+    r"|\b(?:days|weeks|months)\s+ahead\b",
+    re.IGNORECASE,
+)
+
+# "The two sides" (the Ministry's usual subject) commit only to an act with a deliverable:
+# "will sign cooperation agreements", "will hold the 12th round"; "will exchange views",
+# "will work to implement the consensus" are the talks themselves.
+SIDES_RE = re.compile(r"\bsides?$", re.IGNORECASE)
 
 # Traps (docs/commitments.md) --------------------------------------------------------------
 
@@ -469,6 +500,10 @@ ADVERB_PIECE_RE = re.compile(
 )
 
 # A named body earlier in the sentence, the antecedent of "it".
+PLURAL_BODY_NAME_RE = re.compile(
+    r"\b[Tt]he\s+(?:Ministries|Departments|Agencies)\s+of\s+[A-Z][\w'-]*"
+    r"(?:(?:,?\s+and\s+|,\s+|\s+of\s+|\s+)[A-Z][\w'-]*)*"
+)
 BODY_NAME_RE = re.compile(
     r"\b[Tt]he\s+(?:Ministry|Department|Commission|Administration|Bureau|Agency|Office|Council)"
     r"\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*(?:(?:,?\s+and\s+|\s+of\s+|\s+)[A-Z][\w'-]*)*"
