@@ -55,8 +55,14 @@ def requested_page(paginator: Paginator, raw: str | None) -> Page:
 
 def page_link(path: str, params: dict[str, object], *, page: int = 1) -> str:
     """`path` with `params` in their given order, empty values and page 1 left out (one
-    question, one URL), then the page."""
-    query = [(key, value) for key, value in params.items() if value]
+    question, one URL), then the page. A list or tuple value repeats its key, once for
+    each value in its order (`speaker=a&speaker=b`)."""
+    query = [
+        (key, each)
+        for key, value in params.items()
+        for each in (value if isinstance(value, list | tuple) else [value])
+        if each
+    ]
     if page > 1:
         query.append(("page", page))
     return path + (f"?{urlencode(query)}" if query else "")

@@ -66,6 +66,10 @@ class Reader(Protocol):
 
     def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]: ...
 
+    def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """For each of `words` the index lacks, the indexed words it may be, best first."""
+        ...
+
 
 class IndexStore(Protocol):
     def lock_path(self) -> Path:

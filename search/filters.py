@@ -7,6 +7,7 @@ fold, a surname finds the full name.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from dataclasses import dataclass
 
@@ -125,3 +126,54 @@ def _has_run(words: list[str], run: list[str]) -> bool:
 
 def _name_keys(row: Person | Organization) -> set[str]:
     return {name_key(row.name), *(name_key(alias) for alias in row.aliases)} - {""}
+
+
+def combine_filters(filters: list[ResolvedFilter]) -> list[ResolvedFilter]:
+    """One filter per kind for the engines: the values of every filter of a kind taken
+    together, so two speakers find exchanges with either (any of), while a speaker and an
+    outlet still both must match (all of). Exclusions stay one each: none of them.
+
+    A value naming nobody adds nothing to the others; a kind whose values all name
+    nobody still matches nothing."""
+    combined: list[ResolvedFilter] = []
+    by_kind: dict[str, ResolvedFilter] = {}
+    for item in filters:
+        if item.filter.negated:
+            combined.append(item)
+            continue
+        kind = item.filter.kind
+        if kind not in by_kind:
+            by_kind[kind] = ResolvedFilter(item.filter, item.label, list(item.values))
+            combined.append(by_kind[kind])
+            continue
+        merged = by_kind[kind]
+        merged.label = f"{merged.label} or {item.label}"
+        merged.values += [value for value in item.values if value not in merged.values]
+    return combined
+
+
+def nearest_names(item: FieldFilter) -> list[str]:
+    """For "did you mean": names near a speaker:/outlet:/org: value that names nobody,
+    nearest first: a whole name ("Jen Psaky" -> "Jen Psaki") or one word of one
+    ("psaky" -> "Psaki", which finds her as her surname does)."""
+    key = name_key(item.value)
+    if not key or item.kind not in ("speaker", "outlet", "organization"):
+        return []
+    if item.kind == "speaker":
+        rows = Person.objects.all()
+    else:
+        rows = Organization.objects.all()
+        if item.kind == "outlet":
+            rows = rows.filter(kind=Organization.Kind.MEDIA)
+    spelt: dict[str, str] = {}  # a name's key (or a word's) -> the name as printed
+    single = len(key.split()) == 1
+    for name, aliases in rows.values_list("name", "aliases"):
+        for printed in [name, *aliases]:
+            if single:
+                for word in printed.split():
+                    spelt.setdefault(name_key(word), word.strip(".,"))
+            else:
+                spelt.setdefault(name_key(printed), printed)
+    spelt.pop("", None)
+    close = difflib.get_close_matches(key, list(spelt), n=3, cutoff=0.75)
+    return [spelt[found] for found in close if found != key]

@@ -3,18 +3,51 @@
 Nothing here makes a search fail: an unknown sort falls back to the default, and values
 the query language cannot use come back as messages on the page. The page number is the
 view's to read, by the site's one rule (briefings/paging.py).
+
+Speaker, outlet and org may be given several times (`speaker=a&speaker=b`, two speakers
+chosen from the facets): the values chosen ride along as hidden inputs, and the text box
+adds one more.
 """
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.utils.html import format_html, format_html_join
+
+from .language import MAX_FILTERS
 from .searching import SORT_LABELS, SearchInput
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD"
+ANY_OF_HELP = "A name or slug; adds to those chosen (any of them)"
 
 
 FILTER_CONTROLS = ("speaker", "outlet", "from", "to", "sort")
+
+
+class ChosenAndOneMore(forms.TextInput):
+    """The values already chosen as hidden inputs, then an empty text box for one more."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+
+    def format_value(self, value: object) -> None:
+        return None  # the box is for a new value; the chosen ones are the hidden inputs
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        chosen = format_html_join(
+            "", '<input type="hidden" name="{}" value="{}">', ((name, v) for v in value or ())
+        )
+        return format_html("{}{}", chosen, super().render(name, value, attrs, renderer))
+
+
+class ValuesField(forms.Field):
+    """Several values of one filter, blanks dropped; as many as the query language takes."""
+
+    def to_python(self, value: object) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value or [])
+        return [str(each).strip() for each in values if str(each).strip()][:MAX_FILTERS]
 
 
 class SearchForm(forms.Form):
@@ -24,11 +57,21 @@ class SearchForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    speaker = forms.CharField(label="Speaker", required=False, help_text="A name or slug")
-    outlet = forms.CharField(label="Outlet", required=False, help_text="A name or slug")
+    speaker = ValuesField(
+        label="Speaker",
+        required=False,
+        help_text=ANY_OF_HELP,
+        widget=ChosenAndOneMore,
+    )
+    outlet = ValuesField(
+        label="Outlet",
+        required=False,
+        help_text=ANY_OF_HELP,
+        widget=ChosenAndOneMore,
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_LABELS.items())
     conference = forms.CharField(required=False, widget=forms.HiddenInput)
-    org = forms.CharField(required=False, widget=forms.HiddenInput)
+    org = ValuesField(required=False, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +89,8 @@ class SearchForm(forms.Form):
     def filters_set(self) -> bool:
         """Whether a filter or sort control holds a value: the page then shows them
         unfolded, even on a phone."""
-        return any(str(self.data.get(name, "")).strip() for name in FILTER_CONTROLS)
+        getlist = getattr(self.data, "getlist", lambda name: [self.data.get(name, "")])
+        return any(str(value).strip() for name in FILTER_CONTROLS for value in getlist(name))
 
     def search_input(self) -> SearchInput:
         """What was asked for, with defaults wherever a value is missing or unusable."""
@@ -54,9 +98,9 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return SearchInput(
             q=data.get("q", ""),
-            speaker=data.get("speaker", "").strip(),
-            outlet=data.get("outlet", "").strip(),
-            organization=data.get("org", "").strip(),
+            speaker=tuple(data.get("speaker", ())),
+            outlet=tuple(data.get("outlet", ())),
+            organization=tuple(data.get("org", ())),
             date_from=data.get("from", "").strip(),
             date_to=data.get("to", "").strip(),
             conference=data.get("conference", "").strip(),

@@ -5,6 +5,8 @@
     -word  -"a phrase"         exclude exchanges containing it
     covid OR vaccine           either (OR binds the words on each side of it)
     speaker:psaki              a speaker, by slug or name: speaker:"Jen Psaki"
+    speaker:psaki speaker:kirby   either of them: several values of one filter are
+                               any of them, different filters all of them
     outlet:"China Daily"       the outlet a question came from (slug or name)
     org:"State Council Information Office"   a government body taking part
     from:2021  to:2021-06-30   dates: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)
@@ -28,7 +30,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 MAX_QUERY_LENGTH = 200  # characters of the search box; the rest is cut
@@ -121,17 +123,22 @@ class ParsedQuery:
 _OR = object()  # the OR operator, between lexemes
 
 
+Values = str | Sequence[str]  # one form control's value, or the values of a repeated one
+
+
 def parse_query(
     text: str,
     *,
-    speaker: str = "",
-    outlet: str = "",
-    organization: str = "",
+    speaker: Values = "",
+    outlet: Values = "",
+    organization: Values = "",
     date_from: str = "",
     date_to: str = "",
-    conference: str = "",
+    conference: Values = "",
 ) -> ParsedQuery:
-    """The search box text plus the form's filter controls, as one `ParsedQuery`."""
+    """The search box text plus the form's filter controls, as one `ParsedQuery`. A
+    control may hold several values (two speakers chosen from the facets): each is a
+    filter of its own, and filters of one kind match any of their values."""
     parsed = ParsedQuery()
     text = _printable(text)
     if len(text) > MAX_QUERY_LENGTH:
@@ -144,10 +151,11 @@ def parse_query(
         ("organization", organization),
         ("conference", conference),
     ]
-    for kind, value in controls:
-        value = _printable(value)[:MAX_FIELD_VALUE].strip()
-        if value:
-            _add_filter(parsed, FieldFilter(kind, value))
+    for kind, values in controls:
+        for value in [values] if isinstance(values, str) else values:
+            value = _printable(value)[:MAX_FIELD_VALUE].strip()
+            if value:
+                _add_filter(parsed, FieldFilter(kind, value))
     for kind, value in (("from", date_from), ("to", date_to)):
         value = _printable(value)[:MAX_FIELD_VALUE].strip()
         if value:
@@ -158,6 +166,34 @@ def parse_query(
             "so nothing can match."
         )
     return parsed
+
+
+def without_filter(text: str, item: FieldFilter) -> str:
+    """The search box text with every lexeme that is `item` taken out (a chip's remove
+    link for a filter typed into the box); the rest of the text as typed."""
+    return replace_filter(text, item, "")
+
+
+def replace_filter(text: str, item: FieldFilter, value: str) -> str:
+    """The search box text with `item`'s value replaced by `value` where it was typed
+    (its field name and "-" as typed), or taken out when `value` is empty."""
+    kept = []
+    position = 0
+    for match in _LEXEME.finditer(text):
+        name = match["field"]
+        kind = FILTER_FIELDS.get(name.lower()) if name else None
+        typed = match["quoted"] if match["quoted"] is not None else match["bare"]
+        if kind != item.kind or bool(match["neg"]) != item.negated:
+            continue
+        if typed.strip().lower() != item.value.lower():
+            continue
+        kept.append(text[position : match.start()])
+        if value:
+            shown = f'"{value}"' if " " in value else value
+            kept.append(f"{match['neg'] or ''}{name}:{shown}")
+        position = match.end()
+    kept.append(text[position:])
+    return " ".join("".join(kept).split())
 
 
 def _printable(text: str) -> str:
@@ -313,3 +349,19 @@ def describe(parsed: ParsedQuery) -> str:
     if parsed.date_to:
         parts.append(f"to:{parsed.date_to:%Y-%m-%d}")
     return " ".join(parts)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edit distance: insertions, deletions, substitutions and two letters swapped, the
+    commonest slip of all ("chian" is one edit from "chain", as from "chin")."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, left in enumerate(a, start=1):
+        current = [i]
+        for j, right in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
+            if i > 1 and j > 1 and left == b[j - 2] and a[i - 2] == right:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
+    return previous[-1]

@@ -7,6 +7,7 @@ knows about requests.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -23,9 +24,9 @@ from briefings.models import Exchange, Organization, Person, Turn
 
 from .engines import Reader, reader
 from .fields import YEAR
-from .filters import ResolvedFilter, resolve_filters
+from .filters import ResolvedFilter, combine_filters, nearest_names, resolve_filters
 from .highlight import opening
-from .language import ParsedQuery, Word, parse_query
+from .language import FieldFilter, ParsedQuery, Phrase, edit_distance, parse_query, replace_filter
 from .results import Found, Hit
 
 logger = logging.getLogger(__name__)
@@ -37,22 +38,34 @@ SIMILAR = 5
 FACET_FIELDS = ("speakers", "outlets", "organizations", YEAR)
 FACETS_SHOWN = 10
 SORTS = {"relevance": (), "newest": ("-held_on",), "oldest": ("held_on",)}
+MULTIPLE = ("speaker", "outlet", "organization")  # SearchInput's controls of several values
+FACET_KINDS = {"speakers": "speaker", "outlets": "outlet", "organizations": "organization"}
+SUGGESTION_CANDIDATES = 3  # spellings tried for each misspelt word or name
+SUGGESTION_TRIES = 6  # count-only queries a "did you mean" may cost, nearest first
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 
 
 @dataclass
 class SearchInput:
-    """What a search asks for: the box, the form's filter controls, sort and page."""
+    """What a search asks for: the box, the form's filter controls, sort and page. The
+    speaker, outlet and organization controls may hold several values (any of them)."""
 
     q: str = ""
-    speaker: str = ""
-    outlet: str = ""
-    organization: str = ""
+    speaker: tuple[str, ...] = ()
+    outlet: tuple[str, ...] = ()
+    organization: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
     conference: str = ""
     sort: str = "relevance"
     page: int = 1
+
+    def __post_init__(self) -> None:
+        # One value or several, kept in one order: the same choice is the same URL.
+        for name in MULTIPLE:
+            values = getattr(self, name)
+            values = [values] if isinstance(values, str) else values
+            setattr(self, name, tuple(sorted({value for value in values if value})))
 
     def parse(self) -> ParsedQuery:
         return parse_query(
@@ -99,7 +112,8 @@ class SearchPage:
     sort: str = "relevance"  # the order shown (a filter-only search is newest first)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     years: list[FacetValue] = field(default_factory=list)  # in order, for the chart
-    suggestion: str = ""  # a corrected query, when nothing was found
+    suggestion: str = ""  # a corrected query, when nothing was found, as shown
+    suggested: SearchInput | None = None  # the corrected search itself, for its link
 
     @property
     def messages(self) -> list[str]:
@@ -149,7 +163,7 @@ def search_archive(wanted: SearchInput) -> SearchPage:
     if parsed.is_empty:
         return result
     engine = reader()
-    compiled = engine.compile(parsed, filters)
+    compiled = engine.compile(parsed, combine_filters(filters))
     size = settings.HAYSTACK_SEARCH_RESULTS_PER_PAGE
     asked = max(1, wanted.page)
     page = min(asked, MAX_PAGES)
@@ -174,7 +188,7 @@ def search_archive(wanted: SearchInput) -> SearchPage:
     result.total, result.estimated, result.timed_out = found.total, found.estimated, found.timed_out
     result.pages = max(shown, math.ceil(min(found.total, MAX_PAGES * size) / size))
     result.hits = _page_hits(found.hits)
-    result.facets = _facets(found, parsed, filters)
+    result.facets = _facets(found, parsed, filters, engine)
     result.years = sorted(result.facets.pop(YEAR, []), key=lambda value: value.value)
     _scale(result.years)
     if found.timed_out:
@@ -183,7 +197,9 @@ def search_archive(wanted: SearchInput) -> SearchPage:
             "cover part of the archive. Adding words or a filter makes it faster."
         )
     if found.total == 0 and not found.timed_out:
-        result.suggestion = _suggestion(wanted.q, parsed, engine)
+        result.suggested = _suggestion(wanted, parsed, filters, engine)
+        if result.suggested:
+            result.suggestion = describe_input(result.suggested, wanted)
     return result
 
 
@@ -195,7 +211,7 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     if parsed.is_empty:
         return Export(parsed, [], 0, False, False)
     engine = reader()
-    compiled = engine.compile(parsed, filters)
+    compiled = engine.compile(parsed, combine_filters(filters))
     found = engine.find(
         compiled,
         start=0,
@@ -284,18 +300,27 @@ def _page_hits(hits: list[Hit]) -> list[SearchHit]:
 
 
 def _facets(
-    found: Found, parsed: ParsedQuery, filters: list[ResolvedFilter]
+    found: Found, parsed: ParsedQuery, filters: list[ResolvedFilter], engine: Reader
 ) -> dict[str, list[FacetValue]]:
-    """Facet values with display names: one query per facet, for the values shown."""
+    """Facet values with display names: one query per facet, for the values shown.
+
+    A facet with values chosen is counted without its own filter (one more query, counts
+    only): its values are any of them, so each count says what choosing that value too
+    would bring, and the chosen ones say what each brought. Every chosen value is listed,
+    in the top ten or not, so it can be taken off."""
     chosen = {
         (item.filter.kind, value)
         for item in filters
         if not item.filter.negated
         for value in item.values
     }
-    kinds = {"speakers": "speaker", "outlets": "outlet", "organizations": "organization"}
+    kinds = FACET_KINDS
+    counted = dict(found.facets)
+    for name, kind in kinds.items():
+        if name in counted and any(wanted == kind for wanted, _ in chosen):
+            counted[name] = _counts_without(kind, name, parsed, filters, engine)
     facets: dict[str, list[FacetValue]] = {}
-    for name, counts in found.facets.items():
+    for name, counts in counted.items():
         if name == YEAR:
             wanted_years = _selected_years(parsed)
             facets[name] = [
@@ -304,6 +329,14 @@ def _facets(
             ]
             continue
         top = counts[:FACETS_SHOWN]
+        shown = {slug for slug, _ in top}
+        top += [
+            (slug, count)
+            for slug, count in counts[FACETS_SHOWN:]
+            if (kinds[name], slug) in chosen and slug not in shown
+        ]
+        missing = {slug for wanted, slug in chosen if wanted == kinds[name]}
+        top += [(slug, 0) for slug in sorted(missing - {slug for slug, _ in top})]
         model = Person if name == "speakers" else Organization
         labels = _names(model, [slug for slug, _ in top])
         facets[name] = [
@@ -311,6 +344,16 @@ def _facets(
             for slug, count in top
         ]
     return facets
+
+
+def _counts_without(
+    kind: str, name: str, parsed: ParsedQuery, filters: list[ResolvedFilter], engine: Reader
+) -> list[tuple[str, int]]:
+    """The counts of facet `name` over the search without its own (kind's) filters."""
+    others = [item for item in filters if item.filter.negated or item.filter.kind != kind]
+    compiled = engine.compile(parsed, combine_filters(others))
+    found = engine.find(compiled, start=0, end=1, facets=(name,))
+    return found.facets.get(name, [])
 
 
 def _selected_years(parsed: ParsedQuery) -> set[str]:
@@ -326,18 +369,107 @@ def _scale(values: list[FacetValue]) -> None:
         value.share = round(100 * value.count / largest) if largest else 0
 
 
-def _suggestion(q: str, parsed: ParsedQuery, engine: Reader) -> str:
-    """The query with misspelt words replaced, or "" when there is nothing to offer."""
+def _suggestion(
+    wanted: SearchInput, parsed: ParsedQuery, filters: list[ResolvedFilter], engine: Reader
+) -> SearchInput | None:
+    """The search with misspelt words and names replaced, when that finds something;
+    None when there is nothing to offer. A word may be one of several ("chian": chain or
+    china), so the nearest combinations are tried, each a count-only query."""
     words = [
-        clause.text
+        word
         for group in parsed.required
         for clause in group
-        if isinstance(clause, Word) and clause.text.isalpha()
+        for word in (clause.words if isinstance(clause, Phrase) else (clause.text,))
+        if word.isalpha()
     ]
-    corrected = engine.suggest_spelling(words) if words else {}
-    for word, replacement in corrected.items():
-        q = re.sub(rf"(?<![\w:-]){re.escape(word)}(?!\w)", replacement, q, count=1)
-    return q if corrected else ""
+    choices: list[tuple[str | FieldFilter, list[str]]] = []
+    if words:
+        spelt = engine.spelling_candidates(list(dict.fromkeys(words)))
+        choices += [(word, found[:SUGGESTION_CANDIDATES]) for word, found in spelt.items()]
+    for item in filters:
+        if not item.values and not item.filter.negated:
+            names = nearest_names(item.filter)[:SUGGESTION_CANDIDATES]
+            if names:
+                choices.append((item.filter, names))
+    if not choices:
+        return None
+    # The nearest spellings that find something; among as near ones, the one that finds
+    # most ("supply chian": "supply chain" over "supply china").
+    tries = []
+    for picks in _nearest_first([len(options) for _, options in choices]):
+        taken = [(wrong, options[n]) for (wrong, options), n in zip(choices, picks, strict=True)]
+        tries.append((sum(edit_distance(_spelt(wrong), right) for wrong, right in taken), taken))
+    best: tuple[int, int, SearchInput] | None = None
+    for distance, taken in sorted(tries, key=lambda each: each[0]):
+        if best is not None and distance > best[0]:
+            break
+        corrected = _corrected(wanted, taken)
+        total = _count(corrected, engine)
+        if total and (best is None or total > best[1]):
+            best = (distance, total, corrected)
+    return best[2] if best else None
+
+
+def _spelt(wrong: str | FieldFilter) -> str:
+    return (wrong if isinstance(wrong, str) else wrong.value).lower()
+
+
+def _nearest_first(sizes: list[int]) -> list[tuple[int, ...]]:
+    """Which candidate to take for each choice, in the order to try them: the nearest of
+    every one, then the second or third nearest of one at a time; `SUGGESTION_TRIES` in
+    all (trying every combination of a dozen words would be thousands of queries)."""
+    tries = [tuple(0 for _ in sizes)]
+    for rank in (1, 2):
+        for n, size in enumerate(sizes):
+            if rank < size:
+                tries.append(tuple(rank if m == n else 0 for m in range(len(sizes))))
+    return tries[:SUGGESTION_TRIES]
+
+
+def _corrected(
+    wanted: SearchInput, replacements: list[tuple[str | FieldFilter, str]]
+) -> SearchInput:
+    q = wanted.q
+    controls = {name: list(getattr(wanted, name)) for name in MULTIPLE}
+    for wrong, right in replacements:
+        if isinstance(wrong, str):
+            q = re.sub(rf"(?<![\w:-]){re.escape(wrong)}(?!\w)", _cased(right, wrong), q)
+        elif wrong.value in controls.get(wrong.kind, []):
+            values = controls[wrong.kind]
+            values[values.index(wrong.value)] = right
+        else:
+            q = replace_filter(q, wrong, right)
+    return dataclasses.replace(wanted, q=q, page=1, **controls)
+
+
+def _cased(word: str, like: str) -> str:
+    """`word` in the case `like` was typed in: "Ukraine" for "Ukriane"."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _count(wanted: SearchInput, engine: Reader) -> int:
+    """How many a search finds, counted only; 0 when that ran out of time."""
+    parsed = wanted.parse()
+    filters = resolve_filters(parsed)
+    if parsed.is_empty:
+        return 0
+    found = engine.find(engine.compile(parsed, combine_filters(filters)), start=0, end=1)
+    return 0 if found.timed_out else found.total
+
+
+def describe_input(wanted: SearchInput, before: SearchInput | None = None) -> str:
+    """A search as the page shows it in a sentence: the box, then the values of the
+    controls (those that differ from `before`, when given)."""
+    parts = [wanted.q] if wanted.q else []
+    for name in MULTIPLE:
+        values = getattr(wanted, name)
+        if values and (before is None or values != getattr(before, name)):
+            parts.append(f"{name}: {' or '.join(values)}")
+    return " · ".join(parts)
 
 
 def _names(model: type[Person] | type[Organization], slugs: list[str]) -> dict[str, str]:

@@ -17,11 +17,13 @@ from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.paging import as_json, page_link, page_number, pager
 
+from .filters import ResolvedFilter
 from .forms import SearchForm
-from .language import describe
+from .language import describe, without_filter
 from .limits import export_slot
 from .searching import (
     EXPORT_MAX_ROWS,
+    FACET_KINDS,
     FEED_ENTRIES,
     SORT_LABELS,
     Export,
@@ -46,6 +48,12 @@ CSV_COLUMNS = [
 ]
 FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
 FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
+# A filter's kind -> (its title, its URL parameter, SearchInput's field)
+CHOSEN_KINDS = {
+    "speaker": ("Speaker", "speaker", "speaker"),
+    "outlet": ("Outlet", "outlet", "outlet"),
+    "organization": ("Organization", "org", "organization"),
+}
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -64,15 +72,14 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": SearchForm(request.GET),
             "result": page,
             "facets": _facet_groups(page),
+            "chosen": _chosen(page),
             "years": [(value, _year_link(wanted, value)) for value in page.years],
             "sorts": [
                 (label, _link(wanted, sort=key, page=None), key == page.sort)
                 for key, label in SORT_LABELS.items()
             ],
             "pages": pager(page.page, page.pages, lambda number: _link(wanted, page=number)),
-            "suggestion_link": _link(wanted, q=page.suggestion, page=None)
-            if page.suggestion
-            else "",
+            "suggestion_link": _link(page.suggested, page=None) if page.suggested else "",
             "exports": {
                 "csv": _link(wanted, view="search:export-csv", page=None),
                 "json": _link(wanted, view="search:export-json", page=None),
@@ -121,12 +128,36 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
             }
             for hit in page.hits
         ],
+        "filters": [
+            {
+                "kind": kind,
+                "value": item.filter.value,
+                "excluded": item.filter.negated,
+                "label": item.label,
+                "values": item.values,
+                "remove": absolute(as_json(link)),
+            }
+            for kind, items in _chosen_filters(page).items()
+            for item, link in items
+        ],
         "facets": {
-            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            name: [
+                {
+                    "value": v.value,
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "toggle": absolute(as_json(_facet_link(page, name, v))),
+                }
+                for v in values
+            ]
             for name, values in page.facets.items()
         },
         "years": [{"year": value.value, "count": value.count} for value in page.years],
         "suggestion": page.suggestion,
+        "suggestion_url": absolute(as_json(_link(page.suggested, page=None)))
+        if page.suggested
+        else None,
     }
 
 
@@ -185,6 +216,10 @@ def export_json(request: HttpRequest) -> HttpResponse:
             "max_rows": EXPORT_MAX_ROWS,
             "returned": len(export.rows),
             "messages": export.parsed.messages,
+            "filters": [
+                {"kind": item.kind, "value": item.value, "excluded": item.negated}
+                for item in export.parsed.filters
+            ],
             "results": [_record(request, row) for row in export.rows],
         },
         json_dumps_params={"ensure_ascii": False},
@@ -230,9 +265,9 @@ def feed(request: HttpRequest) -> HttpResponse:
 def _params(wanted: SearchInput) -> dict[str, object]:
     return {
         "q": wanted.q,
-        "speaker": wanted.speaker,
-        "outlet": wanted.outlet,
-        "org": wanted.organization,
+        "speaker": list(wanted.speaker),
+        "outlet": list(wanted.outlet),
+        "org": list(wanted.organization),
         "from": wanted.date_from,
         "to": wanted.date_to,
         "conference": wanted.conference,
@@ -250,15 +285,67 @@ def _link(wanted: SearchInput, *, view: str = "search:search", **changes: object
     return page_link(reverse(view), params, page=number)
 
 
-def _facet_link(wanted: SearchInput, name: str, value: FacetValue) -> str:
-    """The same search with this facet's value as one more filter."""
-    param = FACET_FILTERS[name]
-    current = _params(wanted)
-    if not current[param]:
-        return _link(wanted, page=None, **{param: value.value})
-    # The control holds another value already: add this one to the query instead, in
-    # front, so that cutting a long query never drops it.
-    return _link(wanted, page=None, q=f"{param}:{value.value} {wanted.q}".strip())
+def _facet_link(page: SearchPage, name: str, value: FacetValue) -> str:
+    """The same search with this facet value chosen too, or, when it is chosen, without
+    it: values of one facet are any of them, so each one chosen widens the search within
+    what the other facets allow."""
+    wanted = page.input
+    _title, param, field = CHOSEN_KINDS[FACET_KINDS[name]]
+    values = list(getattr(wanted, field))
+    if not value.selected:
+        return _link(wanted, page=None, **{param: _in_order([*values, value.value])})
+    q = wanted.q
+    for item in page.filters:
+        if item.filter.kind != FACET_KINDS[name] or item.filter.negated:
+            continue
+        if value.value not in item.values:
+            continue
+        # The filter goes, wherever it was given; the others it stood for stay chosen
+        # ("smith" was two people: unticking one keeps the other).
+        values = [each for each in values if each != item.filter.value]
+        q = without_filter(q, item.filter)
+        values += [slug for slug in item.values if slug != value.value]
+    return _link(wanted, page=None, q=q, **{param: _in_order(values)})
+
+
+def _in_order(values: list[str]) -> list[str]:
+    """One order for the values of a parameter (SearchInput's): the same choice, made in
+    any order, is the same URL."""
+    return sorted(set(values))
+
+
+def _without(page: SearchPage, item: ResolvedFilter) -> str:
+    """The same search without one filter, from the control or the box."""
+    wanted = page.input
+    _title, param, field = CHOSEN_KINDS[item.filter.kind]
+    values = [each for each in getattr(wanted, field) if each != item.filter.value]
+    q = without_filter(wanted.q, item.filter)
+    return _link(wanted, page=None, q=q, **{param: values})
+
+
+def _chosen_filters(page: SearchPage) -> dict[str, list[tuple[ResolvedFilter, str]]]:
+    """Speaker, outlet and organization filters by kind, each with its remove link."""
+    chosen: dict[str, list[tuple[ResolvedFilter, str]]] = {}
+    for item in page.filters:
+        if item.filter.kind in CHOSEN_KINDS:
+            chosen.setdefault(item.filter.kind, []).append((item, _without(page, item)))
+    return chosen
+
+
+def _chosen(page: SearchPage) -> list[dict[str, object]]:
+    """The chosen filters as the page shows them, one line per kind: the values chosen
+    (any of them), then the values excluded (none of them)."""
+    lines = []
+    for kind, items in _chosen_filters(page).items():
+        lines.append(
+            {
+                "kind": kind,
+                "title": CHOSEN_KINDS[kind][0],
+                "any_of": [pair for pair in items if not pair[0].filter.negated],
+                "none_of": [pair for pair in items if pair[0].filter.negated],
+            }
+        )
+    return lines
 
 
 def _year_link(wanted: SearchInput, value: FacetValue) -> str:
@@ -270,7 +357,7 @@ def _facet_groups(page: SearchPage) -> list[tuple[str, str, list[tuple[FacetValu
     for name, title in FACET_TITLES.items():
         values = page.facets.get(name, [])
         if values:
-            links = [(value, _facet_link(page.input, name, value)) for value in values]
+            links = [(value, _facet_link(page, name, value)) for value in values]
             groups.append((name, title, links))
     return groups
 

@@ -89,6 +89,17 @@ def heading(document: lxml_html.HtmlElement) -> str:
     return document.get_element_by_id("results-heading").text_content().strip()
 
 
+def facet(document: lxml_html.HtmlElement, name: str) -> dict[str, tuple[str, bool, str]]:
+    """A facet's entries: label -> (count, chosen, the link that ticks or unticks it)."""
+    entries = {}
+    for item in document.xpath(f"//h3[@id='facet-{name}']/following-sibling::ul[1]/li"):
+        link = item.find("a")
+        label = link.find_class("label")[0].text
+        chosen = "chosen" in link.get("class").split()
+        entries[label] = (item.find_class("count")[0].text, chosen, link.get("href"))
+    return entries
+
+
 def messages(document: lxml_html.HtmlElement) -> list[str]:
     return [item.text_content() for item in document.xpath("//ul[@class='messages']/li")]
 
@@ -159,15 +170,11 @@ def test_a_bad_date_is_a_message_not_an_error(client, archive):
 def test_facets_count_exact_values_and_link_to_a_narrower_search(client, archive):
     document = page(client, q="supply")
 
-    speakers = {
-        item.xpath("a|strong")[0].text: item.find_class("count")[0].text
-        for item in document.xpath("//h3[@id='facet-speakers']/following-sibling::ul[1]/li")
-    }
+    speakers = {label: count for label, (count, _, _) in facet(document, "speakers").items()}
     assert speakers == {"Jen Psaki": "2", "John Kirby": "1"}
-    outlets = document.xpath("//h3[@id='facet-outlets']/following-sibling::ul[1]/li/a")
-    assert {link.text for link in outlets} == {"Bloomberg", "China Daily", "CNN"}
-    china_daily = next(link.get("href") for link in outlets if link.text == "China Daily")
-    narrower = client.get(china_daily)
+    outlets = facet(document, "outlets")
+    assert set(outlets) == {"Bloomberg", "China Daily", "CNN"}
+    narrower = client.get(outlets["China Daily"][2])
     assert lxml_html.fromstring(narrower.content.decode()).xpath(
         "//h2[@id='results-heading']/text()"
     ) == ["1 result"]
@@ -210,10 +217,7 @@ def test_officials_on_background_are_one_speaker_to_filter_and_facet_by(client, 
         exchange_with("Chips are on the summit").get_absolute_url(),
     }
     assert messages(document) == []
-    speakers = document.xpath("//h3[@id='facet-speakers']/following-sibling::ul[1]/li")
-    assert [item.xpath("a|strong")[0].text for item in speakers] == [
-        "Senior administration official"
-    ]
+    assert list(facet(document, "speakers")) == ["Senior administration official"]
 
 
 def test_hits_per_year_are_a_chart_with_the_numbers_in_text(client, archive):

@@ -245,6 +245,10 @@ class QuerySetReader:
             if better.lower() != word.lower()
         }
 
+    def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """The server suggests one word for each: that is the only candidate."""
+        return {word: [better] for word, better in self.suggest_spelling(words).items()}
+
     def _hit(
         self,
         result: SearchResult,

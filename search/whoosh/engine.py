@@ -68,6 +68,9 @@ class WhooshReader:
     def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
         return self.backend.suggest_spelling(words)
 
+    def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
+        return self.backend.spelling_candidates(words)
+
 
 class WhooshStore:
     def __init__(self, backend: ArchiveWhooshBackend) -> None:

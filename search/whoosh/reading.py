@@ -40,6 +40,7 @@ from whoosh.util.times import datetime_to_long
 
 from ..fields import DATE_FIELD
 from ..highlight import Highlight, highlight_snippet
+from ..language import edit_distance
 from ..results import Found, Hit
 from .budget import Budget, BudgetCollector, estimate, round_estimate, with_budget
 from .bulk import Evaluated, evaluate
@@ -263,6 +264,12 @@ class ReadPath:
         """For "did you mean": the nearest indexed word for each of `words` that is not
         in the index itself. Only worth asking when a search found nothing (haystack
         asked on every search: 8 s against 0.2 s without, django-haystack#159)."""
+        return {word: found[0] for word, found in self.spelling_candidates(words).items()}
+
+    def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """The indexed words each of `words` the index lacks may be, nearest first (the
+        commoner first among equally near ones): "chian" is "chain" or "china", and
+        only the rest of the query tells which."""
         if not self.setup_complete:
             self.setup()
         with READING:
@@ -283,8 +290,8 @@ class ReadPath:
                 # miss took 60-130 ms with one, 3-15 ms with two.
                 candidates = corrector.suggest(word.lower(), limit=10, prefix=2)
                 if candidates:
-                    suggestions[word] = min(
-                        candidates, key=lambda candidate: _edit_distance(word.lower(), candidate)
+                    suggestions[word] = sorted(
+                        candidates, key=lambda candidate: edit_distance(word.lower(), candidate)
                     )
             return suggestions
 
@@ -347,16 +354,3 @@ def _ranking_collector(sort_by: Sequence[str], *, limit: int) -> Collector:
     facets = [FieldFacet(name.lstrip("-"), reverse=name.startswith("-")) for name in sort_by]
     # Ties keep document order: within a conference, its exchanges in order.
     return SortingCollector(facets if len(facets) > 1 else facets[0], limit=limit)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: insertions, deletions and substitutions."""
-    previous = list(range(len(b) + 1))
-    for i, left in enumerate(a, start=1):
-        current = [i]
-        for j, right in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
-            )
-        previous = current
-    return previous[-1]
