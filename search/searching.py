@@ -196,7 +196,10 @@ def search_archive(wanted: SearchInput) -> SearchPage:
             "This search took too long and was stopped early: the results and counts "
             "cover part of the archive. Adding words or a filter makes it faster."
         )
-    if found.total == 0 and not found.timed_out:
+    # Nothing found; or a value naming nobody among others that found something (any of
+    # "walensky" and "fauchi" is Walensky's alone).
+    unnamed = any(not item.values and not item.filter.negated for item in filters)
+    if (found.total == 0 or unnamed) and not found.timed_out:
         result.suggested = _suggestion(wanted, parsed, filters, engine)
         if result.suggested:
             result.suggestion = describe_input(result.suggested, wanted)

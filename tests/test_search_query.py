@@ -10,7 +10,7 @@ from whoosh.analysis import StemmingAnalyzer
 
 from briefings.ingest.load import load_conference
 from briefings.models import Person
-from search.filters import resolve_filters
+from search.filters import ResolvedFilter, combine_filters, resolve_filters
 from search.language import (
     MAX_ALTERNATIVES,
     MAX_QUERY_LENGTH,
@@ -18,8 +18,11 @@ from search.language import (
     Phrase,
     Word,
     describe,
+    edit_distance,
     parse_date_bound,
     parse_query,
+    replace_filter,
+    without_filter,
 )
 from search.whoosh.compiling import compile_query
 from tests.conftest import miit_briefing, source_file
@@ -205,3 +208,66 @@ def test_a_slug_wins_and_namesakes_are_named():
     assert parsed.messages == [
         "speaker:psaki is M. Psaki; also named so: Jen Psaki (speaker:jen-psaki)."
     ]
+
+
+def test_a_control_may_hold_several_values_each_a_filter():
+    parsed = parse_query("jobs speaker:psaki", speaker=["fauci", "", "psaki"], outlet="CNN")
+
+    assert parsed.filters == [
+        FieldFilter("speaker", "psaki"),
+        FieldFilter("speaker", "fauci"),
+        FieldFilter("outlet", "CNN"),
+    ]
+
+
+def test_filters_of_one_kind_are_any_of_their_values_and_kinds_all_of():
+    speaker = ResolvedFilter(FieldFilter("speaker", "fauci"), "Fauci", ["fauci"])
+    namesakes = ResolvedFilter(FieldFilter("speaker", "smith"), "A or B", ["a-smith", "b-smith"])
+    nobody = ResolvedFilter(FieldFilter("speaker", "nobody"), "nobody", [])
+    outlet = ResolvedFilter(FieldFilter("outlet", "cnn"), "CNN", ["cnn"])
+    excluded = ResolvedFilter(FieldFilter("speaker", "kirby", negated=True), "Kirby", ["kirby"])
+
+    combined = combine_filters([speaker, outlet, namesakes, excluded, nobody])
+
+    assert [(item.filter.kind, item.values) for item in combined] == [
+        ("speaker", ["fauci", "a-smith", "b-smith"]),
+        ("outlet", ["cnn"]),
+        ("speaker", ["kirby"]),  # excluded: none of them, one by one
+    ]
+    assert combined[2].filter.negated
+    assert speaker.values == ["fauci"]  # the page's own filters are left as they were
+    only_nobody = combine_filters([nobody])
+    assert only_nobody[0].values == []  # still matches nothing
+
+
+def test_a_filter_typed_in_the_box_can_be_taken_out_or_replaced():
+    text = 'vaccine speaker:fauci -speaker:Kirby outlet:"China Daily" SPEAKER:Fauci masks'
+
+    assert without_filter(text, FieldFilter("speaker", "fauci")) == (
+        'vaccine -speaker:Kirby outlet:"China Daily" masks'
+    )
+    assert without_filter(text, FieldFilter("speaker", "kirby", negated=True)) == (
+        'vaccine speaker:fauci outlet:"China Daily" SPEAKER:Fauci masks'
+    )
+    assert without_filter(text, FieldFilter("outlet", "China Daily")) == (
+        "vaccine speaker:fauci -speaker:Kirby SPEAKER:Fauci masks"
+    )
+    assert replace_filter("speaker:psaky jobs", FieldFilter("speaker", "psaky"), "Jen Psaki") == (
+        'speaker:"Jen Psaki" jobs'
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "edits"),
+    [
+        ("vacine", "vaccine", 1),
+        ("chian", "chain", 1),  # two letters swapped: one slip
+        ("chian", "china", 1),
+        ("inflaton", "inflation", 1),
+        ("sanctoins", "sanctions", 1),
+        ("kitten", "sitting", 3),
+        ("", "abc", 3),
+    ],
+)
+def test_a_swap_of_two_letters_is_one_edit(typed, word, edits):
+    assert edit_distance(typed, word) == edits
