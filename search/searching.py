@@ -354,6 +354,11 @@ def _counts_without(
 ) -> list[tuple[str, int]]:
     """The counts of facet `name` over the search without its own (kind's) filters."""
     others = [item for item in filters if item.filter.negated or item.filter.kind != kind]
+    if not any(not item.filter.negated for item in others):
+        # Without its own filters a search of names alone asks for everything, which
+        # both wings read as nothing; everything but no exchange at all (no id is 0) is
+        # everything to both.
+        others.append(ResolvedFilter(FieldFilter("conference", "", negated=True), "", ["0"]))
     compiled = engine.compile(parsed, combine_filters(others))
     found = engine.find(compiled, start=0, end=1, facets=(name,))
     return found.facets.get(name, [])

@@ -268,3 +268,13 @@ def test_it_offers_nothing_that_would_find_nothing(client, white_house):
     assert suggestion(search(client, q="xqzzyt")) is None  # nothing near
     assert suggestion(search(client, q="vacine xqzzyt")) is None  # one word beyond help
     assert suggestion(search(client, q="vaccine")) is None  # found: nothing to offer
+
+
+def test_a_search_of_speakers_alone_counts_the_others_over_everything(client, white_house):
+    fauci = search(client, speaker="fauci")
+
+    speakers = facet(fauci, "speakers")
+
+    assert speakers["Fauci"][:2] == (total(fauci), True)
+    assert speakers["Walensky"][0] == total(search(client, speaker="walensky")) > 0
+    assert speakers["Jen Psaki"][0] == total(search(client, speaker="jen-psaki")) > 0
