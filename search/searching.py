@@ -339,7 +339,13 @@ def _facets(
             if (kinds[name], slug) in chosen and slug not in shown
         ]
         missing = {slug for wanted, slug in chosen if wanted == kinds[name]}
-        top += [(slug, 0) for slug in sorted(missing - {slug for slug, _ in top})]
+        missing -= {slug for slug, _ in top}
+        # Not among the counts: none (Whoosh counts every value), or beyond the ten a
+        # search server returns; counted on their own, so the number is true on both.
+        top += [
+            (slug, _count_of(kinds[name], slug, parsed, filters, engine))
+            for slug in sorted(missing)
+        ]
         model = Person if name == "speakers" else Organization
         labels = _names(model, [slug for slug, _ in top])
         facets[name] = [
@@ -362,6 +368,16 @@ def _counts_without(
     compiled = engine.compile(parsed, combine_filters(others))
     found = engine.find(compiled, start=0, end=1, facets=(name,))
     return found.facets.get(name, [])
+
+
+def _count_of(
+    kind: str, slug: str, parsed: ParsedQuery, filters: list[ResolvedFilter], engine: Reader
+) -> int:
+    """What the search finds with `slug` as its only value of `kind`."""
+    others = [item for item in filters if item.filter.negated or item.filter.kind != kind]
+    alone = ResolvedFilter(FieldFilter(kind, slug), slug, [slug])
+    compiled = engine.compile(parsed, combine_filters([*others, alone]))
+    return engine.find(compiled, start=0, end=1).total
 
 
 def _selected_years(parsed: ParsedQuery) -> set[str]:

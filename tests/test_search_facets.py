@@ -278,3 +278,14 @@ def test_a_search_of_speakers_alone_counts_the_others_over_everything(client, wh
     assert speakers["Fauci"][:2] == (total(fauci), True)
     assert speakers["Walensky"][0] == total(search(client, speaker="walensky")) > 0
     assert speakers["Jen Psaki"][0] == total(search(client, speaker="jen-psaki")) > 0
+
+
+def test_a_ticked_speaker_who_adds_nothing_is_listed_with_none_to_untick(client, white_house):
+    # Daleep Singh spoke on sanctions on Russia, never on vaccines.
+    document = search(client, q="vaccine", speaker=["fauci", "daleep-singh"])
+
+    count, ticked, untick = facet(document, "speakers")["Daleep Singh"]
+
+    assert (count, ticked) == (0, True)
+    assert untick == "/search/?q=vaccine&speaker=fauci"
+    assert total(document) == total(search(client, q="vaccine", speaker="fauci"))
