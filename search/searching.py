@@ -487,11 +487,13 @@ def _count(wanted: SearchInput, engine: Reader) -> int:
 
 def describe_input(wanted: SearchInput, before: SearchInput | None = None) -> str:
     """A search as the page shows it in a sentence: the box, then the values of the
-    controls (those that differ from `before`, when given)."""
+    controls (only those not in `before`, when given: the corrections)."""
     parts = [wanted.q] if wanted.q else []
     for name in MULTIPLE:
-        values = getattr(wanted, name)
-        if values and (before is None or values != getattr(before, name)):
+        values = [
+            v for v in getattr(wanted, name) if before is None or v not in getattr(before, name)
+        ]
+        if values:
             parts.append(f"{name}: {' or '.join(values)}")
     return " · ".join(parts)
 
