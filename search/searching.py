@@ -11,15 +11,15 @@ import datetime as dt
 import logging
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from haystack.constants import DJANGO_ID
 
-from briefings.models import Exchange, Organization, Person, Turn
+from briefings.models import Commitment, Exchange, Organization, Participant, Person, Turn
 
 from .engines import Reader, reader
 from .fields import YEAR
@@ -32,12 +32,25 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGES = 50  # 1,000 results at 20 a page; deeper pages rank more than anyone reads
 EXPORT_MAX_ROWS = 5000  # CSV and JSON exports; documented on the search page
+# Exchanges an export reads from the database at once (4 queries each time): its memory
+# is a chunk's full text, whatever the number of rows.
+EXPORT_CHUNK = 200
 FEED_ENTRIES = 50
 SIMILAR = 5
 FACET_FIELDS = ("speakers", "outlets", "organizations", YEAR)
 FACETS_SHOWN = 10
 SORTS = {"relevance": (), "newest": ("-held_on",), "oldest": ("held_on",)}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+TURN_FIELDS = (
+    "exchange_id",
+    "position",
+    "role",
+    "speaker_label",
+    "speaker_title",
+    "text",
+    "person__name",
+    "outlet__name",
+)
 
 
 @dataclass
@@ -119,6 +132,20 @@ class SearchPage:
 
 
 @dataclass
+class ExportTurn:
+    """One turn of an exported exchange, in the transcript's words."""
+
+    position: int
+    role: str
+    speaker_label: str  # exactly as printed
+    speaker: str  # the person it was resolved to, "" when none
+    speaker_title: str  # as printed in the turn, else the person's title at that briefing
+    outlet: str  # where a question came from, "" when not printed
+    text: str  # with its bracketed notes
+    commitments: list[Commitment]  # those the public pages show
+
+
+@dataclass
 class ExportRow:
     url: str  # the exchange's path; views make it absolute
     held_on: dt.date | None
@@ -126,8 +153,18 @@ class ExportRow:
     conference_slug: str
     position: int
     kind: str
-    speakers: list[str]
-    outlets: list[str]
+    speakers: list[str]  # the officials who answered, by name
+    outlets: list[str]  # where the questions came from
+    score: float | None
+    excerpt: str  # the opening words of the indexed text, as the feed shows them
+    turns: list[ExportTurn] = field(default_factory=list)
+
+
+@dataclass
+class ExportMatch:
+    """A result as the index ranked it, before the database is read."""
+
+    pk: int
     score: float | None
     excerpt: str
 
@@ -135,10 +172,17 @@ class ExportRow:
 @dataclass
 class Export:
     parsed: ParsedQuery
-    rows: list[ExportRow]
+    matches: list[ExportMatch]  # in the index's order, at most the export's limit
     total: int
     estimated: bool
     timed_out: bool
+
+    def rows(self, *, chunk: int = EXPORT_CHUNK) -> Iterator[ExportRow]:
+        """The matches with their full exchanges, read from the database `chunk` at a
+        time as the rows are taken. An exchange deleted since the index was written is
+        left out."""
+        for start in range(0, len(self.matches), chunk):
+            yield from _export_rows(self.matches[start : start + chunk])
 
 
 def search_archive(wanted: SearchInput) -> SearchPage:
@@ -188,8 +232,8 @@ def search_archive(wanted: SearchInput) -> SearchPage:
 
 
 def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Export:
-    """Up to `limit` results as plain rows (CSV, JSON, the Atom feed): read from the
-    index's stored fields, with names from two queries, never a query per row."""
+    """Up to `limit` results (CSV, JSON, the Atom feed): ranked by the index here, their
+    exchanges read from the database as `Export.rows` is taken, a chunk at a time."""
     parsed = wanted.parse()
     filters = resolve_filters(parsed)
     if parsed.is_empty:
@@ -204,26 +248,85 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     )
     if found.total > limit:
         parsed.note(f"Exports hold at most {limit:,} rows; the first {limit:,} are here.")
-    people = _names(Person, _values(found.hits, "speakers"))
-    outlets = _names(Organization, _values(found.hits, "outlets"))
-    rows = []
-    for hit in found.hits:
-        stored = hit.fields
-        rows.append(
-            ExportRow(
-                url=_exchange_path(stored),
-                held_on=_day(stored.get("held_on")),
-                conference=str(stored.get("conference_title", "")),
-                conference_slug=str(stored.get("conference", "")),
-                position=int(stored.get("position") or 0),
-                kind=str(stored.get("kind", "")),
-                speakers=[people.get(slug, slug) for slug in _split(stored.get("speakers"))],
-                outlets=[outlets.get(slug, slug) for slug in _split(stored.get("outlets"))],
-                score=hit.score,
-                excerpt=opening(str(stored.get("text", ""))),
+    matches = [
+        ExportMatch(int(hit.fields[DJANGO_ID]), hit.score, opening(str(hit.fields.get("text", ""))))
+        for hit in found.hits
+    ]
+    return Export(parsed, matches, found.total, found.estimated, found.timed_out)
+
+
+def _export_rows(matches: list[ExportMatch]) -> Iterator[ExportRow]:
+    """The rows of some matches, in their order, from four queries whatever their number:
+    the exchanges, their turns, the turns' commitments, the speakers' titles."""
+    ids = [match.pk for match in matches]
+    exchanges = (
+        Exchange.objects.select_related("conference")
+        .only("position", "kind", "conference__slug", "conference__title", "conference__held_on")
+        .in_bulk(ids)
+    )
+    found = list(exchanges)
+    turns: dict[int, list[Turn]] = {pk: [] for pk in found}
+    for turn in (
+        Turn.objects.filter(exchange_id__in=found)
+        .select_related("person", "outlet")
+        .only(*TURN_FIELDS)
+        .order_by("exchange_id", "position")
+    ):
+        turns[turn.exchange_id].append(turn)
+    said: dict[int, list[Commitment]] = {}
+    for commitment in (
+        Commitment.objects.shown()
+        .filter(turn__exchange_id__in=found)
+        .order_by("turn_id", "start", "id")
+    ):
+        said.setdefault(commitment.turn_id, []).append(commitment)
+    titles = {
+        (conference, person): title
+        for conference, person, title in Participant.objects.filter(
+            conference_id__in={exchange.conference_id for exchange in exchanges.values()}
+        ).values_list("conference_id", "person_id", "title")
+    }
+    for match in matches:
+        exchange = exchanges.get(match.pk)
+        if exchange is None:
+            continue
+        conference = exchange.conference
+        speakers: list[str] = []
+        outlets: list[str] = []
+        exported = []
+        for turn in turns[exchange.pk]:
+            person = turn.person.name if turn.person else ""
+            outlet = turn.outlet.name if turn.outlet else ""
+            if turn.is_official and person and person not in speakers:
+                speakers.append(person)
+            if turn.role == Turn.Role.QUESTION and outlet and outlet not in outlets:
+                outlets.append(outlet)
+            title = turn.speaker_title or titles.get((conference.pk, turn.person_id), "")
+            exported.append(
+                ExportTurn(
+                    position=turn.position,
+                    role=turn.role,
+                    speaker_label=turn.speaker_label,
+                    speaker=person,
+                    speaker_title=title,
+                    outlet=outlet,
+                    text=turn.text,
+                    commitments=said.get(turn.pk, []),
+                )
             )
+        yield ExportRow(
+            url=exchange.get_absolute_url(),
+            held_on=conference.held_on,
+            conference=conference.title,
+            conference_slug=conference.slug,
+            position=exchange.position,
+            kind=exchange.kind,
+            speakers=speakers,
+            outlets=outlets,
+            score=match.score,
+            excerpt=match.excerpt,
+            turns=exported,
         )
-    return Export(parsed, rows, found.total, found.estimated, found.timed_out)
 
 
 def similar_exchanges(exchange: Exchange, *, limit: int = SIMILAR) -> list[Exchange]:
@@ -344,27 +447,3 @@ def _names(model: type[Person] | type[Organization], slugs: list[str]) -> dict[s
     if not slugs:
         return {}
     return dict(model.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
-
-
-def _values(hits: list[Hit], fieldname: str) -> list[str]:
-    return [slug for hit in hits for slug in _split(hit.fields.get(fieldname))]
-
-
-def _split(value: object) -> list[str]:
-    """A multi-valued field: Whoosh stores "a,b", the search servers return a list."""
-    if isinstance(value, list | tuple):
-        return [str(part) for part in value if part]
-    return [part for part in str(value or "").split(",") if part]
-
-
-def _day(value: object) -> dt.date | None:
-    """A stored date: Whoosh keeps a datetime, the search servers give a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
-
-
-def _exchange_path(stored: dict) -> str:
-    return reverse(
-        "briefings:exchange-detail", args=[stored.get("conference"), stored.get("position")]
-    )
