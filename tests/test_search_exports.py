@@ -185,3 +185,11 @@ def test_an_export_holds_its_slot_until_it_is_sent(client, white_house):
     assert after_sending.status_code == 200
     assert after_closing.status_code == 200
     after_closing.getvalue()
+
+
+def test_the_search_page_says_what_the_files_hold(client, white_house):
+    response = client.get("/search/", {"q": "vaccine"})
+
+    help_text = " ".join(response.content.decode().split())
+    assert "<strong>CSV</strong> has one row per exchange" in help_text
+    assert "<code>turns</code> holds every turn as JSON" in help_text
