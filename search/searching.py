@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,7 +21,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from haystack.constants import DJANGO_ID
 
-from briefings.models import Exchange, Organization, Person, Turn
+from briefings.models import Commitment, Exchange, Organization, Participant, Person, Turn
+from briefings.text import OFFICIAL_ROLES
 
 from .engines import Reader, reader
 from .fields import YEAR
@@ -33,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGES = 50  # 1,000 results at 20 a page; deeper pages rank more than anyone reads
 EXPORT_MAX_ROWS = 5000  # CSV and JSON exports; documented on the search page
+# Exchanges an export reads from the database at once (4 queries each time): its memory
+# is a chunk's full text, whatever the number of rows.
+EXPORT_CHUNK = 200
 FEED_ENTRIES = 50
 SIMILAR = 5
 FACET_FIELDS = ("speakers", "outlets", "organizations", YEAR)
@@ -43,6 +48,18 @@ FACET_KINDS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org
 SUGGESTION_CANDIDATES = 3  # spellings tried for each misspelt word or name
 SUGGESTION_TRIES = 6  # count-only queries a "did you mean" may cost, nearest first
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+TURN_FIELDS = (  # what an export reads of a turn, in the order _export_rows unpacks
+    "exchange_id",
+    "pk",
+    "position",
+    "role",
+    "speaker_label",
+    "speaker_title",
+    "person_id",
+    "person__name",
+    "outlet__name",
+    "text",
+)
 
 
 @dataclass
@@ -133,6 +150,20 @@ class SearchPage:
 
 
 @dataclass
+class ExportTurn:
+    """One turn of an exported exchange, in the transcript's words."""
+
+    position: int
+    role: str
+    speaker_label: str  # exactly as printed
+    speaker: str  # the person it was resolved to, "" when none
+    speaker_title: str  # as printed in the turn, else the person's title at that briefing
+    outlet: str  # where a question came from, "" when not printed
+    text: str  # with its bracketed notes
+    commitments: list[Commitment]  # those the public pages show
+
+
+@dataclass
 class ExportRow:
     url: str  # the exchange's path; views make it absolute
     held_on: dt.date | None
@@ -140,8 +171,18 @@ class ExportRow:
     conference_slug: str
     position: int
     kind: str
-    speakers: list[str]
-    outlets: list[str]
+    speakers: list[str]  # the officials who answered, by name
+    outlets: list[str]  # where the questions came from
+    score: float | None
+    excerpt: str  # the opening words of the indexed text, as the feed shows them
+    turns: list[ExportTurn] = field(default_factory=list)
+
+
+@dataclass
+class ExportMatch:
+    """A result as the index ranked it, before the database is read."""
+
+    pk: int
     score: float | None
     excerpt: str
 
@@ -149,10 +190,17 @@ class ExportRow:
 @dataclass
 class Export:
     parsed: ParsedQuery
-    rows: list[ExportRow]
+    matches: list[ExportMatch]  # in the index's order, at most the export's limit
     total: int
     estimated: bool
     timed_out: bool
+
+    def rows(self, *, chunk: int = EXPORT_CHUNK) -> Iterator[ExportRow]:
+        """The matches with their full exchanges, read from the database `chunk` at a
+        time as the rows are taken. An exchange deleted since the index was written is
+        left out."""
+        for start in range(0, len(self.matches), chunk):
+            yield from _export_rows(self.matches[start : start + chunk])
 
 
 def search_archive(wanted: SearchInput) -> SearchPage:
@@ -207,8 +255,8 @@ def search_archive(wanted: SearchInput) -> SearchPage:
 
 
 def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Export:
-    """Up to `limit` results as plain rows (CSV, JSON, the Atom feed): read from the
-    index's stored fields, with names from two queries, never a query per row."""
+    """Up to `limit` results (CSV, JSON, the Atom feed): ranked by the index here, their
+    exchanges read from the database as `Export.rows` is taken, a chunk at a time."""
     parsed = wanted.parse()
     filters = resolve_filters(parsed)
     if parsed.is_empty:
@@ -223,26 +271,96 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     )
     if found.total > limit:
         parsed.note(f"Exports hold at most {limit:,} rows; the first {limit:,} are here.")
-    people = _names(Person, _values(found.hits, "speakers"))
-    outlets = _names(Organization, _values(found.hits, "outlets"))
-    rows = []
-    for hit in found.hits:
-        stored = hit.fields
-        rows.append(
-            ExportRow(
-                url=_exchange_path(stored),
-                held_on=_day(stored.get("held_on")),
-                conference=str(stored.get("conference_title", "")),
-                conference_slug=str(stored.get("conference", "")),
-                position=int(stored.get("position") or 0),
-                kind=str(stored.get("kind", "")),
-                speakers=[people.get(slug, slug) for slug in _split(stored.get("speakers"))],
-                outlets=[outlets.get(slug, slug) for slug in _split(stored.get("outlets"))],
-                score=hit.score,
-                excerpt=opening(str(stored.get("text", ""))),
+    matches = [
+        ExportMatch(int(hit.fields[DJANGO_ID]), hit.score, opening(str(hit.fields.get("text", ""))))
+        for hit in found.hits
+    ]
+    return Export(parsed, matches, found.total, found.estimated, found.timed_out)
+
+
+def _export_rows(matches: list[ExportMatch]) -> Iterator[ExportRow]:
+    """The rows of some matches, in their order, from four queries whatever their number:
+    the exchanges, their turns, the turns' commitments, the speakers' titles. Values, not
+    model instances, and one URL pattern: on 5,000 rows, instances and a reverse() per
+    row took 1.4 s of 1.8 (bench/export_bench.py)."""
+    exchanges = {
+        pk: (position, kind, conference, slug, title, held_on)
+        for pk, position, kind, conference, slug, title, held_on in Exchange.objects.filter(
+            pk__in=[match.pk for match in matches]
+        ).values_list(
+            "pk",
+            "position",
+            "kind",
+            "conference_id",
+            "conference__slug",
+            "conference__title",
+            "conference__held_on",
+        )
+    }
+    titles = {
+        (conference, person): title
+        for conference, person, title in Participant.objects.filter(
+            conference_id__in={exchange[2] for exchange in exchanges.values()}
+        ).values_list("conference_id", "person_id", "title")
+    }
+    said: dict[int, list[Commitment]] = {}
+    for commitment in (
+        Commitment.objects.shown()
+        .filter(turn__exchange_id__in=list(exchanges))
+        .order_by("turn_id", "start", "id")
+    ):
+        said.setdefault(commitment.turn_id, []).append(commitment)
+    turns: dict[int, list[ExportTurn]] = {pk: [] for pk in exchanges}
+    officials: dict[int, list[str]] = {pk: [] for pk in exchanges}
+    outlets: dict[int, list[str]] = {pk: [] for pk in exchanges}
+    for exchange, pk, position, role, label, title, person, name, outlet, text in (
+        Turn.objects.filter(exchange_id__in=list(exchanges))
+        .order_by("exchange_id", "position")
+        .values_list(*TURN_FIELDS)
+    ):
+        if role in OFFICIAL_ROLES and name and name not in officials[exchange]:
+            officials[exchange].append(name)
+        if role == Turn.Role.QUESTION and outlet and outlet not in outlets[exchange]:
+            outlets[exchange].append(outlet)
+        turns[exchange].append(
+            ExportTurn(
+                position=position,
+                role=role,
+                speaker_label=label,
+                speaker=name or "",
+                speaker_title=title or titles.get((exchanges[exchange][2], person), ""),
+                outlet=outlet or "",
+                text=text,
+                commitments=said.get(pk, []),
             )
         )
-    return Export(parsed, rows, found.total, found.estimated, found.timed_out)
+    path = _exchange_path()
+    for match in matches:
+        if match.pk not in exchanges:
+            continue
+        position, kind, _, slug, title, held_on = exchanges[match.pk]
+        yield ExportRow(
+            url=path(slug, position),
+            held_on=held_on,
+            conference=title,
+            conference_slug=slug,
+            position=position,
+            kind=kind,
+            speakers=officials[match.pk],
+            outlets=outlets[match.pk],
+            score=match.score,
+            excerpt=match.excerpt,
+            turns=turns[match.pk],
+        )
+
+
+def _exchange_path() -> Callable[[str, int], str]:
+    """Exchange.get_absolute_url without a reverse() per exchange: the pattern once, with
+    markers where the slug and the position go (a slug is letters, digits and hyphens)."""
+    pattern = reverse("briefings:exchange-detail", args=["slug-marker", 987654321])
+    before, after = pattern.split("slug-marker")
+    between, end = after.split("987654321")
+    return lambda slug, position: f"{before}{slug}{between}{position}{end}"
 
 
 def similar_exchanges(exchange: Exchange, *, limit: int = SIMILAR) -> list[Exchange]:
@@ -502,27 +620,3 @@ def _names(model: type[Person] | type[Organization], slugs: list[str]) -> dict[s
     if not slugs:
         return {}
     return dict(model.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
-
-
-def _values(hits: list[Hit], fieldname: str) -> list[str]:
-    return [slug for hit in hits for slug in _split(hit.fields.get(fieldname))]
-
-
-def _split(value: object) -> list[str]:
-    """A multi-valued field: Whoosh stores "a,b", the search servers return a list."""
-    if isinstance(value, list | tuple):
-        return [str(part) for part in value if part]
-    return [part for part in str(value or "").split(",") if part]
-
-
-def _day(value: object) -> dt.date | None:
-    """A stored date: Whoosh keeps a datetime, the search servers give a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
-
-
-def _exchange_path(stored: dict) -> str:
-    return reverse(
-        "briefings:exchange-detail", args=[stored.get("conference"), stored.get("position")]
-    )

@@ -4,30 +4,30 @@ order, so a results page, a facet link or an export can be bookmarked and shared
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
+from collections.abc import Callable, Iterator
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
-from briefings.export import csv_cell
 from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.paging import as_json, page_link, page_number, pager
 
+from .exports import csv_lines, json_chunks
 from .filters import ResolvedFilter
 from .forms import SearchForm
 from .language import describe, without_filter
-from .limits import export_slot
+from .limits import HoldingSlot, claim_export_slot
 from .searching import (
     EXPORT_MAX_ROWS,
     FACET_KINDS,
     FEED_ENTRIES,
     SORT_LABELS,
     Export,
-    ExportRow,
     FacetValue,
     SearchInput,
     SearchPage,
@@ -35,17 +35,6 @@ from .searching import (
     search_archive,
 )
 
-CSV_COLUMNS = [
-    "url",
-    "held_on",
-    "conference",
-    "position",
-    "kind",
-    "speakers",
-    "outlets",
-    "score",
-    "excerpt",
-]
 FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
 FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
 # A filter's kind -> (its title, its URL parameter, SearchInput's field)
@@ -171,42 +160,22 @@ def _exports_busy() -> HttpResponse:
     return response
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    with export_slot() as free:
-        if not free:
-            return _exports_busy()
-        export = export_results(SearchForm(request.GET).search_input())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="briefing-search.csv"'
-    _count_headers(response, export)
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in export.rows:
-        record = _record(request, row)
-        writer.writerow(
-            [
-                record["url"],
-                record["held_on"] or "",
-                csv_cell(row.conference),
-                row.position,
-                row.kind,
-                csv_cell("; ".join(row.speakers)),
-                csv_cell("; ".join(row.outlets)),
-                "" if row.score is None else f"{row.score:.4f}",
-                csv_cell(row.excerpt),
-            ]
-        )
-    return response
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """Every result's whole exchange, one row each (search/exports.py)."""
+    return _streamed_export(
+        SearchForm(request.GET).search_input(),
+        lambda export: csv_lines(export, request.build_absolute_uri),
+        content_type="text/csv; charset=utf-8",
+        filename="briefing-search.csv",
+    )
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
+    """Every result's whole exchange, its turns nested (search/exports.py)."""
     wanted = SearchForm(request.GET).search_input()
-    with export_slot() as free:
-        if not free:
-            return _exports_busy()
-        export = export_results(wanted)
-    response = JsonResponse(
-        {
+
+    def chunks(export: Export) -> Iterator[str]:
+        head = {
             "query": wanted.q,
             "understood_as": describe(export.parsed),
             "sort": wanted.sort,
@@ -214,16 +183,39 @@ def export_json(request: HttpRequest) -> HttpResponse:
             "total_is_estimate": export.estimated,
             "timed_out": export.timed_out,
             "max_rows": EXPORT_MAX_ROWS,
-            "returned": len(export.rows),
             "messages": export.parsed.messages,
             "filters": [
                 {"kind": item.kind, "value": item.value, "excluded": item.negated}
                 for item in export.parsed.filters
             ],
-            "results": [_record(request, row) for row in export.rows],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+        }
+        return json_chunks(head, export, request.build_absolute_uri)
+
+    return _streamed_export(wanted, chunks, content_type="application/json")
+
+
+def _streamed_export(
+    wanted: SearchInput,
+    chunks: Callable[[Export], Iterator[str]],
+    *,
+    content_type: str,
+    filename: str = "",
+) -> HttpResponseBase:
+    """The index is searched here, in an export slot; the exchanges are read from the
+    database as the response is sent, and the slot is held until it is."""
+    release = claim_export_slot()
+    if release is None:
+        return _exports_busy()
+    try:
+        export = export_results(wanted)
+        response = StreamingHttpResponse(
+            HoldingSlot(chunks(export), release), content_type=content_type
+        )
+    except BaseException:
+        release()
+        raise
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     _count_headers(response, export)
     return response
 
@@ -241,7 +233,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         feed_url=request.build_absolute_uri(),
         language="en",
     )
-    for row in export.rows:
+    for row in export.rows():
         url = request.build_absolute_uri(row.url)
         held = dt.datetime.combine(row.held_on, dt.time.min, tzinfo=dt.UTC) if row.held_on else None
         atom.add_item(
@@ -372,24 +364,6 @@ def _within(page: SearchPage) -> tuple[str, str] | None:
     return None
 
 
-# Exports.
-
-
-def _record(request: HttpRequest, row: ExportRow) -> dict[str, object]:
-    return {
-        "url": request.build_absolute_uri(row.url),
-        "held_on": row.held_on.isoformat() if row.held_on else None,
-        "conference": row.conference,
-        "conference_slug": row.conference_slug,
-        "position": row.position,
-        "kind": row.kind,
-        "speakers": row.speakers,
-        "outlets": row.outlets,
-        "score": row.score,
-        "excerpt": row.excerpt,
-    }
-
-
-def _count_headers(response: HttpResponse, export: Export) -> None:
+def _count_headers(response: HttpResponseBase, export: Export) -> None:
     response["X-Total-Count"] = str(export.total)
     response["X-Total-Is-Estimate"] = "true" if export.estimated else "false"

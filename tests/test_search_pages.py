@@ -314,7 +314,7 @@ def test_the_page_costs_a_fixed_number_of_queries(client, archive, django_assert
 def test_csv_export_has_every_result_with_the_same_filters(client, archive):
     response = client.get("/search/export.csv", {"q": "vaccine", "speaker": "psaki"})
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["X-Total-Count"] == "3"
     assert len(rows) == 3
@@ -326,7 +326,7 @@ def test_csv_export_has_every_result_with_the_same_filters(client, archive):
 def test_json_export_says_how_many_and_whether_counted(client, archive):
     response = client.get("/search/export.json", {"q": "supply", "sort": "oldest"})
 
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert data["total"] == data["returned"] == 3
     assert data["total_is_estimate"] is False
     assert data["max_rows"] == 5000

@@ -324,7 +324,7 @@ def test_the_search_page_exports_and_more_like_this_work_on_another_engine(stock
     assert [(value.value, value.count) for value in page.years] == [("2021", 4)]
     assert [value.label for value in page.facets["speakers"]] == ["Jen Psaki"]
     assert export.total == 4
-    row = export.rows[0]
+    row = next(export.rows())
     assert row.held_on in {dt.date(2021, 2, 1), dt.date(2021, 9, 6)}
     assert row.speakers == ["Jen Psaki"]
     assert set(row.outlets) <= {"CNN", "AP"}
