@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from briefings.citation import FORMAT_LABELS, Author, CitedExchange, cite
 from briefings.export import conference_record, exchange_record
-from briefings.floor import is_fragment_question, is_thanks, words_of
+from briefings.floor import asked_question
 from briefings.ingest.formats import family_name_first_formats
 from briefings.models import (
     Commitment,
@@ -306,26 +306,9 @@ def _spoken(turns: Iterable[Turn]) -> list[Turn]:
 
 
 def _question(exchange: Exchange) -> Turn | None:
-    """The question an exchange asks, for its contents line and description: the first
-    that is more than a topic opener ("On Ukraine --", answered "Sure.", joined to the
-    question it opens), a thanks or a note alone, before the first answer; else the first
-    question."""
-    questions: list[Turn] = []
-    for turn in exchange.turn_list:
-        if turn.role == Turn.Role.ANSWER:
-            break
-        if turn.role == Turn.Role.QUESTION:
-            questions.append(turn)
-    # Not an opener, a thanks, or words lost to the recording ("(Inaudible.)").
-    asked = next(
-        (
-            q
-            for q in questions
-            if words_of(q.text) and not (is_fragment_question(q.text) or is_thanks(q.text))
-        ),
-        None,
-    )
-    return asked or next((t for t in exchange.turn_list if t.role == Turn.Role.QUESTION), None)
+    """The question an exchange asks, for its contents line and description
+    (briefings.floor.asked_question)."""
+    return asked_question(exchange.turn_list)
 
 
 def _asker(question: Turn) -> str:
