@@ -245,6 +245,9 @@ class QuerySetReader:
             if better.lower() != word.lower()
         }
 
+    def text_analyzer(self) -> StemmingAnalyzer:
+        return analyzer()
+
     def _hit(
         self,
         result: SearchResult,
