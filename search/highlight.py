@@ -144,7 +144,9 @@ def excerpt_turn(
     or no match, its opening words, matches marked), each starting and ending between
     words, with "…" where `text` goes on."""
     text = " ".join(text.split())
-    tokens = list(_marked_tokens(text, highlight, analyzer)) if _wants_marks(highlight) else []
+    # The opening needs only its own words analysed: a long question costs no more.
+    read = text[: _cut_before(text, chars)] if opening_only else text
+    tokens = list(_marked_tokens(read, highlight, analyzer)) if _wants_marks(highlight) else []
     matches = [token for token in tokens if token.matched]
     if matches and not opening_only:
         fragmenter = ContextFragmenter(maxchars=chars, surround=SURROUND)
