@@ -91,13 +91,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def searched_from(request: HttpRequest) -> SearchInput | None:
     """The search a page was arrived at from (its query string is a results page's:
-    the cards link to an exchange with it), or None when it names no words."""
+    the cards link to an exchange with it), or None when it names no search."""
     wanted = SearchForm(request.GET).search_input()
     try:
         wanted.page = page_number(request.GET.get("page"))
     except NotAPageNumber:
         wanted.page = 1
-    return wanted if wanted.q else None
+    return wanted if _query_string(_link(wanted, page=None)) else None
 
 
 def results_link(wanted: SearchInput) -> str:

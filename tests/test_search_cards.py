@@ -162,6 +162,15 @@ def test_the_exchange_page_marks_nothing_without_a_search(client, archive):
     assert "from-search" not in page
 
 
+def test_an_exchange_from_a_search_by_filters_alone_leads_back_and_marks_nothing(client, archive):
+    (link,) = cards(results(client, outlet="cnn"))[0].xpath(".//h3/a/@href")
+
+    page = lxml_html.fromstring(client.get(link).content.decode())
+
+    assert page.xpath("//p[contains(@class, 'from-search')]/a/@href") == ["/search/?outlet=cnn"]
+    assert not page.xpath("//mark[@class='searched']")
+
+
 def test_the_exchange_json_from_a_search_has_the_marks(client, archive):
     (link,) = cards(results(client, q="vaccine"))[0].xpath(".//h3/a/@href")
 

@@ -100,8 +100,11 @@ def test_it_finds_every_word_stemmed(client, archive):
     assert result_links(document) == [
         exchange_with("digital transformation of government").get_absolute_url()
     ]
-    snippet = lxml_html.tostring(document.find_class("snippet")[0], encoding="unicode")
-    assert "<mark>transforming</mark> <mark>digital</mark>" in snippet
+    # The card's question and its answer, each with its words marked.
+    snippets = document.find_class("snippet")
+    question, answer = (lxml_html.tostring(snippet, encoding="unicode") for snippet in snippets)
+    assert "<mark>digital</mark> <mark>transformation</mark>" in question
+    assert "<mark>transforming</mark> <mark>digital</mark>" in answer
 
 
 def test_a_phrase_matches_only_words_side_by_side(client, archive):
