@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from briefings.text import ANSWER, MODERATOR, QUESTION, strip_notes
 
@@ -177,6 +177,9 @@ class Spoken(Protocol):
     text: str
 
 
+SpokenT = TypeVar("SpokenT", bound=Spoken)
+
+
 def fragment_parts(turns: Sequence[Spoken]) -> tuple[list[str], list[str]]:
     """An exchange's questions, and the replies to them: every answer or chair's line after
     the first question."""
@@ -188,6 +191,28 @@ def fragment_parts(turns: Sequence[Spoken]) -> tuple[list[str], list[str]]:
 
 def is_fragment_exchange(turns: Sequence[Spoken]) -> bool:
     return is_fragment(*fragment_parts(turns))
+
+
+def asked_question(turns: Sequence[SpokenT]) -> SpokenT | None:
+    """The question an exchange asks (its contents line, its result card): the first that
+    is more than a topic opener ("On Ukraine --", answered "Sure.", joined to the question
+    it opens), a thanks or a note alone, before the first answer; else the first question."""
+    questions: list[SpokenT] = []
+    for turn in turns:
+        if turn.role == ANSWER:
+            break
+        if turn.role == QUESTION:
+            questions.append(turn)
+    # Not an opener, a thanks, or words lost to the recording ("(Inaudible.)").
+    asked = next(
+        (
+            q
+            for q in questions
+            if words_of(q.text) and not (is_fragment_question(q.text) or is_thanks(q.text))
+        ),
+        None,
+    )
+    return asked or next((t for t in turns if t.role == QUESTION), None)
 
 
 def is_thanks(words: str) -> bool:

@@ -26,7 +26,8 @@ from haystack.indexes import SearchIndex
 from briefings.models import Exchange
 
 from .filters import ResolvedFilter
-from .language import ParsedQuery
+from .highlight import Highlight
+from .language import Analyzer, ParsedQuery
 from .results import Found
 from .servers.portable import HaystackStore, QuerySetReader
 from .whoosh.backend import ArchiveWhooshBackend
@@ -38,6 +39,7 @@ class Compiled(Protocol):
     means nothing and results come newest first)."""
 
     has_text: bool
+    highlight: Highlight  # the analysed words and phrases to mark
 
 
 class Reader(Protocol):
@@ -68,6 +70,9 @@ class Reader(Protocol):
 
     def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
         """For each of `words` the index lacks, the indexed words it may be, best first."""
+
+    def text_analyzer(self) -> Analyzer:
+        """The analysis of the indexed text, to mark the searched words in other text."""
         ...
 
 

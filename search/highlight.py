@@ -11,6 +11,7 @@ together, not wherever one of them occurs.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -109,3 +110,139 @@ def _marked_tokens(
         token.text, token.startchar, token.endchar = word, startchar, endchar
         token.matched = is_match
         yield token
+
+
+# Result cards (templates/search/_card.html): excerpts of one turn, cut between words.
+
+# Where an excerpt may begin or end: at whitespace only. A word is everything between
+# spaces, so "don’t", "U.S." and "COVID-19" are never cut, whatever the analyser splits
+# them into ("don" and "t": whoosh's fragments began and ended there).
+_SPACE = re.compile(r"\s")
+CUT = "…"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A piece of one turn's words as escaped HTML, the matches in <mark>, an ellipsis
+    wherever it was cut; `matched`: it holds a searched word."""
+
+    html: str
+    matched: bool
+    marks: int = 0  # how many words are marked
+
+
+def excerpt_turn(
+    text: str,
+    highlight: Highlight,
+    analyzer: Callable[..., Iterable[Token]],
+    *,
+    chars: int = SNIPPET_CHARS,
+    fragments: int = FRAGMENTS,
+    opening_only: bool = False,
+) -> Excerpt:
+    """The best `fragments` pieces of `text` around its matches (or, with `opening_only`
+    or no match, its opening words, matches marked), each starting and ending between
+    words, with "…" where `text` goes on."""
+    text = " ".join(text.split())
+    # The opening needs only its own words analysed: a long question costs no more.
+    read = text[: _cut_before(text, chars)] if opening_only else text
+    tokens = list(_marked_tokens(read, highlight, analyzer)) if _wants_marks(highlight) else []
+    matches = [token for token in tokens if token.matched]
+    if matches and not opening_only:
+        fragmenter = ContextFragmenter(maxchars=chars, surround=SURROUND)
+        chosen = top_fragments(
+            fragmenter.fragment_tokens(text, tokens), fragments, BasicFragmentScorer(), FIRST
+        )
+        spans = _merged([_widened(text, f.startchar, f.endchar) for f in chosen])
+    else:
+        spans = [(0, _cut_before(text, chars))]
+    pieces, marks = [], 0
+    for start, end in spans:
+        inside = [t for t in matches if start <= t.startchar and t.endchar <= end]
+        marks += len(inside)
+        pieces.append(_marked(text, start, end, inside))
+    html_text = f" {CUT} ".join(pieces)
+    if spans and spans[0][0] > 0:
+        html_text = f"{CUT} {html_text}"
+    if spans and spans[-1][1] < len(text):
+        html_text = f"{html_text} {CUT}"
+    return Excerpt(html_text, bool(marks), marks)
+
+
+def match_spans(
+    text: str, highlight: Highlight, analyzer: Callable[..., Iterable[Token]]
+) -> list[tuple[int, int]]:
+    """Where `text` holds the searched words, as (start, end) offsets: for marking a whole
+    turn (the exchange page arrived at from a search)."""
+    if not _wants_marks(highlight):
+        return []
+    return [
+        (token.startchar, token.endchar)
+        for token in _marked_tokens(text, highlight, analyzer)
+        if token.matched
+    ]
+
+
+def cut_inside_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a word (letters, digits and any
+    apostrophe): the measure of bench/snippet_cuts.py."""
+
+    def wordy(char: str) -> bool:
+        return char.isalnum() or char in APOSTROPHES
+
+    head = start > 0 and wordy(text[start - 1]) and wordy(text[start])
+    tail = 0 < end < len(text) and wordy(text[end - 1]) and wordy(text[end])
+    return head or tail
+
+
+APOSTROPHES = "'’‘ʼ‛`´"
+
+
+def _wants_marks(highlight: Highlight) -> bool:
+    return bool(highlight.terms or highlight.phrases)
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start` back and `end` on to the nearest space (or the text's ends); a start near
+    the beginning goes to the beginning, as highlight_snippet's does."""
+    if start <= SURROUND:
+        start = 0
+    while start > 0 and not _SPACE.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and not _SPACE.match(text[end]):
+        end += 1
+    return start, end
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _cut_before(text: str, chars: int) -> int:
+    """The end of the opening: all of `text` when it is short, else the last space before
+    `chars` (or the first after it, for a word longer than that)."""
+    if len(text) <= chars:
+        return len(text)
+    cut = text.rfind(" ", 0, chars + 1)
+    if cut <= 0:
+        cut = text.find(" ", chars)
+    return len(text) if cut < 0 else cut
+
+
+def _marked(text: str, start: int, end: int, matches: list[Token]) -> str:
+    out, at = [], start
+    for token in matches:
+        if token.startchar < at:
+            continue
+        out.append(html.escape(text[at : token.startchar], quote=False))
+        out.append("<mark>" + html.escape(text[token.startchar : token.endchar], quote=False))
+        out.append("</mark>")
+        at = token.endchar
+    out.append(html.escape(text[at:end], quote=False))
+    return "".join(out)

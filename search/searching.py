@@ -16,19 +16,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from haystack.constants import DJANGO_ID
 
 from briefings.models import Commitment, Exchange, Organization, Participant, Person, Turn
-from briefings.text import OFFICIAL_ROLES
+from briefings.text import NOTE_PATTERN, OFFICIAL_ROLES
 
+from .cards import Card, build_card
 from .engines import Reader, reader
 from .fields import YEAR
 from .filters import ResolvedFilter, combine_filters, nearest_names, resolve_filters
-from .highlight import opening
-from .language import FieldFilter, ParsedQuery, Phrase, edit_distance, parse_query, replace_filter
+from .highlight import Highlight, match_spans, opening
+from .language import (
+    Analyzer,
+    FieldFilter,
+    ParsedQuery,
+    Phrase,
+    edit_distance,
+    parse_query,
+    replace_filter,
+)
 from .results import Found, Hit
 
 logger = logging.getLogger(__name__)
@@ -103,6 +112,7 @@ class SearchHit:
     score: float | None
     speakers: list[tuple[str, str]]  # (name, title at that briefing) of who answered
     outlets: list[str]  # where the questions came from
+    card: Card | None = None  # the question, who answered and where the words matched
 
 
 @dataclass
@@ -220,7 +230,8 @@ def search_archive(wanted: SearchInput) -> SearchPage:
         start=(page - 1) * size,
         end=page * size,
         sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
-        highlight=True,
+        # The snippets are the cards' (search/cards.py), cut from the turns themselves.
+        highlight=False,
         facets=FACET_FIELDS,
         last_page=True,
     )
@@ -235,7 +246,7 @@ def search_archive(wanted: SearchInput) -> SearchPage:
     result.sort = effective_sort(wanted.sort, has_text=compiled.has_text)
     result.total, result.estimated, result.timed_out = found.total, found.estimated, found.timed_out
     result.pages = max(shown, math.ceil(min(found.total, MAX_PAGES * size) / size))
-    result.hits = _page_hits(found.hits)
+    result.hits = _page_hits(found.hits, compiled.highlight, engine.text_analyzer())
     result.facets = _facets(found, parsed, filters, engine)
     result.years = sorted(result.facets.pop(YEAR, []), key=lambda value: value.value)
     _scale(result.years)
@@ -392,11 +403,20 @@ def _sort_fields(sort: str, *, has_text: bool) -> tuple[str, ...]:
     return SORTS[effective_sort(sort, has_text=has_text)]
 
 
-def _page_hits(hits: list[Hit]) -> list[SearchHit]:
-    """The page's exchanges from the database (2 queries), in the index's order. An
-    exchange deleted since the last index write is left out."""
+def _page_hits(hits: list[Hit], highlight: Highlight, analyzer: Analyzer) -> list[SearchHit]:
+    """The page's exchanges from the database (2 queries), in the index's order, each with
+    its card. An exchange deleted since the last index write is left out."""
     ids = [int(hit.fields[DJANGO_ID]) for hit in hits]
-    turns = Turn.objects.select_related("person", "outlet").defer("text").order_by("position")
+    # An official's title at that briefing, where the turn's label printed none: the
+    # participant's, in the same query.
+    title_here = Participant.objects.filter(
+        conference=OuterRef("exchange__conference"), person=OuterRef("person")
+    ).values("title")[:1]
+    turns = (
+        Turn.objects.select_related("person", "outlet")
+        .annotate(title_here=Subquery(title_here))
+        .order_by("position")
+    )
     exchanges = Exchange.objects.select_related("conference").prefetch_related(
         Prefetch("turns", queryset=turns)
     )
@@ -414,10 +434,34 @@ def _page_hits(hits: list[Hit]) -> list[SearchHit]:
                     outlets.append(turn.outlet.name)
             elif turn.person and turn.is_official:
                 speakers.setdefault(turn.person_id, (turn.person.name, turn.speaker_title))
+        card = build_card(exchange.turns.all(), highlight, analyzer)
         # The snippet is HTML built by search.highlight: escaped text and our <mark>s.
-        snippet = mark_safe(hit.snippet)
-        page.append(SearchHit(exchange, snippet, hit.score, list(speakers.values()), outlets))
+        snippet = mark_safe(card.answer.excerpt.html if card.answer else hit.snippet)
+        page.append(SearchHit(exchange, snippet, hit.score, list(speakers.values()), outlets, card))
     return page
+
+
+def searched_marks(wanted: SearchInput, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Where each of `texts` holds the words `wanted` searched for, as (start, end)
+    offsets: the exchange page, arrived at from a search, marks them (never what a
+    bracketed note says, which is not searched). Words only: the filters choose
+    exchanges, they mark nothing."""
+    parsed = wanted.parse()
+    if not parsed.required:
+        return [[] for _ in texts]
+    engine = reader()
+    try:
+        compiled = engine.compile(parsed, [])
+        analyzer = engine.text_analyzer()
+    except engine.errors:
+        logger.exception("the searched words could not be analysed")
+        return [[] for _ in texts]
+    return [match_spans(_without_notes(text), compiled.highlight, analyzer) for text in texts]
+
+
+def _without_notes(text: str) -> str:
+    """`text` with its bracketed notes blanked out, so offsets into it still hold."""
+    return NOTE_PATTERN.sub(lambda match: " " * len(match.group()), text)
 
 
 def _facets(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -15,8 +16,9 @@ from django.urls import reverse
 
 from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
-from briefings.paging import as_json, page_link, page_number, pager
+from briefings.paging import NotAPageNumber, as_json, page_link, page_number, pager
 
+from .cards import Card, CardPart
 from .exports import csv_lines, json_chunks
 from .filters import ResolvedFilter
 from .forms import SearchForm
@@ -54,6 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = search_archive(wanted)
     if wants_json(request):
         return json_response(_page_record(request, page))
+    shown = replace(wanted, page=page.page)
     return render(
         request,
         "search/search.html",
@@ -77,14 +80,36 @@ def search(request: HttpRequest) -> HttpResponse:
             "export_max_rows": EXPORT_MAX_ROWS,
             "within": _within(page),
             "json_link": json_link(request),
+            "from_search": _query_string(_link(shown)),
         },
     )
+
+
+def searched_from(request: HttpRequest) -> SearchInput | None:
+    """The search a page was arrived at from (its query string is a results page's:
+    the cards link to an exchange with it), or None when it names no search."""
+    wanted = SearchForm(request.GET).search_input()
+    try:
+        wanted.page = page_number(request.GET.get("page"))
+    except NotAPageNumber:
+        wanted.page = 1
+    return wanted if _query_string(_link(wanted, page=None)) else None
+
+
+def results_link(wanted: SearchInput) -> str:
+    """The results page of `wanted`: the same search, the same page."""
+    return _link(wanted)
+
+
+def _query_string(link: str) -> str:
+    return link[link.index("?") :] if "?" in link else ""
 
 
 def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
     """The page's JSON form: this page of results with what the page shows beside them.
     Snippets are HTML, escaped, with the matches in <mark>."""
     wanted = page.input
+    from_search = _query_string(_link(replace(wanted, page=page.page)))
 
     def absolute(path: str) -> str:
         return request.build_absolute_uri(path)
@@ -106,6 +131,7 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
         "results": [
             {
                 "url": absolute(hit.exchange.get_absolute_url()),
+                "url_from_search": absolute(hit.exchange.get_absolute_url() + from_search),
                 "conference": hit.exchange.conference.title,
                 "held_on": (held := hit.exchange.conference.held_on) and held.isoformat(),
                 "position": hit.exchange.position,
@@ -114,6 +140,7 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
                 "outlets": hit.outlets,
                 "score": hit.score,
                 "snippet_html": str(hit.snippet),
+                **_card_record(hit.card),
             }
             for hit in page.hits
         ],
@@ -147,6 +174,33 @@ def _page_record(request: HttpRequest, page: SearchPage) -> dict[str, object]:
         "suggestion_url": absolute(as_json(_link(page.suggested, page=None)))
         if page.suggested
         else None,
+    }
+
+
+def _card_record(card: Card | None) -> dict[str, object]:
+    """A result card's parts (search/cards.py); the excerpts are HTML like the snippet."""
+
+    def part(piece: CardPart | None, *, asker: bool) -> dict[str, object] | None:
+        if piece is None:
+            return None
+        record: dict[str, object] = {
+            "name": piece.name,
+            "label": piece.label,
+            "title": piece.title,
+            "turn": piece.position,
+            "excerpt_html": piece.excerpt.html,
+            "matched": piece.excerpt.matched,
+        }
+        if asker:
+            record["outlet"] = piece.outlet or None
+        return record
+
+    if card is None:
+        return {"question": None, "answer": None, "matched_in": ""}
+    return {
+        "question": part(card.question, asker=True),
+        "answer": part(card.answer, asker=False),
+        "matched_in": card.matched_in,
     }
 
 

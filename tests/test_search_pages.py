@@ -82,7 +82,8 @@ def page(client: object, **params: str) -> lxml_html.HtmlElement:
 
 
 def result_links(document: lxml_html.HtmlElement) -> list[str]:
-    return document.xpath("//ol[@class='results']//h3/a/@href")
+    """The exchanges a page lists (each link carries the search, for the way back)."""
+    return [urlsplit(link).path for link in document.xpath("//ol[@class='results']//h3/a/@href")]
 
 
 def heading(document: lxml_html.HtmlElement) -> str:
@@ -110,8 +111,11 @@ def test_it_finds_every_word_stemmed(client, archive):
     assert result_links(document) == [
         exchange_with("digital transformation of government").get_absolute_url()
     ]
-    snippet = lxml_html.tostring(document.find_class("snippet")[0], encoding="unicode")
-    assert "<mark>transforming</mark> <mark>digital</mark>" in snippet
+    # The card's question and its answer, each with its words marked.
+    snippets = document.find_class("snippet")
+    question, answer = (lxml_html.tostring(snippet, encoding="unicode") for snippet in snippets)
+    assert "<mark>digital</mark> <mark>transformation</mark>" in question
+    assert "<mark>transforming</mark> <mark>digital</mark>" in answer
 
 
 def test_a_phrase_matches_only_words_side_by_side(client, archive):
@@ -361,7 +365,7 @@ def test_the_search_page_has_a_json_form_of_what_it_shows(client, archive):
     assert [row["held_on"] for row in data["results"]] == ["2021-02-01", "2021-02-01", "2023-08-17"]
     assert data["results"][0]["url"].startswith("http://testserver/briefings/")
     assert "<mark>supply</mark>" in data["results"][0]["snippet_html"]
-    assert "&lt;script&gt;" in data["results"][1]["snippet_html"]
+    assert "&lt;script&gt;" in data["results"][1]["question"]["excerpt_html"]
     assert {"speakers", "outlets", "organizations"} <= set(data["facets"])
     assert wrong.status_code == 400
 

@@ -44,8 +44,14 @@ def commitments_waiting() -> int:
 @register.simple_tag
 def turn_text(turn: Turn) -> SafeString:
     """The turn's text as paragraphs, notes marked apart and the sentences of its shown
-    commitments (prefetched as `shown_commitments`; none when they were not) in <mark>."""
-    return marked_text_html(turn.text, getattr(turn, "shown_commitments", []))
+    commitments (prefetched as `shown_commitments`; none when they were not) in <mark>, and
+    the words of the search the page was arrived at from (`search_marks`, set by the
+    exchange page) in <mark class="searched">."""
+    return marked_text_html(
+        turn.text,
+        getattr(turn, "shown_commitments", []),
+        searched=getattr(turn, "search_marks", ()),
+    )
 
 
 @register.simple_tag
@@ -54,7 +60,12 @@ def review_text(turn: Turn, commitment: Commitment) -> SafeString:
     return marked_text_html(turn.text, [commitment])
 
 
-def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString:
+def marked_text_html(
+    text: str,
+    commitments: Sequence[Commitment],
+    *,
+    searched: Sequence[tuple[int, int]] = (),
+) -> SafeString:
     """`text` as <p> paragraphs (a single newline a <br>, as `linebreaks` does), every
     bracketed note in <span class="note">, and each commitment's text[start:end] in a <mark>
     followed by a link to its card, numbered as the cards are (the order of `commitments`).
@@ -62,7 +73,8 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
     A note may sit inside a sentence, or a sentence may start or end inside a note, or run
     over a paragraph break: elements are closed and opened again wherever they cross, so the
     HTML stays well nested. Every piece of text is escaped. Overlapping spans are not marked
-    twice: the first keeps the mark, the other still has its card.
+    twice: the first keeps the mark, the other still has its card. The `searched` spans
+    (the words of a search, sorted, apart) are marked <mark class="searched">, innermost.
     """
     spans: list[tuple[int, int, int, int]] = []  # start, end, number, pk
     ordered = sorted(enumerate(commitments, 1), key=lambda item: item[1].start)
@@ -71,6 +83,7 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
         if start < end and (not spans or start >= spans[-1][1]):
             spans.append((start, end, number, commitment.pk))
     notes = [(match.start(), match.end()) for match in NOTE_PATTERN.finditer(text)]
+    words = [(max(a, 0), min(b, len(text))) for a, b in searched if max(a, 0) < min(b, len(text))]
     paragraphs, last = [], 0
     for match in PARAGRAPH_BREAK.finditer(text):
         paragraphs.append((last, match.start()))
@@ -81,21 +94,26 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
     # inside or outside each of them.
     # Bisection, not scans: a 273 KB turn with 1,500 marks took 1.5 s scanning the cuts for
     # every paragraph and the ranges for every piece.
-    cuts = sorted({edge for pair in (*notes, *(span[:2] for span in spans)) for edge in pair})
+    cuts = sorted(
+        {edge for pair in (*notes, *(span[:2] for span in spans), *words) for edge in pair}
+    )
     note_starts = [start for start, _ in notes]
     span_starts = [span[0] for span in spans]
-    pieces: list[tuple[int, int, int, int | None, int | None]] = []
+    word_starts = [start for start, _ in words]
+    pieces: list[tuple[int, int, int, int | None, int | None, int | None]] = []
     for index, (para_start, para_end) in enumerate(paragraphs):
         inside = cuts[bisect.bisect_right(cuts, para_start) : bisect.bisect_left(cuts, para_end)]
         edges = [para_start, *inside, para_end]
         for a, b in itertools.pairwise(edges):
             if a < b:
                 note = _covering(notes, note_starts, a)
-                pieces.append((index, a, b, note, _covering(spans, span_starts, a)))
-    last_piece = {span: position for position, (*_, span) in enumerate(pieces) if span is not None}
+                span = _covering(spans, span_starts, a)
+                pieces.append((index, a, b, note, span, _covering(words, word_starts, a)))
+    last_piece = {piece[4]: at for at, piece in enumerate(pieces) if piece[4] is not None}
 
     html: list[str] = []
-    open_now: list[tuple[str, int]] = []  # ("mark", span) outside ("note", note)
+    # ("mark", span) outside ("note", note) outside ("searched", word)
+    open_now: list[tuple[str, int]] = []
     opened: set[int] = set()
     paragraph = None
 
@@ -104,6 +122,9 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
             kind, which = open_now.pop()
             if kind == "note":
                 html.append("</span>")
+                continue
+            if kind == "searched":
+                html.append("</mark>")
                 continue
             html.append("</mark>")
             if last_piece[which] < position:
@@ -118,15 +139,17 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
                     )
                 )
 
-    for position, (index, a, b, note, span) in enumerate(pieces):
+    for position, (index, a, b, note, span, word) in enumerate(pieces):
         if index != paragraph:
             if paragraph is not None:
                 close_to(0, position)
                 html.append("</p>\n\n")
             html.append("<p>")
             paragraph = index
-        wanted = ([("mark", span)] if span is not None else []) + (
-            [("note", note)] if note is not None else []
+        wanted = (
+            ([("mark", span)] if span is not None else [])
+            + ([("note", note)] if note is not None else [])
+            + ([("searched", word)] if word is not None else [])
         )
         depth = 0
         while depth < min(len(open_now), len(wanted)) and open_now[depth] == wanted[depth]:
@@ -135,6 +158,8 @@ def marked_text_html(text: str, commitments: Sequence[Commitment]) -> SafeString
         for kind, which in wanted[depth:]:
             if kind == "note":
                 html.append('<span class="note">')
+            elif kind == "searched":
+                html.append('<mark class="searched">')
             elif which in opened:
                 html.append('<mark class="commitment">')
             else:

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from briefings.citation import FORMAT_LABELS, Author, CitedExchange, cite
 from briefings.export import conference_record, exchange_record
-from briefings.floor import is_fragment_question, is_thanks, words_of
+from briefings.floor import asked_question
 from briefings.ingest.formats import family_name_first_formats
 from briefings.models import (
     Commitment,
@@ -33,7 +33,8 @@ from briefings.models import (
 )
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.text import strip_notes
-from search.searching import similar_exchanges
+from search.searching import SearchInput, searched_marks, similar_exchanges
+from search.views import results_link, searched_from
 
 from ._records import briefing_record, iso_date
 
@@ -152,6 +153,11 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
     turns = list(exchange.turns.all()) if as_json else exchange.turn_list
     citations = cite(_cited_exchange(exchange, turns, permalink))
     similar = similar_exchanges(exchange)
+    # Arrived at from a result card: the searched words marked, a way back to the results.
+    searched = searched_from(request)
+    marks = searched_marks(searched, [turn.text for turn in turns]) if searched else []
+    for turn, spans in zip(turns, marks, strict=False):  # no marks without a search
+        turn.search_marks = spans
     if as_json:
         return json_response(
             {
@@ -176,8 +182,10 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
                     for other in similar
                 ],
                 "citations": citations,
+                **_search_record(request, searched, turns, marks),
             }
         )
+
     _link_speakers([exchange])
     question = _question(exchange)
     return render(
@@ -199,6 +207,9 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
                 dict.fromkeys(turn.speaker_name for turn in _spoken(exchange.turn_list))
             ),
             "json_link": json_link(request),
+            "searched": searched,
+            "results_link": results_link(searched) if searched else "",
+            "marked": sum(len(spans) for spans in marks),
         },
     )
 
@@ -219,6 +230,26 @@ def source_download(request: HttpRequest, slug: str, source_id: int) -> HttpResp
     # Should a browser render it anyway, it runs nothing and loads nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _search_record(
+    request: HttpRequest, searched: SearchInput | None, turns: list[Turn], marks: list
+) -> dict[str, object]:
+    """The exchange's JSON, arrived at from a search: the search, its results page, and
+    where each turn's text holds the searched words (offsets into its `text`)."""
+    if searched is None:
+        return {}
+    return {
+        "search": {
+            "query": searched.q,
+            "results": request.build_absolute_uri(results_link(searched)),
+            "marks": [
+                {"turn": turn.position, "spans": [list(span) for span in spans]}
+                for turn, spans in zip(turns, marks, strict=True)
+                if spans
+            ],
+        }
+    }
 
 
 def _absolute(request: HttpRequest, exchange: Exchange | None) -> str | None:
@@ -306,26 +337,9 @@ def _spoken(turns: Iterable[Turn]) -> list[Turn]:
 
 
 def _question(exchange: Exchange) -> Turn | None:
-    """The question an exchange asks, for its contents line and description: the first
-    that is more than a topic opener ("On Ukraine --", answered "Sure.", joined to the
-    question it opens), a thanks or a note alone, before the first answer; else the first
-    question."""
-    questions: list[Turn] = []
-    for turn in exchange.turn_list:
-        if turn.role == Turn.Role.ANSWER:
-            break
-        if turn.role == Turn.Role.QUESTION:
-            questions.append(turn)
-    # Not an opener, a thanks, or words lost to the recording ("(Inaudible.)").
-    asked = next(
-        (
-            q
-            for q in questions
-            if words_of(q.text) and not (is_fragment_question(q.text) or is_thanks(q.text))
-        ),
-        None,
-    )
-    return asked or next((t for t in exchange.turn_list if t.role == Turn.Role.QUESTION), None)
+    """The question an exchange asks, for its contents line and description
+    (briefings.floor.asked_question)."""
+    return asked_question(exchange.turn_list)
 
 
 def _asker(question: Turn) -> str:

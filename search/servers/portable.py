@@ -249,6 +249,9 @@ class QuerySetReader:
         """The server suggests one word for each: that is the only candidate."""
         return {word: [better] for word, better in self.suggest_spelling(words).items()}
 
+    def text_analyzer(self) -> StemmingAnalyzer:
+        return analyzer()
+
     def _hit(
         self,
         result: SearchResult,

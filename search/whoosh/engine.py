@@ -22,7 +22,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from briefings.models import Exchange
 
 from ..filters import ResolvedFilter
-from ..language import ParsedQuery
+from ..language import Analyzer, ParsedQuery
 from ..results import Found
 from .backend import ArchiveWhooshBackend
 from .compiling import CompiledQuery, compile_query
@@ -70,6 +70,9 @@ class WhooshReader:
 
     def spelling_candidates(self, words: Sequence[str]) -> dict[str, list[str]]:
         return self.backend.spelling_candidates(words)
+
+    def text_analyzer(self) -> Analyzer:
+        return self.backend.text_analyzer()
 
 
 class WhooshStore:
