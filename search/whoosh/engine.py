@@ -21,6 +21,7 @@ from whoosh.index import IndexError as WhooshIndexError
 
 from briefings.models import Exchange
 
+from ..fields import MONTH
 from ..filters import ResolvedFilter
 from ..language import ParsedQuery
 from ..results import Found
@@ -60,6 +61,17 @@ class WhooshReader:
             highlight=compiled.highlight if highlight else None,
             facets=facets,
             last_page=last_page,
+        )
+
+    def count_by_month(self, compiled: CompiledQuery, *, time_limit: float) -> Found:
+        # One hit is ranked (find needs a page); its cost is one pass over the matches.
+        return self.backend.find(
+            compiled.query,
+            start=0,
+            end=1,
+            dates=compiled.dates,
+            facets=(MONTH,),
+            time_limit=time_limit,
         )
 
     def similar(self, exchange: Exchange, *, end: int) -> Found:
