@@ -38,7 +38,7 @@ class Line:
     css: str  # "line-1": the colour
     dash: str  # stroke-dasharray, "" for solid
     shape: str  # "circle", "square" or "triangle"
-    segments: list[str] = field(default_factory=list)  # polyline points, broken at gaps
+    polyline: str = ""  # the points, joined across months without exchanges
     points: list[Point] = field(default_factory=list)
     legend_shape: str = ""  # the marker's path in the legend
 
@@ -68,7 +68,11 @@ def lay_out_chart(
 ) -> Chart:
     """The chart of `series` (label, a share in percent per month, None where the month
     has no exchanges to share) over `months` ("2021-03", consecutive); `titles` hold each
-    point's text, per line and month."""
+    point's text, per line and month.
+
+    A month without exchanges gets no point, and the line joins the months either side:
+    a sparse archive (a briefing every few months) would otherwise show dots, not lines;
+    the table shows the gap."""
     right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
     shown = [share for _, shares in series for share in shares if share is not None]
     largest = max(shown, default=0)
@@ -86,19 +90,13 @@ def lay_out_chart(
     for place, (label, shares) in enumerate(series):
         css, dash, shape = STYLES[place % len(STYLES)]
         line = Line(label, css, dash, shape, legend_shape=marker_path(shape, 0, 0))
-        run: list[str] = []
         for index, share in enumerate(shares):
             if share is None:
-                if run:
-                    line.segments.append(" ".join(run))
-                run = []
-                continue
+                continue  # no exchanges that month: no share to draw
             x, y = x_of(index), y_of(share)
-            run.append(f"{x},{y}")
             title = titles[place][index]
             line.points.append(Point(x, y, months[index], share, title, marker_path(shape, x, y)))
-        if run:
-            line.segments.append(" ".join(run))
+        line.polyline = " ".join(f"{point.x},{point.y}" for point in line.points)
         lines.append(line)
 
     y_ticks = [Tick(y_of(value), format_share(value)) for value in tick_values(top_share)]

@@ -157,9 +157,9 @@ def test_the_chart_draws_the_numbers_of_the_table(client, archive):
             if y is not None:  # a circle's centre stands at its share on the axis
                 assert y == pytest.approx(y_zero + (y_top - y_zero) * share / top, abs=0.11)
             drawn += 1
-        # April has no exchanges: no point, and the line is broken there.
+        # April has no exchanges: no point; the line joins March and May.
         assert not group.xpath("*[@data-month='2021-04']")
-        assert len(group.xpath("polyline")) == 2
+        assert len(group.xpath("polyline")[0].get("points").split()) == 3
     assert drawn == 3 * 3
     # Lines differ by more than colour: a dash pattern and a point shape each.
     dashes = [group.xpath("polyline")[0].get("stroke-dasharray") for group in series]
@@ -293,14 +293,16 @@ def test_it_costs_a_fixed_number_of_queries(client, archive, django_assert_max_n
 # The chart's layout alone.
 
 
-def test_a_month_without_exchanges_breaks_the_line():
+def test_a_month_without_exchanges_has_no_point_and_the_line_joins_its_neighbours():
     chart = lay_out_chart(
         ["2021-01", "2021-02", "2021-03", "2021-04"],
         [("a", [1.0, None, 2.0, 3.0])],
         titles=[["", "", "", ""]],
     )
 
-    assert len(chart.lines[0].segments) == 2
+    assert chart.lines[0].polyline.split() == [
+        f"{point.x},{point.y}" for point in chart.lines[0].points
+    ]
     assert [point.month for point in chart.lines[0].points] == ["2021-01", "2021-03", "2021-04"]
     assert chart.top_share == 5
 
