@@ -131,6 +131,10 @@ def count_trends(wanted: TrendInput) -> Trends:
             result.note(f"“{_cut(text)}” was not counted: the page ran out of time.")
             continue
         found = engine.count_by_month(compiled, time_limit=left)
+        if found.timed_out and not found.facets.get(MONTH):
+            # Nothing counted in time: a line of zeros would read as "never said".
+            result.note(f"“{_cut(text)}” was not counted: the page ran out of time.")
+            continue
         line = TrendLine(
             query=text[:MAX_QUERY_LENGTH],
             understood_as=describe(parsed),

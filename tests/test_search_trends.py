@@ -248,6 +248,18 @@ def test_bad_input_gets_a_message_never_an_error(client, archive, params, messag
     assert trends_json(client, **params)["messages"] == messages(document)
 
 
+def test_searches_out_of_time_are_not_drawn_as_zeros(client, archive, settings):
+    settings.SEARCH_TIME_LIMIT = -1  # spent before it starts
+
+    document = trends_page(client, q=["vaccine", "mask"])
+
+    assert messages(document) == [
+        "“vaccine” was not counted: the page ran out of time.",
+        "“mask” was not counted: the page ran out of time.",
+    ]
+    assert not document.xpath("//figure[@class='trend-chart']")
+
+
 def test_a_long_query_is_cut_in_the_page_and_its_links(client, archive):
     document = trends_page(client, q=["vaccine " + "x" * 10_000, "mask"])
 
