@@ -31,6 +31,20 @@ class Point:
     title: str  # what a pointer's tooltip (and a screen reader in the SVG) says
     shape: str = ""  # the marker's SVG: a path "d" (square, triangle) or "" for a circle
 
+    # As the SVG prints them: text, since a template would localise every float (a few
+    # hundred of them cost more than counting the hits).
+    @property
+    def cx(self) -> str:
+        return f"{self.x:g}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:g}"
+
+    @property
+    def share_text(self) -> str:
+        return f"{self.share:g}"
+
 
 @dataclass
 class Line:
@@ -47,6 +61,10 @@ class Line:
 class Tick:
     at: float  # pixel
     label: str
+
+    @property
+    def at_text(self) -> str:
+        return f"{self.at:g}"
 
 
 @dataclass

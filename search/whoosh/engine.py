@@ -21,7 +21,6 @@ from whoosh.index import IndexError as WhooshIndexError
 
 from briefings.models import Exchange
 
-from ..fields import MONTH
 from ..filters import ResolvedFilter
 from ..language import ParsedQuery
 from ..results import Found
@@ -64,14 +63,8 @@ class WhooshReader:
         )
 
     def count_by_month(self, compiled: CompiledQuery, *, time_limit: float) -> Found:
-        # One hit is ranked (find needs a page); its cost is one pass over the matches.
-        return self.backend.find(
-            compiled.query,
-            start=0,
-            end=1,
-            dates=compiled.dates,
-            facets=(MONTH,),
-            time_limit=time_limit,
+        return self.backend.count_by_month(
+            compiled.query, dates=compiled.dates, time_limit=time_limit
         )
 
     def similar(self, exchange: Exchange, *, end: int) -> Found:
