@@ -10,8 +10,8 @@ dates only), counted the same way: the same definitions of speaker, outlet and b
 the numerator, so a share is never above 100%, and on an index in step with the
 database it is the database's count of exchanges per month (a test holds them equal).
 
-The page has one time budget (settings.SEARCH_TIME_LIMIT) for all its counts, not one
-per count: the filters' counts come first, then each line in turn with what is left.
+The page has two time budgets (settings.SEARCH_TIME_LIMIT each), not one per count: one
+for the filters' counts, then one for the searches, each in turn with what is left.
 """
 
 from __future__ import annotations
@@ -116,13 +116,17 @@ def count_trends(wanted: TrendInput) -> Trends:
             continue
         asked.append((text, parsed, filters, compiled))
 
-    # The filters' counts first: a share needs them, and they are cheap.
+    # The filters' counts first: a share needs them, and they are cheap, but for the
+    # first count in a process, which reads the index's date column (up to a second on
+    # the full corpus). The searches' budget starts after them, so that a cold start
+    # does not leave every search uncounted.
     denominators: dict[str, Denominator] = {}
     for _text, parsed, filters, _compiled in asked:
         key = _filters_key(parsed)
         if key not in denominators:
             denominators[key] = _count_denominator(engine, parsed, filters, deadline)
     result.denominators = list(denominators.values())
+    deadline = time.monotonic() + settings.SEARCH_TIME_LIMIT
 
     for text, parsed, _filters, compiled in asked:
         denominator = denominators[_filters_key(parsed)]
