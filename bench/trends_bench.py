@@ -34,8 +34,8 @@ PAGES = [
         "three words, a year",
         {"q": THREE, "from": "2022", "to": "2022"},
     ),
-    ("a phrase of common words", {"q": ['"the president"']}),
-    ("three phrases of common words", {"q": ['"the president"', '"we are"', '"thank you"']}),
+    ("a phrase of common words", {"q": ['"white house"']}),
+    ("three phrases of common words", {"q": ['"white house"', '"make sure"', '"going forward"']}),
 ]
 
 

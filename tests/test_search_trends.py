@@ -23,6 +23,7 @@ from briefings.ingest.run import ingest_paths
 from briefings.models import Exchange
 from search import indexing
 from search.chart import lay_out_chart, nice_ceiling
+from search.whoosh import bulk
 from search.whoosh.open_index import close_searchers
 from tests.conftest import CORPUS
 
@@ -246,6 +247,21 @@ def test_bad_input_gets_a_message_never_an_error(client, archive, params, messag
 
     assert any(message in text for text in messages(document))
     assert trends_json(client, **params)["messages"] == messages(document)
+
+
+def test_a_common_phrase_is_counted_exactly_not_from_a_sample(client, archive, monkeypatch):
+    exact = trends_json(client, q='"white house"')
+    # The search page samples a phrase with more candidates than this (3,000 on its own).
+    monkeypatch.setattr(bulk, "CHECK_ALL", 2)
+    monkeypatch.setattr(bulk, "SAMPLE", 2)
+    monkeypatch.setattr(bulk, "FEW", 0)
+
+    counted = trends_json(client, q='"white house"')
+
+    searched = json.loads(client.get("/search/", {"q": '"white house"', "format": "json"}).content)
+    assert searched["total_is_estimate"] is True  # the search page's count is a sample's
+    assert counted == exact
+    assert counted["lines"][0]["counts_are_estimates"] is False
 
 
 def test_searches_out_of_time_are_not_drawn_as_zeros(client, archive, settings):
