@@ -7,6 +7,7 @@ from __future__ import annotations
 TEXT_FIELD = "text"  # the document: the conference title, then every word said
 DATE_FIELD = "held_on"
 YEAR = "year"  # a facet computed from the date, not an index field
+MONTH = "month"  # the same, by month: "2021-03"
 
 # A filter's kind (search/language.py) -> the index field holding its exact values.
 INDEX_FIELDS = {"speaker": "speakers", "outlet": "outlets", "organization": "organizations"}

@@ -9,4 +9,6 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export-csv"),
     path("export.json", views.export_json, name="export-json"),
     path("feed.atom", views.feed, name="feed"),
+    path("trends/", views.trends, name="trends"),
+    path("trends.csv", views.trends_csv, name="trends-csv"),
 ]

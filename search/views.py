@@ -4,25 +4,29 @@ order, so a results page, a facet link or an export can be bookmarked and shared
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
+from briefings.export import csv_cell
 from briefings.feeds import ArchiveAtomFeed
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.paging import NotAPageNumber, as_json, page_link, page_number, pager
 
 from .cards import Card, CardPart
+from .chart import format_share, lay_out_chart
 from .exports import csv_lines, json_chunks
 from .filters import ResolvedFilter
 from .forms import SearchForm
-from .language import describe, without_filter
+from .language import MAX_QUERY_LENGTH, describe, without_filter
 from .limits import HoldingSlot, claim_export_slot
 from .searching import (
     EXPORT_MAX_ROWS,
@@ -36,6 +40,7 @@ from .searching import (
     export_results,
     search_archive,
 )
+from .trends import MAX_LINES, TrendInput, Trends, count_trends, month_label
 
 FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
 FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
@@ -72,6 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
             ],
             "pages": pager(page.page, page.pages, lambda number: _link(wanted, page=number)),
             "suggestion_link": _link(page.suggested, page=None) if page.suggested else "",
+            "trends_link": _link(wanted, view="search:trends", page=None, sort=None),
             "exports": {
                 "csv": _link(wanted, view="search:export-csv", page=None),
                 "json": _link(wanted, view="search:export-json", page=None),
@@ -421,3 +427,160 @@ def _within(page: SearchPage) -> tuple[str, str] | None:
 def _count_headers(response: HttpResponseBase, export: Export) -> None:
     response["X-Total-Count"] = str(export.total)
     response["X-Total-Is-Estimate"] = "true" if export.estimated else "false"
+
+
+# Trends: up to three searches by month, as a share of the month's exchanges.
+
+SHARE_DECIMALS = 3  # percent, in the table, the CSV, the JSON and the chart's points
+
+
+def trends(request: HttpRequest) -> HttpResponse:
+    if refused := refuse_format(request):
+        return refused
+    wanted = _trend_input(request)
+    result = count_trends(wanted)
+    if wants_json(request):
+        return json_response(_trends_record(request, result))
+    boxes = [line.query for line in result.lines] or [
+        text for text in wanted.queries if text.strip()
+    ][:3]
+    return render(
+        request,
+        "search/trends.html",
+        {
+            "form": SearchForm(request.GET),
+            "result": result,
+            "boxes": [*boxes, "", "", ""][:MAX_LINES],
+            "chart": _trends_chart(result) if result.months else None,
+            "table": _shown_table(*_trends_table(result)),
+            "search_links": [
+                (line, _link(wanted.search(line.query), page=None)) for line in result.lines
+            ],
+            "csv_link": _trends_link(wanted, view="search:trends-csv"),
+            "json_link": json_link(request),
+        },
+    )
+
+
+def trends_csv(request: HttpRequest) -> HttpResponse:
+    result = count_trends(_trend_input(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="briefing-trends.csv"'
+    writer = csv.writer(response)
+    headings, rows = _trends_table(result)
+    writer.writerow([csv_cell(heading) for heading in headings])
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return response
+
+
+def _trend_input(request: HttpRequest) -> TrendInput:
+    """The searches (`q`, repeated) and the filters of the search form."""
+    return TrendInput(request.GET.getlist("q"), SearchForm(request.GET).search_input())
+
+
+def _trends_link(wanted: TrendInput, *, view: str) -> str:
+    """The trends (or their CSV) for the same searches and filters."""
+    params = _params(wanted.search(""))
+    params.pop("sort")
+    texts = [text[:MAX_QUERY_LENGTH] for text in wanted.queries if text.strip()][:MAX_LINES]
+    pairs = [("q", text) for text in texts]
+    pairs += [(key, value) for key, value in params.items() if key != "q" and value]
+    return f"{reverse(view)}?{urlencode(pairs)}" if pairs else reverse(view)
+
+
+def _share(hits: int, exchanges: int) -> float | None:
+    return round(100 * hits / exchanges, SHARE_DECIMALS) if exchanges else None
+
+
+def _trends_table(result: Trends) -> tuple[list[str], list[list[object]]]:
+    """The numbers under the chart, and in the CSV: a row per month, with the exchanges
+    under each set of filters, then each search's hits and share."""
+    headings = ["month"]
+    for denominator in result.denominators:
+        headings.append(f"exchanges ({denominator.label})" if denominator.label else "exchanges")
+    for line in result.lines:
+        headings += [f"{line.query}: hits", f"{line.query}: share %"]
+    rows: list[list[object]] = []
+    for month in result.months:
+        row: list[object] = [month]
+        row += [denominator.counts.get(month, 0) for denominator in result.denominators]
+        for line in result.lines:
+            hits = line.counts.get(month, 0)
+            row += [hits, _share(hits, line.denominator.counts.get(month, 0))]
+        rows.append(row)
+    return headings, rows
+
+
+def _shown_table(
+    headings: list[str], rows: list[list[object]]
+) -> tuple[list[str], list[list[str | None]]]:
+    """The table's numbers as the page prints them (formatted here: a template filter on
+    each of a few hundred cells cost more than the rest of the page)."""
+
+    def shown(cell: object) -> str | None:
+        if isinstance(cell, float):
+            return format_share(cell).removesuffix("%")
+        return None if cell is None else str(cell)
+
+    return headings, [[shown(cell) for cell in row] for row in rows]
+
+
+def _trends_chart(result: Trends) -> object:
+    series = []
+    titles = []
+    for line in result.lines:
+        shares, texts = [], []
+        for month in result.months:
+            hits = line.counts.get(month, 0)
+            exchanges = line.denominator.counts.get(month, 0)
+            share = _share(hits, exchanges)
+            shares.append(share)
+            texts.append(
+                f"{month_label(month)}, {line.query}: "
+                + (
+                    f"{format_share(share)} ({hits:,} of {exchanges:,} exchanges)"
+                    if share is not None
+                    else "no exchanges"
+                )
+            )
+        series.append((line.query, shares))
+        titles.append(texts)
+    return lay_out_chart(result.months, series, titles=titles)
+
+
+def _trends_record(request: HttpRequest, result: Trends) -> dict[str, object]:
+    wanted = result.input
+    return {
+        "queries": [line.query for line in result.lines],
+        "messages": result.messages,
+        "share_of": "the exchanges of the month that the same filters and dates let through",
+        "lines": [
+            {
+                "query": line.query,
+                "understood_as": line.understood_as,
+                "total": line.total,
+                "counts_are_estimates": line.estimated,
+                "timed_out": line.timed_out,
+                "exchanges": line.denominator.label or "every exchange",
+                "search": request.build_absolute_uri(_link(wanted.search(line.query), page=None)),
+            }
+            for line in result.lines
+        ],
+        "months": [
+            {
+                "month": month,
+                "exchanges": {
+                    (denominator.label or "every exchange"): denominator.counts.get(month, 0)
+                    for denominator in result.denominators
+                },
+                "hits": [line.counts.get(month, 0) for line in result.lines],
+                "shares": [
+                    _share(line.counts.get(month, 0), line.denominator.counts.get(month, 0))
+                    for line in result.lines
+                ],
+            }
+            for month in result.months
+        ],
+        "csv": request.build_absolute_uri(_trends_link(wanted, view="search:trends-csv")),
+    }

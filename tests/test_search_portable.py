@@ -28,6 +28,7 @@ from whoosh.index import LockError, open_dir
 from briefings.ingest.load import load_conference
 from briefings.models import Conference, Exchange, Turn
 from search import engines, indexing
+from search.fields import MONTH
 from search.filters import resolve_filters
 from search.models import IndexQueue
 from search.searching import (
@@ -164,6 +165,23 @@ def test_searchqueryset_finds_what_the_whoosh_read_path_finds(archive, q, sort):
         assert [round(hit.score, 6) for hit in found.hits] == [
             round(hit.score, 6) for hit in expected.hits
         ]
+
+
+@pytest.mark.parametrize(
+    ("q", "dates"),
+    [("vaccine", ("", "")), ("speaker:psaki", ("2021-01", "2021-12")), ("from:1900", ("", ""))],
+)
+def test_searchqueryset_counts_months_as_the_whoosh_read_path_does(archive, q, dates):
+    # The trends page's counts (search/trends.py): a date facet by month on a server.
+    wanted = SearchInput(q=q, date_from=dates[0], date_to=dates[1])
+    counted = []
+    for reader in (engines.reader(), QuerySetReader()):
+        parsed = wanted.parse()
+        found = reader.count_by_month(reader.compile(parsed, resolve_filters(parsed)), time_limit=1)
+        counted.append((found.total, sorted(found.facets[MONTH])))
+
+    assert counted[0] == counted[1]
+    assert dict(counted[0][1]).get("2021-09", 0) > 0
 
 
 def test_the_comparison_covers_hits_facets_and_marks(archive):

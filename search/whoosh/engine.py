@@ -62,6 +62,11 @@ class WhooshReader:
             last_page=last_page,
         )
 
+    def count_by_month(self, compiled: CompiledQuery, *, time_limit: float) -> Found:
+        return self.backend.count_by_month(
+            compiled.query, dates=compiled.dates, time_limit=time_limit
+        )
+
     def similar(self, exchange: Exchange, *, end: int) -> Found:
         return self.backend.similar(get_identifier(exchange), end=end)
 
