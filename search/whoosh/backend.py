@@ -26,6 +26,7 @@ from whoosh.fields import STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
+from ..analysis import archive_analyzer
 from ..fields import EXACT_FIELDS
 from .haystack_api import HaystackSearch
 from .reading import ReadPath
@@ -40,10 +41,11 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
     def build_schema(self, fields: dict) -> tuple[str, Schema]:
         """haystack's schema, made lean: its text fields are all stored, sortable and
         stemmed, and the document field also feeds a spelling dictionary; measured, that
-        doubles build time and index size. Here the document field is stemmed text with
-        no spelling or sort column, fields that are only shown are stored and not indexed,
-        and the exact character fields (a slug, a kind) are IDs; the exact multi-valued
-        fields are haystack's KEYWORD fields already."""
+        doubles build time and index size. Here the text fields are Snowball-stemmed
+        (search/analysis.py) with no sort column, stored only when the index says so,
+        and only the document field feeds spelling; fields that are only shown are stored
+        and not indexed, and the exact character fields (a slug, a kind) are IDs; the
+        exact multi-valued fields are haystack's KEYWORD fields already."""
         content_field_name, schema = super().build_schema(fields)
         by_name = {field.index_fieldname: field for field in fields.values()}
         lean = {}
@@ -59,8 +61,8 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
                 lean[name] = WHOOSH_ID(stored=True)
             else:
                 lean[name] = TEXT(
-                    stored=True,
-                    analyzer=field_type.analyzer,
+                    stored=source.stored,
+                    analyzer=archive_analyzer(),
                     spelling=name == content_field_name,
                 )
         return content_field_name, Schema(**lean)

@@ -17,7 +17,9 @@ the write path). It mends what haystack's Whoosh backend does on every search:
   seconds and stalled a worker);
 - facets count exact stored values (KEYWORD slugs, the year of `held_on`) through maps
   from document number to values, built once per index generation;
-- snippets are escaped before <mark> tags are added (search/highlight.py).
+- snippets are escaped before <mark> tags are added (search/highlight.py);
+- by relevance, exchanges without content (search/substance.py) come after every other,
+  on both paths; their scores are shown as scored.
 
 `find` and `similar` take Whoosh queries (search/whoosh/compiling.py builds them from
 the public query language); haystack's `search` and `more_like_this` run on them
@@ -42,8 +44,8 @@ from ..fields import DATE_FIELD
 from ..highlight import Highlight, highlight_snippet
 from ..results import Found, Hit
 from .budget import Budget, BudgetCollector, estimate, round_estimate, with_budget
-from .bulk import Evaluated, evaluate
-from .compiling import Unscored
+from .bulk import DEMOTION, Evaluated, evaluate
+from .compiling import Demoted, Unscored
 from .open_index import NO_DATE, READING, OpenIndex, open_live
 
 
@@ -105,6 +107,8 @@ class ReadPath:
                     return Found([], 0, estimated=True, timed_out=True, start=start)
                 if evaluated is not None:
                     newest = sort_by[0].startswith("-") if by_date else None
+                    if newest is None:
+                        evaluated.demoted = opened.content_free()
                     return self._found(
                         opened,
                         evaluated,
@@ -115,7 +119,8 @@ class ReadPath:
                         facets=facets,
                         last_page=last_page,
                     )
-            bounded = with_budget(query, budget)
+            demoted = opened.content_free() if not sort_by else frozenset()
+            bounded = with_budget(Demoted(query, demoted) if demoted else query, budget)
             if by_date:
                 ranking = UnsortedCollector()
             elif exact:
@@ -141,7 +146,12 @@ class ReadPath:
                 size = end - start
                 start = (len(ranked) - 1) // size * size
             hits = [
-                self._hit(searcher, docnum, None if sort_by else float(key), highlight)
+                self._hit(
+                    searcher,
+                    docnum,
+                    None if sort_by else float(key) + DEMOTION * (docnum in demoted),
+                    highlight,
+                )
                 for key, docnum in ranked[start:end]
             ]
             return Found(
