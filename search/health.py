@@ -46,7 +46,7 @@ def index_problem() -> str | None:
             index.close()
         if outdated:
             logger.error("health: %s (in %s)", outdated, folder)
-            return "index schema out of date: rebuild it (manage.py rebuild_index)"
+            return "index schema out of date: rebuild it (manage.py reindex)"
     except EmptyIndexError:
         logger.error("health: no search index in %s", folder)
         return "no index in the index folder"

@@ -229,7 +229,7 @@ class OutdatedIndex(WhooshIndexError):
 
 def schema_problem(stored: Schema, expected: Schema) -> str | None:
     """None when an index written with `stored` can be searched as `expected`; else what
-    differs, and what to do (a rebuild: `manage.py rebuild_index`)."""
+    differs, and what to do (a rebuild: `manage.py reindex`)."""
     differences = []
     missing = sorted(set(expected.names()) - set(stored.names()))
     if missing:
@@ -245,7 +245,7 @@ def schema_problem(stored: Schema, expected: Schema) -> str | None:
     return (
         "the search index was built for an older version of the archive ("
         + "; ".join(differences)
-        + "): rebuild it with `manage.py rebuild_index`"
+        + "): rebuild it with `manage.py reindex`"
     )
 
 
@@ -255,14 +255,12 @@ def _analysis(field: object) -> tuple:
     analyzer = getattr(field, "analyzer", None)
     if analyzer is None:
         return ()
-    return tuple(
-        (
-            type(item).__name__,
-            getattr(item, "lang", None),
-            getattr(getattr(item, "stemfn", None), "__qualname__", None),
-        )
-        for item in getattr(analyzer, "items", [analyzer])
-    )
+    described = []
+    for item in getattr(analyzer, "items", [analyzer]):
+        stemfn = getattr(item, "stemfn", None)
+        where = (getattr(stemfn, "__module__", None), getattr(stemfn, "__qualname__", None))
+        described.append((type(item).__name__, getattr(item, "lang", None), where))
+    return tuple(described)
 
 
 def close_searchers() -> None:
