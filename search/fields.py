@@ -4,7 +4,16 @@ both engine wings and the pages agree on. Pure: no Django, no engine.
 
 from __future__ import annotations
 
-TEXT_FIELD = "text"  # the document: the conference title, then every word said
+TEXT_FIELD = "text"  # the document: every word said, what is searched and scored
+TITLE_FIELD = "title"  # the briefing's title: adds a little to a match, never matches alone
+NAMES_FIELD = "names"  # who spoke: names, printed labels, titles and outlets; matches, lightly
+# Whether an exchange says anything (SUBSTANCE_FIELD, search/substance.py): a content-free
+# one ("Sure.", "On Ukraine --", the chair's lines) ranks below every exchange with content.
+SUBSTANCE_FIELD = "substance"
+CONTENT, CONTENT_FREE = "content", "empty"  # its two values; "content" sorts first
+# Query-time weights beside the spoken text's 1.0: a name or title word counts for less.
+NAMES_WEIGHT = 0.3
+TITLE_WEIGHT = 0.2
 DATE_FIELD = "held_on"
 YEAR = "year"  # a facet computed from the date, not an index field
 MONTH = "month"  # the same, by month: "2021-03"
@@ -15,6 +24,8 @@ INDEX_FIELDS = {"speaker": "speakers", "outlet": "outlets", "organization": "org
 # Fields holding exact values (slugs, kinds), filtered on and counted as they are: every
 # engine must index them unanalysed. The multi-valued ones (speakers, outlets,
 # organizations, roles) are already Whoosh KEYWORD fields in haystack's schema, so our
-# Whoosh backend has only the character fields among them (conference, kind) to make
-# IDs; the search servers' backends map every one of them to an exact type.
-EXACT_FIELDS = frozenset({"conference", "kind", "speakers", "outlets", "organizations", "roles"})
+# Whoosh backend has only the character fields among them (conference, kind, substance)
+# to make IDs; the search servers' backends map every one of them to an exact type.
+EXACT_FIELDS = frozenset(
+    {"conference", "kind", "speakers", "outlets", "organizations", "roles", SUBSTANCE_FIELD}
+)

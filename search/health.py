@@ -3,8 +3,10 @@
 The embedded Whoosh index is checked read-only on purpose: haystack's backend `setup()`
 creates an empty index where none is, which would make a lost index look healthy. Here
 the live folder is opened as it is and one term is looked up, the cheapest query that
-goes through the term dictionary. A search server (SEARCH_URL) is asked one search
-through haystack.
+goes through the term dictionary; its schema is compared with the one this code searches
+with, since an index built by an older version (other fields, another stemmer) would
+answer wrongly: the search page refuses to read it (search/whoosh/open_index.py).
+A search server (SEARCH_URL) is asked one search through haystack.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from haystack import connections
 from haystack.constants import ID
+from whoosh.fields import Schema
 from whoosh.index import EmptyIndexError, open_dir
 from whoosh.query import Term
+
+from .whoosh.open_index import schema_problem
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +41,12 @@ def index_problem() -> str | None:
         try:
             with index.searcher() as searcher:
                 searcher.search(Term(ID, "healthz"), limit=1)
+            outdated = schema_problem(index.schema, expected_schema())
         finally:
             index.close()
+        if outdated:
+            logger.error("health: %s (in %s)", outdated, folder)
+            return "index schema out of date: rebuild it (manage.py reindex)"
     except EmptyIndexError:
         logger.error("health: no search index in %s", folder)
         return "no index in the index folder"
@@ -45,6 +54,14 @@ def index_problem() -> str | None:
         logger.exception("health: the search index in %s cannot be read", folder)
         return f"index unreadable ({type(error).__name__})"
     return None
+
+
+def expected_schema() -> Schema:
+    """The schema this code searches with, built from the index definitions without
+    opening or creating any index (haystack's backend `setup()` would create one)."""
+    backend = connections["default"].get_backend()
+    fields = connections["default"].get_unified_index().all_searchfields()
+    return backend.build_schema(fields)[1]
 
 
 def server_problem() -> str | None:

@@ -56,9 +56,8 @@ def highlight_snippet(
     text's opening words when nothing in it matches (a filter-only search)."""
     if not highlight.terms and not highlight.phrases:
         return html.escape(opening(text), quote=False)  # a filter-only search
-    # Marked in what was said, not in the conference title the document begins with
-    # (the result shows the title apart): an exchange found only through its title
-    # shows its opening words.
+    # Marked in what was said (the result shows the title apart): an exchange found only
+    # through who spoke shows its opening words.
     body = _body(text)
     tokens = list(_marked_tokens(body, highlight, analyzer))
     if any(token.matched for token in tokens):
@@ -85,9 +84,9 @@ def opening(text: str) -> str:
 
 
 def _body(text: str) -> str:
-    """An exchange's document without its first line, the conference title (see
-    templates/search/indexes/briefings/exchange_text.txt)."""
-    return text.split("\n", 1)[1] if "\n" in text else text
+    """What was said: an exchange's document is only that now, the conference title is
+    a field of its own (templates/search/indexes/briefings/exchange_text.txt)."""
+    return text
 
 
 def _marked_tokens(

@@ -1,6 +1,9 @@
-"""One search document per Exchange: the question, every answer, who spoke, the outlet and
-the conference title, with exact filter fields (EXACT_FIELDS in search/fields.py, which
-every engine's backend indexes unanalysed). The text is described by its template,
+"""One search document per Exchange: the words spoken (the question and every answer) in
+the document field, what is searched and scored; the briefing's title and who spoke
+(names, printed labels, titles, outlets) in fields of their own, weighed lightly
+(search/fields.py); whether the exchange has content at all (search/substance.py); and
+exact filter fields (EXACT_FIELDS in search/fields.py, which every engine's backend
+indexes unanalysed). The text is described by its template,
 templates/search/indexes/briefings/exchange_text.txt.
 """
 
@@ -11,10 +14,15 @@ from haystack import indexes
 
 from briefings.models import Exchange, Turn
 
+from .substance import substance
+
 
 class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)
     conference_title = indexes.CharField(model_attr="conference__title", indexed=False)
+    title = indexes.CharField(model_attr="conference__title", stored=False)
+    names = indexes.CharField(stored=False)
+    substance = indexes.CharField()
     conference = indexes.CharField(model_attr="conference__slug")
     position = indexes.IntegerField(model_attr="position")
     held_on = indexes.DateField(model_attr="conference__held_on", null=True)
@@ -49,6 +57,24 @@ class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_speaker_names(self, exchange: Exchange) -> str:
         names = {t.person.name for t in self._speaking(exchange) if t.person}
         return " ".join(sorted(names))
+
+    def prepare_names(self, exchange: Exchange) -> str:
+        """Who spoke, as the document's turns: each person's name and the label printed
+        (when it differs), their title, the outlet asking."""
+        lines = []
+        for turn in self._speaking(exchange):
+            words = [turn.person.name] if turn.person else []
+            if turn.speaker_label and turn.speaker_label not in words:
+                words.append(turn.speaker_label)
+            if turn.speaker_title:
+                words.append(turn.speaker_title)
+            if turn.outlet:
+                words.append(turn.outlet.name)
+            lines.append(" ".join(words))
+        return "\n".join(dict.fromkeys(line for line in lines if line))
+
+    def prepare_substance(self, exchange: Exchange) -> str:
+        return substance(exchange.kind, self._turns(exchange))
 
     def prepare_outlets(self, exchange: Exchange) -> list[str]:
         return sorted({t.outlet.slug for t in self._turns(exchange) if t.outlet})

@@ -216,3 +216,28 @@ def test_the_solr_schema_keeps_slugs_exact(server):
     assert types["text"] == "text_en"
     assert {types[name] for name in ("speakers", "outlets", "conference", "kind")} == {"string"}
     assert types["held_on"] == "date"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("server", [ELASTICSEARCH], indirect=True)
+def test_elasticsearch_ranks_content_free_exchanges_last_and_stems_every_text_field(server):
+    _query, body = built("vaccine")
+    unified = server.get_unified_index()
+    _content, mapping = server.get_backend().build_schema(unified.all_searchfields())
+
+    assert body["sort"] == [{"substance": {"order": "asc"}}, {"_score": {"order": "desc"}}]
+    assert mapping["substance"] == {"type": "keyword"}
+    assert mapping["title"]["analyzer"] == mapping["names"]["analyzer"] == "snowball"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("server", [SOLR], indirect=True)
+def test_solr_ranks_content_free_exchanges_last_and_stems_every_text_field(server):
+    _query, params = built("vaccine")
+    unified = server.get_unified_index()
+    _content, fields = server.get_backend().build_schema(unified.all_searchfields())
+    types = {field["field_name"]: field["type"] for field in fields}
+
+    assert params["sort"] == "substance asc, score desc"
+    assert types["substance"] == "string"
+    assert types["title"] == types["names"] == "text_en"

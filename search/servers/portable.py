@@ -9,6 +9,8 @@ to: the path for a search server (SEARCH_URL: Elasticsearch 7 or Solr, docs/scal
   on the exact fields: Elasticsearch's filter context and Solr's `fq`, which narrow
   without scoring, as our Whoosh read path does;
 - facets are haystack field facets on the exact fields, and the year a date facet;
+- by relevance, the server's backend may name an order (`RELEVANCE_ORDER`: content-free
+  exchanges after every other, then the score), as the Whoosh path ranks;
 - snippets come from our own escaped highlighter (search/highlight.py) over the stored
   text, never from an engine's HTML; more like this is SearchQuerySet.more_like_this.
 
@@ -37,10 +39,11 @@ from haystack.inputs import Exact
 from haystack.models import SearchResult
 from haystack.query import SQ, SearchQuerySet
 from haystack.utils import get_model_ct
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import CompositeAnalyzer
 
 from briefings.models import Exchange
 
+from ..analysis import archive_analyzer
 from ..fields import DATE_FIELD, INDEX_FIELDS, MONTH, TEXT_FIELD, YEAR
 from ..filters import ResolvedFilter
 from ..highlight import Highlight, highlight_snippet
@@ -56,11 +59,12 @@ ID_PAGE = 1000  # ids read per query when listing the index (Elasticsearch: at m
 WRITE_BATCH = 500  # exchanges per update request in a rebuild
 
 
-def analyzer() -> StemmingAnalyzer:
-    """The analysis our snippets and the dropped-word check use: haystack's Whoosh
-    analyser; Elasticsearch's snowball and Solr's text_en also stem English and drop its
-    common words, so what is marked is what was found, give or take a stem."""
-    return StemmingAnalyzer()
+def analyzer() -> CompositeAnalyzer:
+    """The analysis our snippets and the dropped-word check use: the index's Snowball
+    English (search/analysis.py); Elasticsearch's snowball and Solr's text_en also stem
+    English and drop its common words, so what is marked is what was found, give or take
+    a stem."""
+    return archive_analyzer()
 
 
 @dataclass
@@ -177,6 +181,11 @@ class QuerySetReader:
             found = found.narrow(narrowing)
         if sort_by:
             found = found.order_by(*sort_by, *TIE_BREAKERS)
+        elif compiled.text is not None:
+            # By relevance, content-free exchanges last, where the engine can say so.
+            order = getattr(connections[self.using].get_backend(), "RELEVANCE_ORDER", ())
+            if order:
+                found = found.order_by(*order)
         for name in facets:
             if name in (YEAR, MONTH):
                 # Months over the query's own dates where it has them: a server answers a
@@ -257,7 +266,7 @@ class QuerySetReader:
         """The server suggests one word for each: that is the only candidate."""
         return {word: [better] for word, better in self.suggest_spelling(words).items()}
 
-    def text_analyzer(self) -> StemmingAnalyzer:
+    def text_analyzer(self) -> CompositeAnalyzer:
         return analyzer()
 
     def _hit(
@@ -266,7 +275,7 @@ class QuerySetReader:
         *,
         scored: bool = True,
         highlight: Highlight | None = None,
-        analyse: StemmingAnalyzer | None = None,
+        analyse: CompositeAnalyzer | None = None,
     ) -> Hit:
         fields = dict(result.get_additional_fields())
         fields[DJANGO_ID] = result.pk

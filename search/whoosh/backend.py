@@ -26,8 +26,10 @@ from whoosh.fields import STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
+from ..analysis import archive_analyzer
 from ..fields import EXACT_FIELDS
 from .haystack_api import HaystackSearch
+from .open_index import OutdatedIndex, schema_problem
 from .reading import ReadPath
 
 
@@ -40,10 +42,11 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
     def build_schema(self, fields: dict) -> tuple[str, Schema]:
         """haystack's schema, made lean: its text fields are all stored, sortable and
         stemmed, and the document field also feeds a spelling dictionary; measured, that
-        doubles build time and index size. Here the document field is stemmed text with
-        no spelling or sort column, fields that are only shown are stored and not indexed,
-        and the exact character fields (a slug, a kind) are IDs; the exact multi-valued
-        fields are haystack's KEYWORD fields already."""
+        doubles build time and index size. Here the text fields are Snowball-stemmed
+        (search/analysis.py) with no sort column, stored only when the index says so,
+        and only the document field feeds spelling; fields that are only shown are stored
+        and not indexed, and the exact character fields (a slug, a kind) are IDs; the
+        exact multi-valued fields are haystack's KEYWORD fields already."""
         content_field_name, schema = super().build_schema(fields)
         by_name = {field.index_fieldname: field for field in fields.values()}
         lean = {}
@@ -59,8 +62,8 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
                 lean[name] = WHOOSH_ID(stored=True)
             else:
                 lean[name] = TEXT(
-                    stored=True,
-                    analyzer=field_type.analyzer,
+                    stored=source.stored,
+                    analyzer=archive_analyzer(),
                     spelling=name == content_field_name,
                 )
         return content_field_name, Schema(**lean)
@@ -77,6 +80,11 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
+        # Documents of this schema in an index of another would mix two analyses: the
+        # changes stay queued until `manage.py reindex` writes a new generation.
+        problem = schema_problem(FileStorage(self.path).open_index().schema, self.schema)
+        if problem:
+            raise OutdatedIndex(problem)
         model = index.get_model()
         label = f"{model._meta.app_label}.{model._meta.model_name}"
         writer = self.index.writer(timeout=writer_timeout())

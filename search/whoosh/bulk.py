@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
@@ -36,7 +37,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.numeric import byte_to_length
 
-from .compiling import Unscored
+from .compiling import DEMOTION, Unscored
 
 KEEP_FROM = 2000  # postings from which a word's are kept in memory for the next search
 KEEP_AT_MOST = 600_000  # postings kept in all, per process: about 60 MB
@@ -71,6 +72,8 @@ class Evaluated:
     check: Check | None
     expired: Callable[[], bool] = lambda: False
     timed_out: bool = False  # the budget ran out: the count and the page may be partial
+    # Content-free documents (search/substance.py): ranked by relevance after every other.
+    demoted: AbstractSet[int] = frozenset()
 
     def ranked(self, key: Callable[[int], object] | None, limit: int) -> list[int]:
         """The first `limit` matches in `key` order, or by score (best first, then in
@@ -101,6 +104,7 @@ class Evaluated:
         scores = self.scores
         if key is not None:
             return heapq.nsmallest(count, scores, key=key)
+        scores = self._ranking_scores()
         if count >= len(scores):
             tied = list(scores)
         else:
@@ -110,6 +114,19 @@ class Evaluated:
             tied = [docnum for docnum, score in scores.items() if score >= threshold]
         tied.sort(key=lambda docnum: (-scores[docnum], docnum))
         return tied[:count]
+
+    def _ranking_scores(self) -> dict[int, float]:
+        """The scores to rank by: a content-free document's lowered below any other's."""
+        demoted = self.demoted & self.scores.keys()
+        if not demoted:
+            return self.scores
+        ranking = getattr(self, "_ranking", None)
+        if ranking is None:
+            ranking = dict(self.scores)
+            for docnum in demoted:
+                ranking[docnum] -= DEMOTION
+            self._ranking = ranking
+        return ranking
 
 
 class Postings:
@@ -255,8 +272,8 @@ class Evaluator:
         if isinstance(node, wq.Term):
             if not scored:
                 return Matches(self.postings.ids(node.fieldname, node.text))
-            if node.fieldname != self.text_field:
-                raise Unsupported("a scored word in another field")  # whoosh scores it
+            if not self.postings.searcher.schema[node.fieldname].scorable:
+                raise Unsupported("a scored word in an unscored field")  # whoosh scores it
             scores, _ = self.postings.scored(node.fieldname, node.text)
             return Matches(self._boosted(scores, node))
         if isinstance(node, wq.Phrase):
@@ -265,6 +282,8 @@ class Evaluator:
             return self._and([self.matches(child, scored=scored) for child in node.subqueries])
         if isinstance(node, wq.Or) and not isinstance(node, wq.DisjunctionMax):
             return self._or([self.matches(child, scored=scored) for child in node.subqueries])
+        if isinstance(node, wq.AndMaybe):
+            return self._and_maybe(node, scored=scored)
         if isinstance(node, wq.AndNot):
             kept = self.matches(node.a, scored=scored)
             dropped = self.matches(node.b, scored=False)
@@ -327,9 +346,28 @@ class Evaluator:
             return Matches(scores)
         return Matches(scores, lambda docnum: all(check(docnum) for check in checks))
 
+    def _and_maybe(self, node: wq.AndMaybe, *, scored: bool) -> Matches:
+        """What `node.a` matches; `node.b` adds its score where it matches too."""
+        required = self.matches(node.a, scored=scored)
+        if not scored:
+            return required
+        optional = self.matches(node.b)
+        if optional.check is not None:
+            raise Unsupported("an optional phrase")
+        both = required.scores.keys() & optional.scores.keys()  # in C; few, mostly
+        if not both:
+            return required
+        scores = dict(required.scores)
+        extra = optional.scores
+        for docnum in both:
+            scores[docnum] += extra[docnum]
+        return Matches(scores, required.check)
+
     def _or(self, parts: list[Matches]) -> Matches:
-        scores: dict[int, float] = {}
-        for part in parts:
+        # The largest part copied whole (in C), the others added a document at a time.
+        parts_by_size = sorted(parts, key=lambda part: len(part.scores))
+        scores: dict[int, float] = dict(parts_by_size[-1].scores) if parts else {}
+        for part in parts_by_size[:-1]:
             for docnum, score in part.scores.items():
                 scores[docnum] = scores.get(docnum, 0.0) + score
         if any(part.check is not None for part in parts):

@@ -2,11 +2,16 @@
 filters (search/language.py, search/filters.py) become one Whoosh query, its words
 analysed as the index analysed them, and the words and phrases to mark in snippets.
 Filters narrow through `Unscored`: they never rank.
+
+A word is looked for in the spoken text and, weighed lightly, in who spoke; the briefing's
+title adds a little to an exchange that matched, never matches alone (`word_query`). A
+phrase is looked for in the spoken text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from haystack.constants import DJANGO_ID
@@ -14,7 +19,7 @@ from whoosh import query as wq
 from whoosh.matching import Matcher, WrappingMatcher
 from whoosh.searching import Searcher
 
-from ..fields import INDEX_FIELDS, TEXT_FIELD
+from ..fields import INDEX_FIELDS, NAMES_FIELD, NAMES_WEIGHT, TEXT_FIELD, TITLE_FIELD, TITLE_WEIGHT
 from ..filters import ResolvedFilter
 from ..highlight import Highlight
 from ..language import Analyzer, Clause, ParsedQuery, clause_tokens, note_dropped
@@ -44,7 +49,7 @@ def compile_query(
         if len(tokens) == 1:
             if mark:
                 terms.add(tokens[0])
-            return wq.Term(TEXT_FIELD, tokens[0])
+            return word_query(tokens[0])
         if mark:
             phrases.append(tuple(tokens))
         return wq.Phrase(TEXT_FIELD, tokens)
@@ -85,10 +90,32 @@ def compile_query(
     )
 
 
+def word_query(token: str) -> wq.Query:
+    """One analysed word: found in the spoken text or, lightly, in who spoke; the title
+    only adds to the score of an exchange found so."""
+    found = wq.Or([wq.Term(TEXT_FIELD, token), wq.Term(NAMES_FIELD, token, boost=NAMES_WEIGHT)])
+    return wq.AndMaybe(found, wq.Term(TITLE_FIELD, token, boost=TITLE_WEIGHT))
+
+
+def spoken_words(query: wq.Query) -> wq.Query:
+    """`query` with each word of the document field looked for as `word_query` does."""
+
+    def expand(node: wq.Query) -> wq.Query:
+        if type(node) is wq.Term and node.fieldname == TEXT_FIELD:
+            return word_query(node.text)
+        return node
+
+    return query.accept(expand)
+
+
 def _any_of(item: ResolvedFilter) -> wq.Query:
     fieldname = DJANGO_ID if item.filter.kind == "conference" else INDEX_FIELDS[item.filter.kind]
     terms = [wq.Term(fieldname, value) for value in item.values]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+# Subtracted from a content-free document's score to rank it: more than any score reaches.
+DEMOTION = 1e6
 
 
 class Unscored(wq.WrappingQuery):
@@ -112,3 +139,40 @@ class UnscoredMatcher(WrappingMatcher):
 
     def score(self) -> float:
         return 0.0
+
+
+class Demoted(wq.WrappingQuery):
+    """Its child, with the documents in `docnums` (content-free exchanges) scored below
+    any other: whoosh's matchers rank as the bulk path does (search/whoosh/bulk.py)."""
+
+    def __init__(self, child: wq.Query, docnums: AbstractSet[int]) -> None:
+        super().__init__(child)
+        self.docnums = docnums
+
+    def _rewrap(self, child: wq.Query) -> Demoted:
+        return Demoted(child, self.docnums)
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        # A segment's matcher counts from 0: find where the segment starts.
+        parent = searcher.parent() if searcher.has_parent() else None
+        offset = 0
+        if parent is not None:
+            offset = next((o for leaf, o in parent.leaf_searchers() if leaf is searcher), 0)
+        return DemotedMatcher(self.child.matcher(searcher, context), self.docnums, offset)
+
+
+class DemotedMatcher(WrappingMatcher):
+    def __init__(self, child: Matcher, docnums: AbstractSet[int], offset: int = 0) -> None:
+        super().__init__(child)
+        self.docnums = docnums
+        self.offset = offset
+
+    def _replacement(self, newchild: Matcher) -> DemotedMatcher:
+        return DemotedMatcher(newchild, self.docnums, self.offset)
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self) -> float:
+        score = self.child.score()
+        return score - DEMOTION if self.child.id() + self.offset in self.docnums else score

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from ..fields import DATE_FIELD, YEAR
 from ..highlight import Highlight
 from ..results import Hit
-from .compiling import Unscored
+from .compiling import Unscored, spoken_words
 
 UNBOUNDED_END = 1000  # haystack asks for "everything" with no end offset; rank this many
 
@@ -83,7 +83,10 @@ class HaystackSearch:
         parsed = self.parser.parse(query_string)
         if parsed is None or parsed is wq.NullQuery:
             return {"results": [], "hits": 0}
-        narrowing = [self.parser.parse(force_str(nq)) for nq in narrow_queries or ()]
+        # A word of the document field is looked for as the search page looks for it:
+        # in the spoken text, who spoke and the title (search/whoosh/compiling.py).
+        parsed = spoken_words(parsed)
+        narrowing = [spoken_words(self.parser.parse(force_str(nq))) for nq in narrow_queries or ()]
         if models and not self._every_indexed_model(models):
             cts = sorted(get_model_ct(model) for model in models)
             narrowing.append(wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts]))

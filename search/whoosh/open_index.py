@@ -19,10 +19,11 @@ from itertools import chain
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from ..fields import DATE_FIELD, MONTH, YEAR
+from ..fields import CONTENT_FREE, DATE_FIELD, MONTH, SUBSTANCE_FIELD, YEAR
 from .bulk import Postings
 
 NO_DATE = 2**64 - 1  # what whoosh's column holds for a document without a date
@@ -44,6 +45,7 @@ class OpenIndex:
         self._dates: list[int] | None = None
         self._years: list[str | None] | None = None
         self._months: list[str | None] | None = None
+        self._content_free: frozenset[int] | None = None
 
     def refresh(self) -> None:
         """Follow new commits in this folder (a drain); unchanged segments are reused."""
@@ -58,6 +60,7 @@ class OpenIndex:
             self._dates = None
             self._years = None
             self._months = None
+            self._content_free = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -72,6 +75,18 @@ class OpenIndex:
                     by_doc[docnum] += (value,)
             self._values[fieldname] = by_doc
         return self._values[fieldname]
+
+    def content_free(self) -> frozenset[int]:
+        """The numbers of the documents without content (search/substance.py)."""
+        if self._content_free is None:
+            found: set[int] = set()
+            for leaf, offset in self.searcher.leaf_searchers():
+                reader = leaf.reader()
+                if (SUBSTANCE_FIELD, CONTENT_FREE) in reader:
+                    postings = reader.postings(SUBSTANCE_FIELD, CONTENT_FREE)
+                    found.update(offset + docnum for docnum in postings.all_ids())
+            self._content_free = frozenset(found)
+        return self._content_free
 
     def date_values(self) -> list[int]:
         """Each document's date as whoosh stores it in the column (microseconds since
@@ -204,7 +219,11 @@ def open_live(path: str, schema: Schema) -> OpenIndex | None:
             # No mmap: Whoosh copies every mmapped sub-file of a compound segment into
             # a BytesIO (142 MB of a worker's memory on the full corpus); read through
             # file handles instead and let the page cache hold the index.
-            index = FileStorage(folder, supports_mmap=False).open_index(schema=schema)
+            storage = FileStorage(folder, supports_mmap=False)
+            problem = schema_problem(storage.open_index().schema, schema)
+            if problem:
+                raise OutdatedIndex(problem)
+            index = storage.open_index(schema=schema)
         except EmptyIndexError:
             return None
         except FileNotFoundError:
@@ -218,6 +237,47 @@ def open_live(path: str, schema: Schema) -> OpenIndex | None:
         _OPEN[path] = opened = OpenIndex(folder, index)
         return opened
     return None
+
+
+class OutdatedIndex(WhooshIndexError):
+    """The index on disk was built with other fields or another word analysis than this
+    code searches with: its answers would be wrong, so it is not read at all."""
+
+
+def schema_problem(stored: Schema, expected: Schema) -> str | None:
+    """None when an index written with `stored` can be searched as `expected`; else what
+    differs, and what to do (a rebuild: `manage.py reindex`)."""
+    differences = []
+    missing = sorted(set(expected.names()) - set(stored.names()))
+    if missing:
+        differences.append(f"no field {', '.join(missing)}")
+    for name in sorted(set(expected.names()) & set(stored.names())):
+        old, new = stored[name], expected[name]
+        if type(old) is not type(new):
+            differences.append(f"{name} is a {type(old).__name__} field")
+        elif _analysis(old) != _analysis(new):
+            differences.append(f"{name} is analysed otherwise (another stemmer)")
+    if not differences:
+        return None
+    return (
+        "the search index was built for an older version of the archive ("
+        + "; ".join(differences)
+        + "): rebuild it with `manage.py reindex`"
+    )
+
+
+def _analysis(field: object) -> tuple:
+    """What a field's analyser does, comparably: whoosh's own == tells a Porter stemmer
+    from a Snowball one only by class."""
+    analyzer = getattr(field, "analyzer", None)
+    if analyzer is None:
+        return ()
+    described = []
+    for item in getattr(analyzer, "items", [analyzer]):
+        stemfn = getattr(item, "stemfn", None)
+        where = (getattr(stemfn, "__module__", None), getattr(stemfn, "__qualname__", None))
+        described.append((type(item).__name__, getattr(item, "lang", None), where))
+    return tuple(described)
 
 
 def close_searchers() -> None:

@@ -17,7 +17,9 @@ the write path). It mends what haystack's Whoosh backend does on every search:
   seconds and stalled a worker);
 - facets count exact stored values (KEYWORD slugs, the year of `held_on`) through maps
   from document number to values, built once per index generation;
-- snippets are escaped before <mark> tags are added (search/highlight.py).
+- snippets are escaped before <mark> tags are added (search/highlight.py);
+- by relevance, exchanges without content (search/substance.py) come after every other,
+  on both paths; their scores are shown as scored.
 
 `find` and `similar` take Whoosh queries (search/whoosh/compiling.py builds them from
 the public query language); haystack's `search` and `more_like_this` run on them
@@ -43,8 +45,8 @@ from ..highlight import Highlight, highlight_snippet
 from ..language import edit_distance
 from ..results import Found, Hit
 from .budget import Budget, BudgetCollector, estimate, round_estimate, with_budget
-from .bulk import Evaluated, evaluate
-from .compiling import Unscored
+from .bulk import DEMOTION, Evaluated, evaluate
+from .compiling import Demoted, Unscored
 from .open_index import NO_DATE, READING, OpenIndex, open_live
 
 
@@ -106,6 +108,8 @@ class ReadPath:
                     return Found([], 0, estimated=True, timed_out=True, start=start)
                 if evaluated is not None:
                     newest = sort_by[0].startswith("-") if by_date else None
+                    if newest is None:
+                        evaluated.demoted = opened.content_free()
                     return self._found(
                         opened,
                         evaluated,
@@ -116,7 +120,8 @@ class ReadPath:
                         facets=facets,
                         last_page=last_page,
                     )
-            bounded = with_budget(query, budget)
+            demoted = opened.content_free() if not sort_by else frozenset()
+            bounded = with_budget(Demoted(query, demoted) if demoted else query, budget)
             if by_date:
                 ranking = UnsortedCollector()
             elif exact:
@@ -142,7 +147,12 @@ class ReadPath:
                 size = end - start
                 start = (len(ranked) - 1) // size * size
             hits = [
-                self._hit(searcher, docnum, None if sort_by else float(key), highlight)
+                self._hit(
+                    searcher,
+                    docnum,
+                    None if sort_by else float(key) + DEMOTION * (docnum in demoted),
+                    highlight,
+                )
                 for key, docnum in ranked[start:end]
             ]
             return Found(

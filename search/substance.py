@@ -1,0 +1,52 @@
+"""Whether an exchange has content: the signal the index keeps (SUBSTANCE_FIELD) so that
+relevance puts every exchange that says something before those that only pass the floor.
+Pure: the floor rules of briefings/floor.py over roles and texts, no Django.
+
+Content-free:
+- a procedural exchange (the chair's lines, nothing else);
+- an exchange whose every spoken turn (the chair's lines aside) only passes the floor:
+  its questions, read together, open a topic or ask for the floor ("On Ukraine --",
+  "Can I follow up?"), or each is thanks ("Thank you.") or banter ("Happy Friday.");
+  and every answer or statement acknowledges, thanks or hands over ("Sure.",
+  "Go ahead, David.", "Next question.");
+- an exchange with no words at all.
+A short real question ("And Ukraine?"), a question cut by interruptions into pieces
+that say something together, or any answer with words of its own is content. Written
+against the floor rules and the issue's examples, then read on a sample of the White
+House corpus: floor.is_fragment_exchange alone would take an opening statement for a
+reply-less fragment (it reads answers and the chair, not statements), and pieces of
+one interrupted question for fragments each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefings import floor
+from briefings.text import KIND_PROCEDURAL, MODERATOR, QUESTION
+
+from .fields import CONTENT, CONTENT_FREE
+
+
+def is_content_free(kind: str, turns: Sequence[floor.Spoken]) -> bool:
+    if kind == KIND_PROCEDURAL:
+        return True
+    spoken = [turn for turn in turns if turn.role != MODERATOR and floor.words_of(turn.text)]
+    questions = [turn.text for turn in spoken if turn.role == QUESTION]
+    others = [turn.text for turn in spoken if turn.role != QUESTION]
+    return all(_passes_the_floor(text) for text in others) and _ask_nothing(questions)
+
+
+def _ask_nothing(questions: list[str]) -> bool:
+    if all(floor.is_thanks(text) or floor.is_banter(text) for text in questions):
+        return True  # none at all, too
+    return floor.is_fragment_question(" ".join(floor.words_of(text) for text in questions))
+
+
+def _passes_the_floor(text: str) -> bool:
+    return floor.is_acknowledgement(text) or floor.is_handoff(text) or floor.is_thanks(text)
+
+
+def substance(kind: str, turns: Sequence[floor.Spoken]) -> str:
+    """The index value: CONTENT or CONTENT_FREE."""
+    return CONTENT_FREE if is_content_free(kind, turns) else CONTENT
