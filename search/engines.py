@@ -16,7 +16,9 @@ The two wings import neither this module nor each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +34,24 @@ from .results import Found
 from .servers.portable import HaystackStore, QuerySetReader
 from .whoosh.backend import ArchiveWhooshBackend
 from .whoosh.engine import WhooshReader, WhooshStore
+
+logger = logging.getLogger(__name__)
+
+
+class SearchUnavailable(Exception):
+    """The index cannot answer now: it was built for another schema and waits for
+    `manage.py reindex`, or its server cannot be reached. The pages say so (503)."""
+
+
+@contextmanager
+def answering(engine: Reader) -> Iterator[None]:
+    """A read of `engine`; what it raises when the index cannot answer becomes
+    SearchUnavailable, logged with its cause for the admin."""
+    try:
+        yield
+    except engine.errors as error:
+        logger.exception("the search index could not answer")
+        raise SearchUnavailable(str(error)) from error
 
 
 class Compiled(Protocol):

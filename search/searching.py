@@ -25,7 +25,7 @@ from briefings.models import Commitment, Exchange, Organization, Participant, Pe
 from briefings.text import NOTE_PATTERN, OFFICIAL_ROLES
 
 from .cards import Card, build_card
-from .engines import Reader, reader
+from .engines import Reader, answering, reader
 from .fields import YEAR
 from .filters import ResolvedFilter, combine_filters, nearest_names, resolve_filters
 from .highlight import Highlight, match_spans, opening
@@ -221,20 +221,21 @@ def search_archive(wanted: SearchInput) -> SearchPage:
     if parsed.is_empty:
         return result
     engine = reader()
-    compiled = engine.compile(parsed, combine_filters(filters))
     size = settings.HAYSTACK_SEARCH_RESULTS_PER_PAGE
     asked = max(1, wanted.page)
     page = min(asked, MAX_PAGES)
-    found = engine.find(
-        compiled,
-        start=(page - 1) * size,
-        end=page * size,
-        sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
-        # The snippets are the cards' (search/cards.py), cut from the turns themselves.
-        highlight=False,
-        facets=FACET_FIELDS,
-        last_page=True,
-    )
+    with answering(engine):
+        compiled = engine.compile(parsed, combine_filters(filters))
+        found = engine.find(
+            compiled,
+            start=(page - 1) * size,
+            end=page * size,
+            sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
+            # The snippets are the cards' (search/cards.py), cut from the turns themselves.
+            highlight=False,
+            facets=FACET_FIELDS,
+            last_page=True,
+        )
     shown = found.start // size + 1
     if asked > MAX_PAGES and found.total > MAX_PAGES * size:
         parsed.note(f"Only the first {MAX_PAGES} pages can be shown; narrow the search.")
@@ -273,13 +274,14 @@ def export_results(wanted: SearchInput, *, limit: int = EXPORT_MAX_ROWS) -> Expo
     if parsed.is_empty:
         return Export(parsed, [], 0, False, False)
     engine = reader()
-    compiled = engine.compile(parsed, combine_filters(filters))
-    found = engine.find(
-        compiled,
-        start=0,
-        end=limit,
-        sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
-    )
+    with answering(engine):
+        compiled = engine.compile(parsed, combine_filters(filters))
+        found = engine.find(
+            compiled,
+            start=0,
+            end=limit,
+            sort_by=_sort_fields(wanted.sort, has_text=compiled.has_text),
+        )
     if found.total > limit:
         parsed.note(f"Exports hold at most {limit:,} rows; the first {limit:,} are here.")
     matches = [

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
-from .engines import Reader, reader
+from .engines import Reader, answering, reader
 from .fields import MONTH
 from .filters import ResolvedFilter, resolve_filters
 from .language import MAX_QUERY_LENGTH, ParsedQuery, describe
@@ -102,8 +102,13 @@ def count_trends(wanted: TrendInput) -> Trends:
         if wanted.queries:
             result.note("Every search box was empty: type a word or phrase to chart.")
         return result
-    deadline = time.monotonic() + settings.SEARCH_TIME_LIMIT
     engine = reader()
+    with answering(engine):
+        return _count(wanted, result, texts, engine)
+
+
+def _count(wanted: TrendInput, result: Trends, texts: list[str], engine: Reader) -> Trends:
+    deadline = time.monotonic() + settings.SEARCH_TIME_LIMIT
     asked: list[tuple[str, ParsedQuery, list[ResolvedFilter], object]] = []
     for text in texts:
         parsed = wanted.parse(text)

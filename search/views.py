@@ -9,9 +9,10 @@ import datetime as dt
 import html
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from briefings.paging import NotAPageNumber, as_json, page_link, page_number, pa
 
 from .cards import Card, CardPart
 from .chart import format_share, lay_out_chart
+from .engines import SearchUnavailable
 from .exports import csv_lines, json_chunks
 from .filters import ResolvedFilter
 from .forms import SearchForm
@@ -52,6 +54,36 @@ CHOSEN_KINDS = {
 }
 
 
+def when_searchable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The view, or a 503 that says why when the index cannot answer (an index built for
+    another schema waiting for `manage.py reindex`, a search server down): never a 500."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except SearchUnavailable:
+            return _search_unavailable(request)
+
+    return answer
+
+
+UNAVAILABLE = (
+    "Search is not available for a moment: its index is being rebuilt or cannot be "
+    "reached. Try again in a few minutes; every briefing can still be read."
+)
+
+
+def _search_unavailable(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        response: HttpResponse = JsonResponse({"error": UNAVAILABLE}, status=503)
+    else:
+        response = render(request, "search/unavailable.html", {"message": UNAVAILABLE}, status=503)
+    response["Retry-After"] = "120"
+    return response
+
+
+@when_searchable
 def search(request: HttpRequest) -> HttpResponse:
     if refused := refuse_format(request):
         return refused
@@ -220,6 +252,7 @@ def _exports_busy() -> HttpResponse:
     return response
 
 
+@when_searchable
 def export_csv(request: HttpRequest) -> HttpResponseBase:
     """Every result's whole exchange, one row each (search/exports.py)."""
     return _streamed_export(
@@ -230,6 +263,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+@when_searchable
 def export_json(request: HttpRequest) -> HttpResponseBase:
     """Every result's whole exchange, its turns nested (search/exports.py)."""
     wanted = SearchForm(request.GET).search_input()
@@ -280,6 +314,7 @@ def _streamed_export(
     return response
 
 
+@when_searchable
 def feed(request: HttpRequest) -> HttpResponse:
     """The newest matching exchanges, for a feed reader: subscribe to a search."""
     wanted = SearchForm(request.GET).search_input()
@@ -434,6 +469,7 @@ def _count_headers(response: HttpResponseBase, export: Export) -> None:
 SHARE_DECIMALS = 3  # percent, in the table, the CSV, the JSON and the chart's points
 
 
+@when_searchable
 def trends(request: HttpRequest) -> HttpResponse:
     if refused := refuse_format(request):
         return refused
@@ -462,6 +498,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@when_searchable
 def trends_csv(request: HttpRequest) -> HttpResponse:
     result = count_trends(_trend_input(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

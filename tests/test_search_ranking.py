@@ -21,6 +21,7 @@ from search.forms import SearchInput
 from search.health import index_problem
 from search.searching import _sort_fields
 from search.substance import is_content_free
+from search.views import UNAVAILABLE
 from search.whoosh.engine import index_link
 from search.whoosh.open_index import OutdatedIndex, close_searchers
 from tests.conftest import briefing, chair, official, reporter, source_file
@@ -207,6 +208,36 @@ def test_an_index_of_an_older_schema_is_refused_with_a_message(search_index: Pat
     indexing.drain()
     assert index_problem() is None
     assert find("ukraine")
+
+
+def test_the_search_pages_say_search_is_unavailable_while_the_index_is_outdated(
+    search_index: Path, client
+):
+    load_conference(ukraine_briefing(), [source_file("ukraine.md", "ukraine")])
+    indexing.drain()
+    folder = index_link().resolve()
+    for path in folder.iterdir():
+        path.unlink()
+    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer()))
+    FileStorage(str(folder)).create_index(old).writer().commit()
+    close_searchers()
+
+    for address in (
+        "/search/?q=ukraine",
+        "/search/export.csv?q=ukraine",
+        "/search/export.json?q=ukraine",
+        "/search/feed.atom?q=ukraine",
+        "/search/trends/?q=ukraine",
+        "/search/trends.csv?q=ukraine",
+    ):
+        response = client.get(address)
+        assert response.status_code == 503, address
+        assert response["Retry-After"] == "120"
+    page = client.get("/search/?q=ukraine").content.decode()
+    assert "Search is not available for a moment" in page
+    assert client.get("/search/?q=ukraine&format=json").json() == {"error": UNAVAILABLE}
+    # A briefing can still be read.
+    assert client.get("/briefings/").status_code == 200
 
 
 @pytest.mark.parametrize(
