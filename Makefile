@@ -32,6 +32,7 @@ $(DATA_DIR)/secret_key:
 demo: install $(DATA_DIR)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py ingest demo/
+	$(SERVE_ENV) $(BIN)/python manage.py reindex --if-outdated
 	$(SERVE_ENV) $(BIN)/python manage.py reconcile --fix
 	$(SERVE_ENV) $(BIN)/python manage.py index --drain
 	$(SERVE_ENV) $(BIN)/python manage.py archive_file

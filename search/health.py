@@ -26,6 +26,25 @@ from .whoosh.open_index import schema_problem
 logger = logging.getLogger(__name__)
 
 
+OUTDATED = "index schema out of date: rebuild it (manage.py reindex)"
+
+
+def index_outdated() -> bool:
+    """Whether the embedded index was built for another schema than this code's (a new
+    version's fields or stemmer): `manage.py reindex --if-outdated` rebuilds it then."""
+    connection = settings.HAYSTACK_CONNECTIONS["default"]
+    if "PATH" not in connection or not Path(connection["PATH"]).is_dir():
+        return False
+    try:
+        index = open_dir(connection["PATH"])
+    except EmptyIndexError:
+        return False
+    try:
+        return schema_problem(index.schema, expected_schema()) is not None
+    finally:
+        index.close()
+
+
 def index_problem() -> str | None:
     """None when the index opens and answers a search; else what is wrong, in words that
     name no path (the endpoint is public; the log has the details)."""
@@ -46,7 +65,7 @@ def index_problem() -> str | None:
             index.close()
         if outdated:
             logger.error("health: %s (in %s)", outdated, folder)
-            return "index schema out of date: rebuild it (manage.py reindex)"
+            return OUTDATED
     except EmptyIndexError:
         logger.error("health: no search index in %s", folder)
         return "no index in the index folder"

@@ -4,9 +4,11 @@ the title and who spoke weigh lightly, and exchanges without content come last."
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -206,6 +208,27 @@ def test_an_index_of_an_older_schema_is_refused_with_a_message(search_index: Pat
     assert indexing.pending()
     indexing.rebuild()
     indexing.drain()
+    assert index_problem() is None
+    assert find("ukraine")
+
+
+def test_reindex_if_outdated_rebuilds_only_an_index_of_another_schema(search_index: Path):
+    load_conference(ukraine_briefing(), [source_file("ukraine.md", "ukraine")])
+    indexing.drain()
+    out = io.StringIO()
+    call_command("reindex", "--if-outdated", stdout=out)
+    assert "nothing to do" in out.getvalue()
+
+    folder = index_link().resolve()
+    for path in folder.iterdir():
+        path.unlink()
+    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer()))
+    FileStorage(str(folder)).create_index(old).writer().commit()
+    close_searchers()
+    out = io.StringIO()
+    call_command("reindex", "--if-outdated", stdout=out)
+
+    assert "Indexed" in out.getvalue()
     assert index_problem() is None
     assert find("ukraine")
 

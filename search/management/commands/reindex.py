@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from search.health import index_outdated
 from search.indexing import rebuild
 
 
@@ -19,8 +20,17 @@ class Command(BaseCommand):
             help="Search server only: empty the index first (after a schema change); "
             "searches find less until the rebuild ends.",
         )
+        parser.add_argument(
+            "--if-outdated",
+            action="store_true",
+            help="Only when the index was built for another schema (a new version's fields "
+            "or stemmer); `make serve` runs this, so an upgraded archive searches again.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["if_outdated"] and not index_outdated():
+            self.stdout.write("The search index is built for this version: nothing to do.")
+            return
         last = [0]
 
         def progress(done: int, total: int) -> None:
