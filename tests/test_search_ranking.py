@@ -179,10 +179,9 @@ def test_the_content_free_rule_on_a_real_transcript(search_index: Path, corpus: 
     assert len(empty) < len(exchanges) // 3
 
 
-def test_an_index_of_an_older_schema_is_refused_with_a_message(search_index: Path):
-    load_conference(ukraine_briefing(), [source_file("ukraine.md", "ukraine")])
-    indexing.drain()
-    # The index as the archive wrote it before: the title and names in the text, Porter.
+def put_an_old_index_in_place() -> None:
+    """The live index as the archive wrote it before issue 14: the title and names in the
+    text, Porter stemming."""
     old = Schema(
         id=ID(stored=True, unique=True),
         django_ct=ID(stored=True),
@@ -195,6 +194,12 @@ def test_an_index_of_an_older_schema_is_refused_with_a_message(search_index: Pat
         path.unlink()
     FileStorage(str(folder)).create_index(old).writer().commit()
     close_searchers()
+
+
+def test_an_index_of_an_older_schema_is_refused_with_a_message(search_index: Path):
+    load_conference(ukraine_briefing(), [source_file("ukraine.md", "ukraine")])
+    indexing.drain()
+    put_an_old_index_in_place()
 
     problem = index_problem()
 
@@ -219,12 +224,7 @@ def test_reindex_if_outdated_rebuilds_only_an_index_of_another_schema(search_ind
     call_command("reindex", "--if-outdated", stdout=out)
     assert "nothing to do" in out.getvalue()
 
-    folder = index_link().resolve()
-    for path in folder.iterdir():
-        path.unlink()
-    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer()))
-    FileStorage(str(folder)).create_index(old).writer().commit()
-    close_searchers()
+    put_an_old_index_in_place()
     out = io.StringIO()
     call_command("reindex", "--if-outdated", stdout=out)
 
@@ -238,12 +238,7 @@ def test_the_search_pages_say_search_is_unavailable_while_the_index_is_outdated(
 ):
     load_conference(ukraine_briefing(), [source_file("ukraine.md", "ukraine")])
     indexing.drain()
-    folder = index_link().resolve()
-    for path in folder.iterdir():
-        path.unlink()
-    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer()))
-    FileStorage(str(folder)).create_index(old).writer().commit()
-    close_searchers()
+    put_an_old_index_in_place()
 
     for address in (
         "/search/?q=ukraine",
