@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,13 @@ from search.whoosh.open_index import OutdatedIndex, close_searchers
 from tests.conftest import briefing, chair, official, reporter, source_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@dataclass
+class Spoken:
+    role: str
+    text: str
+
 
 BOISE = (
     "wh-briefings/press-briefings/2021-09/2021-09-13-press-gaggle-by-principal-deputy-"
@@ -276,3 +284,24 @@ def test_it_keeps_apart_words_porter_joined():
     assert stem("news") != stem("new")
     assert stem("generation") != stem("general")
     assert stem("communism") != stem("community")
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "content_free"),
+    [
+        # Real White House remarks that asked nothing and got nothing (the judged set).
+        ("Just one more on the baby formula shortage.", "Sure.", True),
+        ("On China, Jake. Jake, on China.", "Yeah, on China.", True),
+        ("Since the shooting. (Laughs.)", "Oh, since the shooting. Okay, I —", True),
+        ("On student loan forgiveness —", "", True),
+        # A real question, or a reply with words of its own, is content.
+        ("Will the President veto the bill?", "Yes.", False),
+        ("On the debt ceiling —", "We’re confident it will be raised by Congress.", False),
+    ],
+)
+def test_a_remark_met_only_by_an_acknowledgement_or_an_echo_is_content_free(
+    question: str, reply: str, content_free: bool
+):
+    turns = [Spoken("question", question)] + ([Spoken("answer", reply)] if reply else [])
+
+    assert is_content_free("qa", turns) is content_free

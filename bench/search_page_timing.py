@@ -1,0 +1,68 @@
+"""The search page's render time on an archive already built (a --data folder of
+bench/relevance.py): p50/p95 over the judged set's researcher queries, through the Django
+test client, DEBUG off, as a web worker renders it.
+
+    .venv/bin/python bench/search_page_timing.py --data /tmp/relevance-after [--renders 5]
+
+To compare two versions in one run, call it from each checkout in turn on its own folder
+(the folders differ in their index), alternating: the figures then share the machine's
+load. Not a test: numbers go in the notes, never into assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+QUERIES = ROOT / "tests" / "data" / "relevance" / "queries.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="an archive's DATA_DIR, already indexed")
+    parser.add_argument("--renders", type=int, default=5, help="timed renders per query")
+    parser.add_argument("--queries", default=str(QUERIES))
+    args = parser.parse_args()
+    os.environ.update(
+        DATA_DIR=str(Path(args.data).resolve()),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only",
+        ALLOWED_HOSTS="testserver",
+        RUN_INDEXER="0",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    queries = [query["query"] for query in json.loads(Path(args.queries).read_text())]
+    timings = []
+    started = time.perf_counter()
+    for query in queries:
+        assert client.get("/search/", {"q": query}).status_code == 200, query  # warm-up
+        for _ in range(args.renders):
+            begun = time.perf_counter()
+            response = client.get("/search/", {"q": query})
+            timings.append(1000 * (time.perf_counter() - begun))
+            assert response.status_code == 200, query
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+    print(
+        f"{len(queries)} queries x {args.renders} renders in {time.perf_counter() - started:.0f} s:"
+        f" p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
