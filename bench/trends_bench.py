@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search_bench import percentile  # noqa: E402  (this folder is on the path: run as a script)
+
 THREE = ["vaccine", "inflation", "ukraine"]
 PAGES = [
     ("one common word", {"q": ["vaccine"]}),
@@ -37,14 +39,6 @@ PAGES = [
     ("a phrase of common words", {"q": ['"white house"']}),
     ("three phrases of common words", {"q": ['"white house"', '"make sure"', '"going forward"']}),
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def main() -> int:
