@@ -481,17 +481,22 @@ def run_systems(args: argparse.Namespace, queries: list[dict]) -> None:
 
 
 def _records_for(keys: list[str]) -> dict[str, dict]:
+    """The items of `keys`: their exchanges fetched together, not one by one."""
     from briefings.models import Exchange
 
-    found = {}
+    places = {}
     for key in keys:
         slug, rest = key.split("#", 1)
-        position = int(rest.split(":", 1)[0])
-        exchange = Exchange.objects.get(conference__slug=slug, position=position)
-        exchange = _exchanges([exchange.pk])[exchange.pk]
+        places[slug, int(rest.split(":", 1)[0])] = key
+    rows = Exchange.objects.filter(conference__slug__in={slug for slug, _ in places})
+    rows = rows.values_list("pk", "conference__slug", "position")
+    ids = [pk for pk, slug, position in rows if (slug, position) in places]
+    found = {}
+    for exchange in _exchanges(ids).values():
         made, item = exchange_record(exchange)
-        assert made == key, (made, key)
-        found[key] = item
+        assert made == places[exchange.conference.slug, exchange.position], made
+        found[made] = item
+    assert len(found) == len(keys), sorted(set(keys) - set(found))
     return found
 
 
