@@ -71,7 +71,6 @@ from .lexicon import (
     TALK_VERBS,
     TARGET_VERBS,
     TENTATIVE,
-    TIME_FRAME_RE,
     TIME_UNITS,
     TO_THE_PRESS_RE,
     UNDATABLE_VERBS,
@@ -335,11 +334,6 @@ def _checkability(
     """
     text = parsed.text
     quantities = parsed.quantities
-    has_time_frame = any(
-        d.date is None and TIME_FRAME_RE.search(d.text)
-        for d in parsed.deadlines
-        if cue.action_start <= d.start < scope_end or d.start < cue.subject_start
-    )
     subject_quantities = (
         [q for q in quantities if cue.subject_start <= q.start < cue.action_start]
         if cue.kind in ("passive", "programme", "goal")
@@ -362,8 +356,6 @@ def _checkability(
         phrase_quantities = [q for q in phrase_quantities if _counts(q, parsed.service_spans)]
         numeric = [q for q in numeric if _counts(q, parsed.service_spans)]
         has_deliverable = _delivers(phrase.verb, phrase_text)
-        # COMMITMENTS.md: "in the coming days" is a time frame for a named act.
-        has_date = has_date or (has_time_frame and has_deliverable)
         if cue.is_person and phrase.verb in HOSTING_VERBS:
             # "The President will host the Summit for Democracy" is an event the government
             # organises; "will host the Prime Minister for a meeting" or "two meetings with

@@ -334,14 +334,6 @@ VAGUE_OBJECT_RE = re.compile(
     re.IGNORECASE,
 )
 
-# A time frame with no date ("in the coming days"): enough for a named act (COMMITMENTS.md),
-# not for anything else. "Soon" and "in the near future" are not time frames.
-TIME_FRAME_RE = re.compile(
-    r"\b(?:coming|next\s+(?:few|couple(?:\s+of)?))\s+(?:days|weeks|months)\b"
-    r"|\b(?:days|weeks|months)\s+ahead\b",
-    re.IGNORECASE,
-)
-
 # "The two sides" (the Ministry's usual subject) commit only to an act with a deliverable:
 # "will sign cooperation agreements", "will hold the 12th round"; "will exchange views",
 # "will work to implement the consensus" are the talks themselves.
