@@ -189,11 +189,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.learning_curve:
-        learning_curve(rows_of(("dev", "test1", "test2", "test3")))
+        learning_curve(rows_of(whole.OPENED_SPLITS))
         return
     if args.held_out:
         rows = rows_of(("test",))
-        probabilities = probabilities_of(fit(rows_of(("dev", "test1", "test2", "test3"))), rows)
+        probabilities = probabilities_of(fit(rows_of(whole.OPENED_SPLITS)), rows)
         title = "held-out test split, trained on dev, test1, test2 and test3"
     else:
         rows = rows_of(("dev",))

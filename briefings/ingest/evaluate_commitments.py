@@ -44,6 +44,10 @@ class Label:
     borderline: bool
 
 
+# The splits opened for development after they were scored (the "test" split stays held out).
+OPENED_SPLITS = ("dev", "test1", "test2", "test3")
+
+
 @dataclass(frozen=True)
 class LabelledTranscript:
     name: str

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--split",
-            choices=["dev", "test1", "test2", "test3", "opened", "test", "all"],
+            choices=[*whole_set.OPENED_SPLITS, "opened", "test", "all"],
             default="dev",
             help="with --whole: which transcripts (default dev; test1, test2 and test3 were held "
             "out, then opened for development after they were scored; opened is all four; the "
@@ -64,8 +64,6 @@ class Command(BaseCommand):
         self.stdout.write(whole_set.format_report(report, title=title, show_errors=show_errors))
 
 
-OPENED = ("dev", "test1", "test2", "test3")
-
-
 def _in_split(labelled: str, chosen: str) -> bool:
-    return chosen == "all" or labelled == chosen or (chosen == "opened" and labelled in OPENED)
+    opened = chosen == "opened" and labelled in whole_set.OPENED_SPLITS
+    return chosen == "all" or labelled == chosen or opened
