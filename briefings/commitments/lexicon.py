@@ -492,16 +492,17 @@ ADVERB_PIECE_RE = re.compile(
 )
 
 # A named body earlier in the sentence, the antecedent of "it".
-PLURAL_BODY_NAME_RE = re.compile(
-    r"\b[Tt]he\s+(?:Ministries|Departments|Agencies)\s+of\s+[A-Z][\w'-]*"
-    r"(?:(?:,?\s+and\s+|,\s+|\s+of\s+|\s+)[A-Z][\w'-]*)*"
-)
 BODY_NAME_RE = re.compile(
     r"\b[Tt]he\s+(?:Ministry|Department|Commission|Administration|Bureau|Agency|Office|Council)"
     r"\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*(?:(?:,?\s+and\s+|\s+of\s+|\s+)[A-Z][\w'-]*)*"
     r"|\b[Tt]he\s+(?:[A-Z][\w'-]*\s+)+(?:Ministry|Department|Commission|Administration|Bureau"
     r"|Agency|Office|Council)\b|\b[Tt]he\s+United\s+States\b|\bChina\b"
     r"|\b[Tt]he\s+State\s+Council\b"
+)
+# Bodies named in the plural earlier in the sentence, the antecedent of "they".
+PLURAL_BODY_NAME_RE = re.compile(
+    r"\b[Tt]he\s+(?:Ministries|Departments|Agencies)\s+of\s+[A-Z][\w'-]*"
+    r"(?:(?:,?\s+and\s+|,\s+|\s+of\s+|\s+)[A-Z][\w'-]*)*"
 )
 
 # Units that make a quantity a span of time: a deadline, not a count.
