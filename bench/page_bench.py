@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -34,17 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from search_bench import percentile, setup_worker_django  # noqa: E402  (this folder is on the path)
+
 TARGET_EXCHANGES = 150
 TARGET_MS = 100
 SYNTHETIC = "Synthetic briefing"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def main() -> int:
@@ -69,22 +61,7 @@ def main() -> int:
         return 0
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="bench-pages-")
-    os.environ.update(
-        DATA_DIR=data_dir,
-        DEBUG="0",  # DEBUG on records every query and renders templates in debug mode
-        SECRET_KEY=secrets.token_urlsafe(32),
-        ALLOWED_HOSTS="testserver",
-        SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    if not args.default_gc:
-        from config.runtime import tune_gc
-
-        tune_gc()  # as gunicorn.conf.py does in each worker
+    setup_worker_django(data_dir, tune_gc=not args.default_gc)
     from django.core.management import call_command
     from django.db.models import Count
 

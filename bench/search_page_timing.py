@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search_bench import percentile  # noqa: E402  (this folder is on the path: run as a script)
+from search_bench import percentile, setup_worker_django  # noqa: E402  (this folder is on the path: run as a script)
 
 QUERIES = ROOT / "tests" / "data" / "relevance" / "queries.json"
 
@@ -32,19 +32,8 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=5, help="timed renders per query")
     parser.add_argument("--queries", default=str(QUERIES))
     args = parser.parse_args()
-    os.environ.update(
-        DATA_DIR=str(Path(args.data).resolve()),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only",
-        ALLOWED_HOSTS="testserver",
-        RUN_INDEXER="0",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
+    os.environ["LOG_LEVEL"] = "WARNING"
+    setup_worker_django(Path(args.data).resolve())
     from django.core.management import call_command
     from django.test import Client
 

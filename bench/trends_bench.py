@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -25,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search_bench import percentile  # noqa: E402  (this folder is on the path: run as a script)
+from search_bench import percentile, setup_worker_django  # noqa: E402  (this folder is on the path: run as a script)
 
 THREE = ["vaccine", "inflation", "ukraine"]
 PAGES = [
@@ -47,21 +45,7 @@ def main() -> int:
     parser.add_argument("--renders", type=int, default=30)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "trends.json"))
     args = parser.parse_args()
-    os.environ.update(
-        DATA_DIR=args.data_dir,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(32),
-        ALLOWED_HOSTS="testserver",
-        SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from config.runtime import tune_gc
-
-    tune_gc()
+    setup_worker_django(args.data_dir)
     from django.core.management import call_command
     from django.test import Client
 
