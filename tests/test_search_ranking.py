@@ -160,7 +160,7 @@ def test_who_spoke_is_a_field_of_its_own(ukraine: None):
 
 def test_the_floor_rules_decide_what_has_no_content():
     def exchange(*turns):
-        return [_Turn(role, text) for role, text in turns]
+        return [Spoken(role, text) for role, text in turns]
 
     assert is_content_free("qa", exchange(("question", "On Ukraine --"), ("answer", "Sure.")))
     assert is_content_free("qa", exchange(("question", "Thank you.")))
@@ -170,11 +170,6 @@ def test_the_floor_rules_decide_what_has_no_content():
         "qa", exchange(("question", "And Ukraine?"), ("answer", "We sent aid on Monday."))
     )
     assert not is_content_free("statement", exchange(("answer", "Prices will fall in May.")))
-
-
-class _Turn:
-    def __init__(self, role: str, text: str) -> None:
-        self.role, self.text = role, text
 
 
 def test_the_content_free_rule_on_a_real_transcript(search_index: Path, corpus: Path):

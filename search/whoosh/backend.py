@@ -29,7 +29,7 @@ from whoosh.query import Term
 from ..analysis import archive_analyzer
 from ..fields import EXACT_FIELDS
 from .haystack_api import HaystackSearch
-from .open_index import OutdatedIndex, schema_problem
+from .open_index import refuse_outdated
 from .reading import ReadPath
 
 
@@ -82,9 +82,7 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
         self.index = self.index.refresh()
         # Documents of this schema in an index of another would mix two analyses: the
         # changes stay queued until `manage.py reindex` writes a new generation.
-        problem = schema_problem(FileStorage(self.path).open_index().schema, self.schema)
-        if problem:
-            raise OutdatedIndex(problem)
+        refuse_outdated(FileStorage(self.path), self.schema)
         model = index.get_model()
         label = f"{model._meta.app_label}.{model._meta.model_name}"
         writer = self.index.writer(timeout=writer_timeout())

@@ -26,7 +26,7 @@ import heapq
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
 
@@ -74,6 +74,8 @@ class Evaluated:
     timed_out: bool = False  # the budget ran out: the count and the page may be partial
     # Content-free documents (search/substance.py): ranked by relevance after every other.
     demoted: AbstractSet[int] = frozenset()
+    # The scores ranked by, content-free ones lowered: made once, on the first ranking.
+    _ranking: dict[int, float] | None = field(default=None, init=False, repr=False)
 
     def ranked(self, key: Callable[[int], object] | None, limit: int) -> list[int]:
         """The first `limit` matches in `key` order, or by score (best first, then in
@@ -117,16 +119,12 @@ class Evaluated:
 
     def _ranking_scores(self) -> dict[int, float]:
         """The scores to rank by: a content-free document's lowered below any other's."""
-        demoted = self.demoted & self.scores.keys()
-        if not demoted:
-            return self.scores
-        ranking = getattr(self, "_ranking", None)
-        if ranking is None:
-            ranking = dict(self.scores)
+        if self._ranking is None:
+            demoted = self.demoted & self.scores.keys()
+            self._ranking = dict(self.scores) if demoted else self.scores
             for docnum in demoted:
-                ranking[docnum] -= DEMOTION
-            self._ranking = ranking
-        return ranking
+                self._ranking[docnum] -= DEMOTION
+        return self._ranking
 
 
 class Postings:

@@ -220,9 +220,7 @@ def open_live(path: str, schema: Schema) -> OpenIndex | None:
             # a BytesIO (142 MB of a worker's memory on the full corpus); read through
             # file handles instead and let the page cache hold the index.
             storage = FileStorage(folder, supports_mmap=False)
-            problem = schema_problem(storage.open_index().schema, schema)
-            if problem:
-                raise OutdatedIndex(problem)
+            refuse_outdated(storage, schema)
             index = storage.open_index(schema=schema)
         except EmptyIndexError:
             return None
@@ -242,6 +240,14 @@ def open_live(path: str, schema: Schema) -> OpenIndex | None:
 class OutdatedIndex(WhooshIndexError):
     """The index on disk was built with other fields or another word analysis than this
     code searches with: its answers would be wrong, so it is not read at all."""
+
+
+def refuse_outdated(storage: FileStorage, schema: Schema) -> None:
+    """Raise OutdatedIndex when the index in `storage` was written with another schema
+    than `schema` (schema_problem)."""
+    problem = schema_problem(storage.open_index().schema, schema)
+    if problem:
+        raise OutdatedIndex(problem)
 
 
 def schema_problem(stored: Schema, expected: Schema) -> str | None:

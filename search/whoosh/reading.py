@@ -208,13 +208,7 @@ class ReadPath:
             if evaluated is not None:
                 if evaluated.estimated and evaluated.check is not None:
                     _check_every_candidate(evaluated, budget)
-                counts = opened.count_facets(evaluated.matched, (MONTH,))
-                if evaluated.estimated and evaluated.matched:
-                    share = evaluated.total / len(evaluated.matched)
-                    counts = {
-                        name: [(value, round_estimate(count * share)) for value, count in values]
-                        for name, values in counts.items()
-                    }
+                counts = _counted_facets(opened, evaluated, (MONTH,))
                 return Found(
                     [],
                     evaluated.total,
@@ -246,13 +240,7 @@ class ReadPath:
         if last_page and start >= len(ranked) and ranked:
             size = end - start
             start = (len(ranked) - 1) // size * size
-        counts = opened.count_facets(evaluated.matched, facets)
-        if evaluated.estimated and evaluated.matched:
-            share = evaluated.total / len(evaluated.matched)
-            counts = {
-                name: [(value, round_estimate(count * share)) for value, count in values]
-                for name, values in counts.items()
-            }
+        counts = _counted_facets(opened, evaluated, facets)
         hits = [
             self._hit(
                 opened.searcher, docnum, None if newest is not None else scores[docnum], highlight
@@ -370,6 +358,21 @@ class ReadPath:
         if not self.setup_complete:
             self.setup()
         return self.schema[self.content_field_name].analyzer
+
+
+def _counted_facets(
+    opened: OpenIndex, evaluated: Evaluated, facets: Sequence[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """The counts of `facets` over a bulk evaluation's matches, scaled to its total when
+    they are a sample."""
+    counts = opened.count_facets(evaluated.matched, facets)
+    if evaluated.estimated and evaluated.matched:
+        share = evaluated.total / len(evaluated.matched)
+        counts = {
+            name: [(value, round_estimate(count * share)) for value, count in values]
+            for name, values in counts.items()
+        }
+    return counts
 
 
 def _check_every_candidate(evaluated: Evaluated, budget: Budget) -> None:
