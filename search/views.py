@@ -45,7 +45,6 @@ from .searching import (
 from .trends import MAX_LINES, TrendInput, Trends, count_trends, month_label
 
 FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
-FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
 # A filter's kind -> (its title, its URL parameter, SearchInput's field)
 CHOSEN_KINDS = {
     "speaker": ("Speaker", "speaker", "speaker"),
