@@ -58,12 +58,11 @@ def highlight_snippet(
         return html.escape(opening(text), quote=False)  # a filter-only search
     # Marked in what was said (the result shows the title apart): an exchange found only
     # through who spoke shows its opening words.
-    body = _body(text)
-    tokens = list(_marked_tokens(body, highlight, analyzer))
+    tokens = list(_marked_tokens(text, highlight, analyzer))
     if any(token.matched for token in tokens):
         fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND)
         fragments = top_fragments(
-            fragmenter.fragment_tokens(body, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
+            fragmenter.fragment_tokens(text, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
         )
         if fragments:
             for fragment in fragments:
@@ -76,17 +75,11 @@ def highlight_snippet(
 
 
 def opening(text: str) -> str:
-    body = " ".join(_body(text).split())
+    body = " ".join(text.split())
     if len(body) <= SNIPPET_CHARS:
         return body
     cut = body.rfind(" ", 0, SNIPPET_CHARS)
     return body[: cut if cut > 0 else SNIPPET_CHARS] + "…"
-
-
-def _body(text: str) -> str:
-    """What was said: an exchange's document is only that now, the conference title is
-    a field of its own (templates/search/indexes/briefings/exchange_text.txt)."""
-    return text
 
 
 def _marked_tokens(
