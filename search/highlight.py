@@ -54,7 +54,7 @@ def highlight_snippet(
 ) -> str:
     """Escaped HTML: the best fragments of `text` with its matches in <mark>, or the
     text's opening words when nothing in it matches (a filter-only search)."""
-    if not highlight.terms and not highlight.phrases:
+    if not wants_marks(highlight):
         return html.escape(opening(text), quote=False)  # a filter-only search
     # Marked in what was said (the result shows the title apart): an exchange found only
     # through who spoke shows its opening words.
@@ -138,7 +138,7 @@ def excerpt_turn(
     text = " ".join(text.split())
     # The opening needs only its own words analysed: a long question costs no more.
     read = text[: _cut_before(text, chars)] if opening_only else text
-    tokens = list(_marked_tokens(read, highlight, analyzer)) if _wants_marks(highlight) else []
+    tokens = list(_marked_tokens(read, highlight, analyzer)) if wants_marks(highlight) else []
     matches = [token for token in tokens if token.matched]
     if matches and not opening_only:
         fragmenter = ContextFragmenter(maxchars=chars, surround=SURROUND)
@@ -166,7 +166,7 @@ def match_spans(
 ) -> list[tuple[int, int]]:
     """Where `text` holds the searched words, as (start, end) offsets: for marking a whole
     turn (the exchange page arrived at from a search)."""
-    if not _wants_marks(highlight):
+    if not wants_marks(highlight):
         return []
     return [
         (token.startchar, token.endchar)
@@ -190,7 +190,8 @@ def cut_inside_word(text: str, start: int, end: int) -> bool:
 APOSTROPHES = "'’‘ʼ‛`´"
 
 
-def _wants_marks(highlight: Highlight) -> bool:
+def wants_marks(highlight: Highlight) -> bool:
+    """Whether the search has words to mark (not only filters)."""
     return bool(highlight.terms or highlight.phrases)
 
 
