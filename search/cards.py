@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from briefings.floor import asked_question
 from briefings.models import Turn
 
-from .highlight import Excerpt, Highlight, excerpt_turn
+from .highlight import Excerpt, Highlight, excerpt_turn, wants_marks
 from .language import Analyzer
 
 QUESTION_CHARS = 160  # the question's first line
@@ -66,11 +66,7 @@ def build_card(turns: Sequence[Turn], highlight: Highlight, analyzer: Analyzer) 
             return Card(_part(turn, excerpt), answer, where)
     question = _part(asked, _excerpt(asked, highlight, analyzer, opening_only=True))
     # Words searched for and not said here: the briefing's title or a name matched.
-    return Card(question, answer, "title or names" if _has_words(highlight) else "")
-
-
-def _has_words(highlight: Highlight) -> bool:
-    return bool(highlight.terms or highlight.phrases)
+    return Card(question, answer, "title or names" if wants_marks(highlight) else "")
 
 
 def _excerpt(

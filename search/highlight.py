@@ -54,16 +54,15 @@ def highlight_snippet(
 ) -> str:
     """Escaped HTML: the best fragments of `text` with its matches in <mark>, or the
     text's opening words when nothing in it matches (a filter-only search)."""
-    if not highlight.terms and not highlight.phrases:
+    if not wants_marks(highlight):
         return html.escape(opening(text), quote=False)  # a filter-only search
     # Marked in what was said (the result shows the title apart): an exchange found only
     # through who spoke shows its opening words.
-    body = _body(text)
-    tokens = list(_marked_tokens(body, highlight, analyzer))
+    tokens = list(_marked_tokens(text, highlight, analyzer))
     if any(token.matched for token in tokens):
         fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND)
         fragments = top_fragments(
-            fragmenter.fragment_tokens(body, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
+            fragmenter.fragment_tokens(text, tokens), FRAGMENTS, BasicFragmentScorer(), FIRST
         )
         if fragments:
             for fragment in fragments:
@@ -76,17 +75,11 @@ def highlight_snippet(
 
 
 def opening(text: str) -> str:
-    body = " ".join(_body(text).split())
+    body = " ".join(text.split())
     if len(body) <= SNIPPET_CHARS:
         return body
     cut = body.rfind(" ", 0, SNIPPET_CHARS)
     return body[: cut if cut > 0 else SNIPPET_CHARS] + "…"
-
-
-def _body(text: str) -> str:
-    """What was said: an exchange's document is only that now, the conference title is
-    a field of its own (templates/search/indexes/briefings/exchange_text.txt)."""
-    return text
 
 
 def _marked_tokens(
@@ -145,7 +138,7 @@ def excerpt_turn(
     text = " ".join(text.split())
     # The opening needs only its own words analysed: a long question costs no more.
     read = text[: _cut_before(text, chars)] if opening_only else text
-    tokens = list(_marked_tokens(read, highlight, analyzer)) if _wants_marks(highlight) else []
+    tokens = list(_marked_tokens(read, highlight, analyzer)) if wants_marks(highlight) else []
     matches = [token for token in tokens if token.matched]
     if matches and not opening_only:
         fragmenter = ContextFragmenter(maxchars=chars, surround=SURROUND)
@@ -173,7 +166,7 @@ def match_spans(
 ) -> list[tuple[int, int]]:
     """Where `text` holds the searched words, as (start, end) offsets: for marking a whole
     turn (the exchange page arrived at from a search)."""
-    if not _wants_marks(highlight):
+    if not wants_marks(highlight):
         return []
     return [
         (token.startchar, token.endchar)
@@ -197,7 +190,8 @@ def cut_inside_word(text: str, start: int, end: int) -> bool:
 APOSTROPHES = "'’‘ʼ‛`´"
 
 
-def _wants_marks(highlight: Highlight) -> bool:
+def wants_marks(highlight: Highlight) -> bool:
+    """Whether the search has words to mark (not only filters)."""
     return bool(highlight.terms or highlight.phrases)
 
 

@@ -33,6 +33,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from briefings import variants
+
 MAX_QUERY_LENGTH = 200  # characters of the search box; the rest is cut
 MAX_TERMS = 12  # words, phrases and OR groups; each exclusion counts as one too
 MAX_PHRASES = 2
@@ -353,15 +355,6 @@ def describe(parsed: ParsedQuery) -> str:
 
 def edit_distance(a: str, b: str) -> int:
     """Edit distance: insertions, deletions, substitutions and two letters swapped, the
-    commonest slip of all ("chian" is one edit from "chain", as from "chin")."""
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, left in enumerate(a, start=1):
-        current = [i]
-        for j, right in enumerate(b, start=1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
-            if i > 1 and j > 1 and left == b[j - 2] and a[i - 2] == right:
-                cost = min(cost, before[j - 2] + 1)
-            current.append(cost)
-        before, previous = previous, current
-    return previous[-1]
+    commonest slip of all ("chian" is one edit from "chain", as from "chin"). The names'
+    measure (briefings/variants.py), with no limit: no distance exceeds the longer length."""
+    return variants.edit_distance(a, b, max(len(a), len(b)))

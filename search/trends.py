@@ -127,14 +127,14 @@ def _count(wanted: TrendInput, result: Trends, texts: list[str], engine: Reader)
     # does not leave every search uncounted.
     denominators: dict[str, Denominator] = {}
     for _text, parsed, filters, _compiled in asked:
-        key = _filters_key(parsed)
+        key = _filters_label(parsed)
         if key not in denominators:
             denominators[key] = _count_denominator(engine, parsed, filters, deadline)
     result.denominators = list(denominators.values())
     deadline = time.monotonic() + settings.SEARCH_TIME_LIMIT
 
     for text, parsed, _filters, compiled in asked:
-        denominator = denominators[_filters_key(parsed)]
+        denominator = denominators[_filters_label(parsed)]
         left = deadline - time.monotonic()
         if left < MIN_SECONDS:
             result.note(f"“{_cut(text)}” was not counted: the page ran out of time.")
@@ -189,10 +189,6 @@ def _count_denominator(
         total=found.total,
         estimated=found.estimated,
     )
-
-
-def _filters_key(parsed: ParsedQuery) -> str:
-    return _filters_label(parsed)
 
 
 def _filters_label(parsed: ParsedQuery) -> str:

@@ -42,10 +42,9 @@ from .searching import (
     export_results,
     search_archive,
 )
-from .trends import MAX_LINES, TrendInput, Trends, count_trends, month_label
+from .trends import MAX_LINES, TrendInput, TrendLine, Trends, count_trends, month_label
 
 FACET_TITLES = {"speakers": "Speaker", "outlets": "Outlet", "organizations": "Organization"}
-FACET_FILTERS = {"speakers": "speaker", "outlets": "outlet", "organizations": "org"}
 # A filter's kind -> (its title, its URL parameter, SearchInput's field)
 CHOSEN_KINDS = {
     "speaker": ("Speaker", "speaker", "speaker"),
@@ -526,8 +525,9 @@ def _trends_link(wanted: TrendInput, *, view: str) -> str:
     return f"{reverse(view)}?{urlencode(pairs)}" if pairs else reverse(view)
 
 
-def _share(hits: int, exchanges: int) -> float | None:
-    return round(100 * hits / exchanges, SHARE_DECIMALS) if exchanges else None
+def _share(line: TrendLine, month: str) -> float | None:
+    share = line.share(month)
+    return None if share is None else round(share, SHARE_DECIMALS)
 
 
 def _trends_table(result: Trends) -> tuple[list[str], list[list[object]]]:
@@ -544,7 +544,7 @@ def _trends_table(result: Trends) -> tuple[list[str], list[list[object]]]:
         row += [denominator.counts.get(month, 0) for denominator in result.denominators]
         for line in result.lines:
             hits = line.counts.get(month, 0)
-            row += [hits, _share(hits, line.denominator.counts.get(month, 0))]
+            row += [hits, _share(line, month)]
         rows.append(row)
     return headings, rows
 
@@ -571,7 +571,7 @@ def _trends_chart(result: Trends) -> object:
         for month in result.months:
             hits = line.counts.get(month, 0)
             exchanges = line.denominator.counts.get(month, 0)
-            share = _share(hits, exchanges)
+            share = _share(line, month)
             shares.append(share)
             texts.append(
                 f"{month_label(month)}, {line.query}: "
@@ -612,10 +612,7 @@ def _trends_record(request: HttpRequest, result: Trends) -> dict[str, object]:
                     for denominator in result.denominators
                 },
                 "hits": [line.counts.get(month, 0) for line in result.lines],
-                "shares": [
-                    _share(line.counts.get(month, 0), line.denominator.counts.get(month, 0))
-                    for line in result.lines
-                ],
+                "shares": [_share(line, month) for line in result.lines],
             }
             for month in result.months
         ],
