@@ -85,8 +85,8 @@ from .sentences import Sentence, split_sentences
 
 # Recorded on every commitment it finds. 2.0 (issue 13): the grammar measured on whole
 # transcripts of every source (tests/data/commitments/whole/); deadlines that name, start or
-# report something are no longer deadlines. 2.1: the fourth round (a named act "in the coming
-# days", numbered sessions the Ministry's two sides hold, bodies named before "they").
+# report something are no longer deadlines. 2.1: the fourth round (sanctions imposed and
+# airdrops, numbered sessions the Ministry's two sides hold, bodies named before "they").
 EXTRACTOR_VERSION = "commitments-2.1"
 
 
