@@ -11,6 +11,9 @@ NAMES_FIELD = "names"  # who spoke: names, printed labels, titles and outlets; m
 # one ("Sure.", "On Ukraine --", the chair's lines) ranks below every exchange with content.
 SUBSTANCE_FIELD = "substance"
 CONTENT, CONTENT_FREE = "content", "empty"  # its two values; "content" sorts first
+# How many words officials say in the exchange (answers and statements): an exchange whose
+# answer is a few words ranks below one that answers at length (search/substance.py).
+ANSWER_WORDS_FIELD = "answer_words"
 # Query-time weights beside the spoken text's 1.0: a name or title word counts for less.
 NAMES_WEIGHT = 0.3
 TITLE_WEIGHT = 0.2

@@ -1,7 +1,8 @@
 """One search document per Exchange: the words spoken (the question and every answer) in
 the document field, what is searched and scored; the briefing's title and who spoke
 (names, printed labels, titles, outlets) in fields of their own, weighed lightly
-(search/fields.py); whether the exchange has content at all (search/substance.py); and
+(search/fields.py); whether the exchange has content at all and how many words its
+answers have (search/substance.py), which rank it; and
 exact filter fields (EXACT_FIELDS in search/fields.py, which every engine's backend
 indexes unanalysed). The text is described by its template,
 templates/search/indexes/briefings/exchange_text.txt.
@@ -14,7 +15,7 @@ from haystack import indexes
 
 from briefings.models import Exchange, Turn
 
-from .substance import substance
+from .substance import answer_words, substance
 
 
 class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
@@ -23,6 +24,7 @@ class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
     title = indexes.CharField(model_attr="conference__title", stored=False)
     names = indexes.CharField(stored=False)
     substance = indexes.CharField()
+    answer_words = indexes.IntegerField(stored=False)
     conference = indexes.CharField(model_attr="conference__slug")
     position = indexes.IntegerField(model_attr="position")
     held_on = indexes.DateField(model_attr="conference__held_on", null=True)
@@ -75,6 +77,9 @@ class ExchangeIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_substance(self, exchange: Exchange) -> str:
         return substance(exchange.kind, self._turns(exchange))
+
+    def prepare_answer_words(self, exchange: Exchange) -> int:
+        return answer_words(self._turns(exchange))
 
     def prepare_outlets(self, exchange: Exchange) -> list[str]:
         return sorted({t.outlet.slug for t in self._turns(exchange) if t.outlet})

@@ -23,7 +23,7 @@ from search.filters import resolve_filters
 from search.forms import SearchInput
 from search.health import index_problem
 from search.searching import _sort_fields
-from search.substance import is_content_free
+from search.substance import FULL_ANSWER, answer_factor, answer_words, is_content_free
 from search.views import UNAVAILABLE
 from search.whoosh.engine import index_link
 from search.whoosh.open_index import OutdatedIndex, close_searchers
@@ -136,6 +136,63 @@ def test_the_scores_shown_are_the_scores_found(ukraine: None):
         round(hit.score, 6) for hit in matchers.hits
     ]
     assert all(hit.score > 0 for hit in bulk.hits)
+
+
+def test_an_answer_of_a_few_words_ranks_below_one_that_answers(search_index: Path):
+    # The first exchange says "Title 42" twice and is answered in five words; the second
+    # says it twice too, in an answer at length. BM25 alone puts the short one ahead.
+    load_conference(
+        briefing(
+            "Press Briefing",
+            dt.date(2022, 5, 2),
+            [
+                reporter("AP", "And Title 42 -- is Title 42 ending in May?"),
+                official("Jen Psaki", "I'd refer you to DHS."),
+                reporter("CNN", "What happens at the border when the Title 42 order lifts?"),
+                official(
+                    "Jen Psaki",
+                    "The Title 42 order lifts on May 23. DHS has moved 600 more agents to the border, "
+                    "opened two processing centres in Texas and Arizona, and will return "
+                    "people who cross without a claim under the immigration law that "
+                    "applied before the pandemic. We expect more crossings in the first "
+                    "weeks, and the plan has six parts that the Secretary set out last week.",
+                ),
+            ],
+        ),
+        [source_file("title42.md", "title42")],
+    )
+    indexing.drain()
+
+    for bulk in (True, False):
+        found = [said(exchange) for exchange in find('"title 42"', bulk=bulk)]
+        assert found[0].startswith("What happens at the border")
+        assert found[1].endswith("I'd refer you to DHS.")
+    reader = engines.reader()
+    parsed = SearchInput(q='"title 42"').parse()
+    compiled = reader.compile(parsed, resolve_filters(parsed))
+    # Without the factor for the answer's length (the scores shown carry it), BM25 alone
+    # puts the short answer first.
+    found = reader.find(compiled, start=0, end=10)
+    short, full = sorted(found.hits, key=lambda hit: int(hit.fields["position"]))
+    words = {
+        hit.docnum: answer_words(Exchange.objects.get(pk=hit.fields["django_id"]).turns.all())
+        for hit in found.hits
+    }
+    assert words[short.docnum] == 5
+    assert short.score / answer_factor(5) > full.score / answer_factor(words[full.docnum])
+
+
+def test_the_answer_factor_counts_officials_words():
+    turns = [
+        Spoken("question", "What will prices do this summer, and why?"),
+        Spoken("moderator", "Go ahead, David, and then we will wrap."),
+        Spoken("answer", "Prices will fall [inaudible] in May."),
+        Spoken("statement", "Two more words."),
+    ]
+
+    assert answer_words(turns) == 8  # the note is not a word said
+    assert answer_factor(0) < answer_factor(10) < answer_factor(50) < 1.0
+    assert answer_factor(FULL_ANSWER) == answer_factor(5 * FULL_ANSWER) == 1.0
 
 
 def test_who_spoke_is_a_field_of_its_own(ukraine: None):

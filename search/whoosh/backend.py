@@ -22,12 +22,12 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh.fields import ID as WHOOSH_ID
-from whoosh.fields import STORED, TEXT, Schema
+from whoosh.fields import NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
 from ..analysis import archive_analyzer
-from ..fields import EXACT_FIELDS
+from ..fields import ANSWER_WORDS_FIELD, EXACT_FIELDS
 from .haystack_api import HaystackSearch
 from .open_index import refuse_outdated
 from .reading import ReadPath
@@ -46,7 +46,9 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
         (search/analysis.py) with no sort column, stored only when the index says so,
         and only the document field feeds spelling; fields that are only shown are stored
         and not indexed, and the exact character fields (a slug, a kind) are IDs; the
-        exact multi-valued fields are haystack's KEYWORD fields already."""
+        exact multi-valued fields are haystack's KEYWORD fields already. The answer's
+        length, which ranks, is a column read once per generation (search/whoosh/open_index.py),
+        neither stored nor searched."""
         content_field_name, schema = super().build_schema(fields)
         by_name = {field.index_fieldname: field for field in fields.values()}
         lean = {}
@@ -54,7 +56,9 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
             if name.startswith("spell_"):
                 continue  # Schema adds the spelling field for the text field itself
             source = by_name.get(name)
-            if source is None or not isinstance(field_type, TEXT):
+            if name == ANSWER_WORDS_FIELD:
+                lean[name] = NUMERIC(numtype=int, bits=32, signed=False, sortable=True)
+            elif source is None or not isinstance(field_type, TEXT):
                 lean[name] = field_type
             elif not source.indexed:
                 lean[name] = STORED()

@@ -11,6 +11,7 @@ phrase is looked for in the spoken text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -142,15 +143,22 @@ class UnscoredMatcher(WrappingMatcher):
 
 
 class Demoted(wq.WrappingQuery):
-    """Its child, with the documents in `docnums` (content-free exchanges) scored below
+    """Its child, each document's score multiplied by its entry in `factors` (the length
+    of its answers), and the documents in `docnums` (content-free exchanges) scored below
     any other: whoosh's matchers rank as the bulk path does (search/whoosh/bulk.py)."""
 
-    def __init__(self, child: wq.Query, docnums: AbstractSet[int]) -> None:
+    def __init__(
+        self,
+        child: wq.Query,
+        docnums: AbstractSet[int],
+        factors: Sequence[float] | None = None,
+    ) -> None:
         super().__init__(child)
         self.docnums = docnums
+        self.factors = factors
 
     def _rewrap(self, child: wq.Query) -> Demoted:
-        return Demoted(child, self.docnums)
+        return Demoted(child, self.docnums, self.factors)
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         # A segment's matcher counts from 0: find where the segment starts.
@@ -158,21 +166,32 @@ class Demoted(wq.WrappingQuery):
         offset = 0
         if parent is not None:
             offset = next((o for leaf, o in parent.leaf_searchers() if leaf is searcher), 0)
-        return DemotedMatcher(self.child.matcher(searcher, context), self.docnums, offset)
+        child = self.child.matcher(searcher, context)
+        return DemotedMatcher(child, self.docnums, offset, self.factors)
 
 
 class DemotedMatcher(WrappingMatcher):
-    def __init__(self, child: Matcher, docnums: AbstractSet[int], offset: int = 0) -> None:
+    def __init__(
+        self,
+        child: Matcher,
+        docnums: AbstractSet[int],
+        offset: int = 0,
+        factors: Sequence[float] | None = None,
+    ) -> None:
         super().__init__(child)
         self.docnums = docnums
         self.offset = offset
+        self.factors = factors
 
     def _replacement(self, newchild: Matcher) -> DemotedMatcher:
-        return DemotedMatcher(newchild, self.docnums, self.offset)
+        return DemotedMatcher(newchild, self.docnums, self.offset, self.factors)
 
     def supports_block_quality(self) -> bool:
         return False
 
     def score(self) -> float:
+        docnum = self.child.id() + self.offset
         score = self.child.score()
-        return score - DEMOTION if self.child.id() + self.offset in self.docnums else score
+        if self.factors is not None:
+            score *= self.factors[docnum]
+        return score - DEMOTION if docnum in self.docnums else score

@@ -23,8 +23,9 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
-from ..fields import CONTENT_FREE, DATE_FIELD, MONTH, SUBSTANCE_FIELD, YEAR
-from .bulk import Postings
+from ..fields import ANSWER_WORDS_FIELD, CONTENT_FREE, DATE_FIELD, MONTH, SUBSTANCE_FIELD, YEAR
+from ..substance import answer_factor
+from .bulk import Postings, weighting
 
 NO_DATE = 2**64 - 1  # what whoosh's column holds for a document without a date
 
@@ -36,7 +37,7 @@ class OpenIndex:
     def __init__(self, folder: str, index: FileIndex) -> None:
         self.folder = folder
         self.index = index
-        self.searcher: Searcher = index.searcher()
+        self.searcher: Searcher = index.searcher(weighting=weighting())
         self.postings = Postings(self.searcher)
         self._values: dict[str, list[tuple[str, ...]]] = {}
         self._date_ranks: dict[bool, list[int]] = {}
@@ -46,6 +47,7 @@ class OpenIndex:
         self._years: list[str | None] | None = None
         self._months: list[str | None] | None = None
         self._content_free: frozenset[int] | None = None
+        self._answer_factors: list[float] | None = None
 
     def refresh(self) -> None:
         """Follow new commits in this folder (a drain); unchanged segments are reused."""
@@ -61,6 +63,7 @@ class OpenIndex:
             self._years = None
             self._months = None
             self._content_free = None
+            self._answer_factors = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -87,6 +90,25 @@ class OpenIndex:
                     found.update(offset + docnum for docnum in postings.all_ids())
             self._content_free = frozenset(found)
         return self._content_free
+
+    def answer_factors(self) -> list[float]:
+        """Each document's relevance factor for the length of its answers
+        (search/substance.py), by document number."""
+        if self._answer_factors is None:
+            factor_of: dict[int, float] = {}
+            factors: list[float] = []
+            for leaf, _offset in self.searcher.leaf_searchers():
+                reader = leaf.reader()
+                if reader.has_column(ANSWER_WORDS_FIELD):
+                    words = reader.column_reader(ANSWER_WORDS_FIELD, translate=False)
+                else:  # a segment of documents all without the field (none in practice)
+                    words = [0] * reader.doc_count_all()
+                for count in words:
+                    if count not in factor_of:
+                        factor_of[count] = answer_factor(count)
+                    factors.append(factor_of[count])
+            self._answer_factors = factors
+        return self._answer_factors
 
     def date_values(self) -> list[int]:
         """Each document's date as whoosh stores it in the column (microseconds since

@@ -18,8 +18,9 @@ the write path). It mends what haystack's Whoosh backend does on every search:
 - facets count exact stored values (KEYWORD slugs, the year of `held_on`) through maps
   from document number to values, built once per index generation;
 - snippets are escaped before <mark> tags are added (search/highlight.py);
-- by relevance, exchanges without content (search/substance.py) come after every other,
-  on both paths; their scores are shown as scored.
+- by relevance, each score is multiplied by its exchange's factor for the length of its
+  answers, and exchanges without content come after every other (search/substance.py),
+  on both paths; the scores are shown as ranked, without that lowering.
 
 `find` and `similar` take Whoosh queries (search/whoosh/compiling.py builds them from
 the public query language); haystack's `search` and `more_like_this` run on them
@@ -110,6 +111,7 @@ class ReadPath:
                     newest = sort_by[0].startswith("-") if by_date else None
                     if newest is None:
                         evaluated.demoted = opened.content_free()
+                        evaluated.factors = opened.answer_factors()
                     return self._found(
                         opened,
                         evaluated,
@@ -121,7 +123,9 @@ class ReadPath:
                         last_page=last_page,
                     )
             demoted = opened.content_free() if not sort_by else frozenset()
-            bounded = with_budget(Demoted(query, demoted) if demoted else query, budget)
+            if not sort_by:
+                query = Demoted(query, demoted, opened.answer_factors())
+            bounded = with_budget(query, budget)
             if by_date:
                 ranking = UnsortedCollector()
             elif exact:
@@ -232,7 +236,6 @@ class ReadPath:
     ) -> Found:
         """`find`'s answer from a bulk evaluation (search/whoosh/bulk.py): by relevance, or by
         date when `newest` is not None."""
-        scores = evaluated.scores
         if newest is None:
             ranked = evaluated.ranked(None, end)
         else:
@@ -243,7 +246,10 @@ class ReadPath:
         counts = _counted_facets(opened, evaluated, facets)
         hits = [
             self._hit(
-                opened.searcher, docnum, None if newest is not None else scores[docnum], highlight
+                opened.searcher,
+                docnum,
+                None if newest is not None else evaluated.ranking_score(docnum),
+                highlight,
             )
             for docnum in ranked[start:end]
         ]
