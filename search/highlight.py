@@ -25,6 +25,8 @@ from whoosh.highlight import (
     top_fragments,
 )
 
+from .analysis import word_spans
+
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
 SURROUND = 60  # characters of context around a match
@@ -85,11 +87,7 @@ def opening(text: str) -> str:
 def _marked_tokens(
     text: str, highlight: Highlight, analyzer: Callable[..., Iterable[Token]]
 ) -> Iterator[Token]:
-    # The analyser reuses one Token object; keep what we need from each before moving on.
-    seen = [
-        (token.text, token.startchar, token.endchar)
-        for token in analyzer(text, positions=True, chars=True, mode="index")
-    ]
+    seen = word_spans(analyzer, text)
     matched = [word in highlight.terms for word, _, _ in seen]
     words = [word for word, _, _ in seen]
     for phrase in highlight.phrases:

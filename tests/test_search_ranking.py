@@ -18,7 +18,7 @@ from briefings.ingest.load import load_conference
 from briefings.ingest.run import ingest_paths
 from briefings.models import Exchange
 from search import engines, indexing
-from search.analysis import stem
+from search.analysis import archive_analyzer, stem, word_spans
 from search.filters import resolve_filters
 from search.forms import SearchInput
 from search.health import index_problem
@@ -151,9 +151,9 @@ def test_an_answer_of_a_few_words_ranks_below_one_that_answers(search_index: Pat
                 reporter("CNN", "What happens at the border when the Title 42 order lifts?"),
                 official(
                     "Jen Psaki",
-                    "The Title 42 order lifts on May 23. DHS has moved 600 more agents to the border, "
-                    "opened two processing centres in Texas and Arizona, and will return "
-                    "people who cross without a claim under the immigration law that "
+                    "The Title 42 order lifts on May 23. DHS has moved 600 more agents to "
+                    "the border, opened two processing centres in Texas and Arizona, and "
+                    "will return people who cross without a claim under the immigration law that "
                     "applied before the pandemic. We expect more crossings in the first "
                     "weeks, and the plan has six parts that the Secretary set out last week.",
                 ),
@@ -330,6 +330,29 @@ def test_the_search_pages_say_search_is_unavailable_while_the_index_is_outdated(
 )
 def test_it_takes_the_forms_of_a_word_as_one(forms):
     assert len({stem(form) for form in forms}) == 1
+
+
+def test_word_spans_are_what_the_analyser_gives(corpus: Path):
+    # Cards and marks read words through word_spans (one pass); the index through the
+    # analyser's generators. On a whole real transcript and on tricky words, the same.
+    analyzer = archive_analyzer()
+    texts = [
+        (corpus / BOISE).read_text(encoding="utf-8"),
+        "U.S. don’t COVID-19 a I it’s 3.5 million naïve ADDED staffed I’m e-mail __init__ x",
+    ]
+    for text in texts:
+        iterated = [
+            (token.text, token.startchar, token.endchar)
+            for token in analyzer(text, positions=True, chars=True, mode="index")
+        ]
+        assert word_spans(analyzer, text) == iterated
+        assert len(iterated) > 5
+    porter = StemmingAnalyzer()  # another stemmer: its own filter's, not ours
+    text = texts[0][:5000]
+    assert word_spans(porter, text) == [
+        (token.text, token.startchar, token.endchar)
+        for token in porter(text, positions=True, chars=True, mode="index")
+    ]
 
 
 def test_it_keeps_apart_words_porter_joined():
