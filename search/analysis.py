@@ -14,8 +14,6 @@ snowball, Solr's text_en) stem alike, give or take a word.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from whoosh.analysis import (
     CompositeAnalyzer,
     LowercaseFilter,
@@ -38,30 +36,3 @@ def stem(word: str) -> str:
 def archive_analyzer() -> CompositeAnalyzer:
     # The stemmer is a module function: the pickled schema finds it again by its name.
     return RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
-
-
-def word_spans(analyzer: Callable[..., Iterable], text: str) -> list[tuple[str, int, int]]:
-    """The words `analyzer` keeps of `text` as it indexes them: (term, start, end) each, in
-    order. For the archive's analyser (a tokenizer, lower case, stop words, a stemmer) it
-    is one pass over the tokenizer's matches with those filters' own settings, about five
-    times faster than whoosh's chain of generators (7 µs a word; a result card analyses
-    whole answers); any other analyser is iterated."""
-    items = getattr(analyzer, "items", None)
-    kinds = [type(item) for item in items or ()]
-    if kinds != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter] or items[0].gaps:
-        return [
-            (token.text, token.startchar, token.endchar)
-            for token in analyzer(text, positions=True, chars=True, mode="index")
-        ]
-    tokenizer, _lowercase, stop, stemmer = items
-    stops, shortest, longest = stop.stops, stop.min, stop.max
-    stemmed, ignore = stemmer._stem, stemmer.ignore
-    spans = []
-    for match in tokenizer.expression.finditer(text):
-        word = match.group(0).lower()
-        if len(word) < shortest or (longest is not None and len(word) > longest):
-            continue
-        if word in stops:
-            continue
-        spans.append((word if word in ignore else stemmed(word), match.start(), match.end()))
-    return spans

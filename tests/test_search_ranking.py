@@ -18,10 +18,11 @@ from briefings.ingest.load import load_conference
 from briefings.ingest.run import ingest_paths
 from briefings.models import Exchange
 from search import engines, indexing
-from search.analysis import archive_analyzer, stem, word_spans
+from search.analysis import archive_analyzer, stem
 from search.filters import resolve_filters
 from search.forms import SearchInput
 from search.health import index_problem
+from search.highlight import word_spans
 from search.searching import _sort_fields
 from search.substance import FULL_ANSWER, answer_factor, answer_words, is_content_free
 from search.views import UNAVAILABLE
