@@ -485,3 +485,224 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
     assert f"'sha256-{digest}'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"], (
         "templates/500.html's <style> changed: put its new hash in settings.ERROR_PAGE_STYLE"
     )
+
+
+# Issue 15: admin permissions per action
+
+from django.contrib.auth.models import Permission, User  # noqa: E402
+
+from briefings.ingest.run import load_documents, read_documents  # noqa: E402
+from briefings.models import Commitment, NotDuplicate, Turn, WatchedSource  # noqa: E402
+
+PSAKI = WH_DEMO / "2021-02-01-press-briefing-by-press-secretary-jen-psaki-february-1-2021.md"
+UPLOAD = "/admin/briefings/conference/upload/"
+UPLOAD_URL = "/admin/briefings/conference/upload/url/"
+CONFIRM = "/admin/briefings/conference/upload/confirm/"
+
+
+def staff_with(*codenames: str) -> Client:
+    """A client logged in as a staff user holding only these permissions."""
+    user = User.objects.create_user(f"staff-{len(codenames)}-{'-'.join(codenames)}"[:150])
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run_action(client: Client, model: str, action: str, records: list, **extra: str) -> object:
+    """The changelist's action form posted, as the browser posts it."""
+    return client.post(
+        f"/admin/briefings/{model}/",
+        {"action": action, "index": "0", "_selected_action": [r.pk for r in records], **extra},
+    )
+
+
+def stored_psaki() -> Conference:
+    report = load_documents(read_documents([(PSAKI.name, PSAKI.read_bytes())]))
+    assert report.outcomes[0].status == "created"
+    return Conference.objects.get()
+
+
+@pytest.fixture
+def machine_found() -> list[Commitment]:
+    stored_psaki()
+    found = list(Commitment.objects.filter(review=Commitment.Review.MACHINE))
+    assert found  # the real briefing's machine-found commitment
+    return found
+
+
+@pytest.mark.parametrize("action", ["confirm", "reject"])
+def test_a_view_only_editor_cannot_confirm_or_reject_commitments(machine_found, action):
+    viewer = staff_with("view_commitment")
+
+    response = run_action(viewer, "commitment", action, machine_found)
+
+    assert set(Commitment.objects.values_list("review", flat=True)) == {"machine"}
+    assert response.status_code == 403
+    assert "permission to change commitments" in response.content.decode()
+    listed = viewer.get("/admin/briefings/commitment/").content.decode()
+    assert f'value="{action}"' not in listed  # not offered either
+
+    editor = staff_with("view_commitment", "change_commitment")
+    assert run_action(editor, "commitment", action, machine_found).status_code == 302
+    done = "confirmed" if action == "confirm" else "rejected"
+    assert {c.review for c in Commitment.objects.filter(pk__in=[c.pk for c in machine_found])} == {
+        done
+    }
+
+
+def two_spellings() -> tuple[Person, Person]:
+    stored_psaki()
+    [psaki] = Person.objects.filter(name__icontains="Psaki")
+    other = Person.objects.create(name="Jen Psakki", slug="jen-psakki")
+    # A misspelt speaker label of one of her turns: the Possible duplicates page pairs them.
+    Turn.objects.filter(pk=Turn.objects.filter(person=psaki).first().pk).update(person=other)
+    return psaki, other
+
+
+@pytest.mark.parametrize(
+    "codenames",
+    [("view_person",), ("view_person", "change_person"), ("view_person", "delete_person")],
+)
+def test_merging_people_needs_both_the_change_and_the_delete_permission(codenames):
+    psaki, other = two_spellings()
+    people = Person.objects.count()
+    refused = staff_with(*codenames)
+
+    for post in (
+        {"action": "merge_people", "index": "0"},  # the first step, the confirm page
+        {"action": "merge_people", "apply": "1", "keep": psaki.pk},  # the confirm itself
+    ):
+        response = refused.post(
+            "/admin/briefings/person/", {**post, "_selected_action": [psaki.pk, other.pk]}
+        )
+        assert response.status_code == 403
+        assert "permission to change and delete people" in response.content.decode()
+    pair = {"kind": "person", "ids": f"{psaki.pk},{other.pk}"}
+    merge = reverse("admin:briefings_duplicates_merge")
+    assert refused.post(merge, {**pair, "keep": psaki.pk}).status_code == 403
+    assert Person.objects.count() == people
+
+    allowed = staff_with("view_person", "change_person", "delete_person")
+    response = allowed.post(
+        "/admin/briefings/person/",
+        {"action": "merge_people", "apply": "1", "keep": psaki.pk,
+         "_selected_action": [psaki.pk, other.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=other.pk).exists()
+
+
+def test_merging_outlets_needs_both_the_change_and_the_delete_permission():
+    first = Organization.objects.create(name="Reuters", slug="reuters-a")
+    second = Organization.objects.create(name="Reuters News", slug="reuters-b")
+    viewer = staff_with("view_organization", "change_organization")
+
+    response = run_action(viewer, "organization", "merge_outlets", [first, second])
+
+    assert Organization.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert response.status_code == 403
+    assert "permission to change and delete organizations" in response.content.decode()
+
+
+def test_a_view_only_editor_cannot_dismiss_a_possible_duplicate():
+    psaki, other = two_spellings()
+    viewer = staff_with("view_person")
+    dismiss = reverse("admin:briefings_duplicates_dismiss")
+
+    page = viewer.get(reverse("admin:briefings_duplicates")).content.decode()
+    response = viewer.post(dismiss, {"kind": "person", "ids": f"{psaki.pk},{other.pk}"})
+
+    assert "Jen Psakki" in page
+    assert "Not the same" not in page  # the button is not offered
+    assert response.status_code == 403
+    assert "permission to change people" in response.content.decode()
+    assert not NotDuplicate.objects.exists()
+
+
+def test_a_view_only_editor_cannot_send_the_watcher_to_a_source():
+    source = WatchedSource.objects.create(
+        url="https://www.whitehouse.gov/briefing-room/", last_visited_at=dt.datetime.now(dt.UTC)
+    )
+    viewer = staff_with("view_watchedsource")
+
+    response = run_action(viewer, "watchedsource", "visit_soon", [source])
+
+    source.refresh_from_db()
+    assert source.last_visited_at is not None
+    assert response.status_code == 403
+    assert "permission to change sources to watch" in response.content.decode()
+
+    editor = staff_with("view_watchedsource", "change_watchedsource")
+    assert run_action(editor, "watchedsource", "visit_soon", [source]).status_code == 302
+    source.refresh_from_db()
+    assert source.last_visited_at is None
+
+
+@pytest.fixture
+def corrected(settings, tmp_path) -> tuple[Conference, bytes]:
+    """The stored Psaki briefing, and a corrected transcript of it (its same address)."""
+    settings.DATA_DIR = tmp_path
+    stored = stored_psaki()
+    return stored, PSAKI.read_text().replace("Happy Monday.", "Good afternoon.", 1).encode()
+
+
+def a_file(data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(PSAKI.name, data, content_type="text/markdown")
+
+
+def turns_of(conference: Conference) -> list[str]:
+    return list(
+        Turn.objects.filter(exchange__conference=conference)
+        .order_by("exchange__position", "position")
+        .values_list("text", flat=True)
+    )
+
+
+def test_an_editor_who_may_only_add_briefings_cannot_replace_one(corrected):
+    stored, changed = corrected
+    before = (turns_of(stored), stored.content_hash, list(Exchange.objects.values_list("pk")))
+    adder = staff_with("view_conference", "add_conference")
+
+    # A confirm posted directly, with replace, is refused and reads nothing.
+    token = upload.stash_files([(PSAKI.name, changed)])
+    response = adder.post(CONFIRM, {"token": token, "replace": "on", "save": "1"})
+
+    stored.refresh_from_db()
+    after = (turns_of(stored), stored.content_hash, list(Exchange.objects.values_list("pk")))
+    assert after == before
+    assert response.status_code == 403
+    assert "permission to change briefings" in response.content.decode()
+
+    # The upload and fetch forms say why on the Replace box, and keep nothing to confirm.
+    preview = adder.post(UPLOAD, {"files": [a_file(changed)], "replace": "on"})
+    assert preview.status_code == 200
+    assert "permission to change briefings and delete their exchanges" in (preview.content.decode())
+    assert "confirm" not in preview.context
+    fetch = {"fetch-url": "http://127.0.0.1:9/", "fetch-replace": "on"}
+    assert "permission to change briefings" in adder.post(UPLOAD_URL, fetch).content.decode()
+
+    # Without Replace the upload is still theirs: the preview says it will be refused.
+    preview = adder.post(UPLOAD, {"files": [a_file(changed)]})
+    assert "A different version is in the archive" in preview.content.decode()
+
+
+def test_an_editor_who_may_change_briefings_and_delete_exchanges_can_replace_one(corrected):
+    stored, changed = corrected
+    changed_only = staff_with("view_conference", "add_conference", "change_conference")
+    assert (
+        changed_only.post(UPLOAD, {"files": [a_file(changed)], "replace": "on"}).context.get(
+            "confirm"
+        )
+        is None
+    )
+    editor = staff_with("view_conference", "add_conference", "change_conference", "delete_exchange")
+
+    preview = editor.post(UPLOAD, {"files": [a_file(changed)], "replace": "on"})
+    token = preview.context["confirm"].initial["token"]
+    saved = editor.post(CONFIRM, {"token": token, "replace": "on", "save": "1"})
+
+    assert saved.status_code == 302
+    assert "Good afternoon." in " ".join(turns_of(stored))

@@ -15,6 +15,7 @@ from ..models import (
     Commitment,
     CommitmentChange,
 )
+from .permissions import ActionsCheckedAdmin
 from .review import decide, review_urls
 
 
@@ -42,7 +43,7 @@ class DeadlineYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ActionsCheckedAdmin):
     """The review queue: filter "Machine-found, not reviewed", then confirm or reject; or
     one at a time, from the keyboard, on the review page (review.py).
 
@@ -187,10 +188,12 @@ class CommitmentAdmin(admin.ModelAdmin):
         done = decide(queryset, review, user=request.user)
         self.message_user(request, f"Marked {done} as {review}.", messages.SUCCESS)
 
-    @admin.action(description="Confirm selected commitments")
+    @admin.action(description="Confirm selected commitments", permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._review(request, queryset, Commitment.Review.CONFIRMED)
 
-    @admin.action(description="Reject selected commitments (not a commitment)")
+    @admin.action(
+        description="Reject selected commitments (not a commitment)", permissions=["change"]
+    )
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._review(request, queryset, Commitment.Review.REJECTED)

@@ -33,6 +33,7 @@ from ..models import (
     Source,
     Turn,
 )
+from .permissions import refusal
 
 
 class ParticipantInline(admin.TabularInline):
@@ -69,6 +70,10 @@ class ExchangeInline(admin.TabularInline):
 
 
 AUDIT_EXAMPLES = 20  # examples shown per kind on the audit page
+REPLACE_REFUSED = (
+    "Replace needs the permission to change briefings and delete their exchanges "
+    "(change conference, delete exchange), which your account does not have."
+)
 
 
 @admin.register(Conference)
@@ -142,6 +147,20 @@ class ConferenceAdmin(admin.ModelAdmin):
         )  # fmt: skip
         return TemplateResponse(request, "admin/briefings/conference/audit.html", context)
 
+    def has_replace_permission(self, request: HttpRequest) -> bool:
+        """Replace rewrites a stored briefing in place, its old exchanges deleted; adding
+        briefings alone does not allow it."""
+        exchanges = self.admin_site._registry[Exchange]
+        return self.has_change_permission(request) and exchanges.has_delete_permission(request)
+
+    def _replace_refused(self, request: HttpRequest, form: UploadForm | FetchUploadForm) -> bool:
+        """A valid upload form asking to replace, from a user who may not: said on its
+        field, and nothing read or kept."""
+        if form.cleaned_data["replace"] and not self.has_replace_permission(request):
+            form.add_error("replace", REPLACE_REFUSED)
+            return True
+        return False
+
     def _context(self, request: HttpRequest, **extra: object) -> dict:
         return {
             **self.admin_site.each_context(request),
@@ -156,7 +175,7 @@ class ConferenceAdmin(admin.ModelAdmin):
             return HttpResponse(status=403)
         posted = request.method == "POST"
         form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
-        if posted and form.is_valid():
+        if posted and form.is_valid() and not self._replace_refused(request, form):
             files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
             return self._read_into_preview(request, files, form.cleaned_data)
         return self._upload_page(request, form=form)
@@ -167,7 +186,11 @@ class ConferenceAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
         form = FetchUploadForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and not self._replace_refused(request, form)
+        ):
             format_name = form.cleaned_data["format"] or None
             files, fetched, report = fetch_for_preview(
                 form.cleaned_data["url"], format_name=format_name
@@ -265,6 +288,9 @@ class ConferenceAdmin(admin.ModelAdmin):
             return HttpResponse(status=403)
         if request.method != "POST":
             return redirect("admin:briefings_conference_upload")
+        replace = ConfirmUploadForm.base_fields["replace"].to_python(request.POST.get("replace"))
+        if replace and not self.has_replace_permission(request):
+            return refusal(REPLACE_REFUSED)  # the preview refused it: a hand-made POST
         form = ConfirmUploadForm(request.POST)
         token = request.POST.get("token", "")
         if token and not upload.TOKEN.fullmatch(token):

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from ..forms import format_choices
 from ..models import Fetch, WatchedSource
+from .permissions import ActionsCheckedAdmin
 
 
 class WatchedSourceForm(forms.ModelForm):
@@ -26,7 +27,7 @@ class WatchedSourceForm(forms.ModelForm):
 
 
 @admin.register(WatchedSource)
-class WatchedSourceAdmin(admin.ModelAdmin):
+class WatchedSourceAdmin(ActionsCheckedAdmin):
     """What `manage.py watch` visits: a list page, how often, on or off."""
 
     form = WatchedSourceForm
@@ -36,7 +37,9 @@ class WatchedSourceAdmin(admin.ModelAdmin):
     readonly_fields = ["last_visited_at", "last_status", "last_result"]
     actions = ["visit_soon"]
 
-    @admin.action(description="Visit at the watcher's next look (within a minute)")
+    @admin.action(
+        description="Visit at the watcher's next look (within a minute)", permissions=["change"]
+    )
     def visit_soon(self, request: HttpRequest, queryset: QuerySet) -> None:
         # Not here and now: a list page's new transcripts take a second each, more than a
         # web request may last. The watcher (config/serve.py) takes it up.

@@ -19,6 +19,7 @@ from .. import duplicates
 from ..forms import MergeForm
 from ..models import NotDuplicate, Organization, Person, Turn
 from ..text import organization_key
+from .permissions import ActionsCheckedAdmin, needs, refusal
 
 PAIRS_SHOWN = 100  # pairs listed per kind on the Possible duplicates page
 MODELS = {duplicates.PERSON: Person, duplicates.OUTLET: Organization}
@@ -65,7 +66,7 @@ class OrganizationForm(WithAliasesForm):
 admin.site.site_title = "Briefing Archive"
 
 
-class MergeAdmin(admin.ModelAdmin):
+class MergeAdmin(ActionsCheckedAdmin):
     """The merge action of a list of people or outlets (`merge_selected`)."""
 
     duplicate_kind = ""
@@ -87,14 +88,9 @@ class MergeAdmin(admin.ModelAdmin):
         return merge_page(request, self, self.duplicate_kind, records, form, hidden)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
+        """A merge rewrites one record and deletes the others: it needs both (the merge
+        actions' `permissions=["merge"]`)."""
         return self.has_change_permission(request) and self.has_delete_permission(request)
-
-    def get_actions(self, request: HttpRequest) -> dict:
-        found = super().get_actions(request)
-        if not self.has_merge_permission(request):
-            for name in self.actions or []:
-                found.pop(name, None)
-        return found
 
 
 @transaction.atomic
@@ -155,7 +151,7 @@ class OrganizationAdmin(MergeAdmin):
     actions = ["merge_outlets"]
     duplicate_kind = duplicates.OUTLET
 
-    @admin.action(description="Merge selected organizations into one")
+    @admin.action(description="Merge selected organizations into one", permissions=["merge"])
     def merge_outlets(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         return self.merge_selected(request, queryset, action="merge_outlets")
 
@@ -201,7 +197,7 @@ class PersonAdmin(MergeAdmin):
     actions = ["merge_people"]
     duplicate_kind = duplicates.PERSON
 
-    @admin.action(description="Merge selected people into one")
+    @admin.action(description="Merge selected people into one", permissions=["merge"])
     def merge_people(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         return self.merge_selected(request, queryset, action="merge_people")
 
@@ -268,6 +264,7 @@ def duplicates_view(request: HttpRequest) -> HttpResponse:
                 "total": len(found),
                 "turn_word": "question" if kind == duplicates.OUTLET else "turn",
                 "can_merge": _model_admin(kind).has_merge_permission(request),
+                "can_dismiss": _model_admin(kind).has_change_permission(request),
                 "pairs": [
                     {
                         "pair": pair,
@@ -312,7 +309,7 @@ def merge_pair_view(request: HttpRequest) -> HttpResponse:
     kind, records = named
     model_admin = _model_admin(kind)
     if not model_admin.has_merge_permission(request):
-        return HttpResponse(status=403)
+        return refusal(needs("change and delete", model_admin.opts))
     form = MergeForm(request.POST if request.method == "POST" else None, records=records)
     if form.is_valid():
         merge(request, form.cleaned_data["keep"], list(records))
@@ -327,7 +324,7 @@ def dismiss_pair_view(request: HttpRequest) -> HttpResponse:
     if named is not None:
         kind, records = named
         if not _model_admin(kind).has_change_permission(request):
-            return HttpResponse(status=403)
+            return refusal(needs("change", _model_admin(kind).opts))
         first, second = records
         duplicates.dismiss(duplicates.Pair(kind, first, second, ""), user=request.user)
         messages.success(request, f"{first} and {second} are marked as not the same.")

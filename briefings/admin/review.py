@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from ..forms import CommitmentForm
 from ..models import Commitment, CommitmentChange, Turn
 from ..signals import announce_exchanges
+from .permissions import needs, refusal
 
 # The queue's orders: the key in the address, its label, its order_by. Ties fall back to
 # reading order, so that "next" is always the same item.
@@ -182,7 +183,7 @@ def review_view(request: HttpRequest) -> HttpResponse:
     """GET: the commitment in review (`at`, else the first waiting) in the queue's `sort`.
     POST: confirm, reject or save the card's edits, then the next one."""
     if not _model_admin().has_change_permission(request):
-        return HttpResponse(status=403)
+        return refusal(needs("change", Commitment._meta))
     if request.method != "POST":
         sort = _sort(request.GET)
         place = place_in_queue(sort, _commitment_id(request.GET.get("at")))
@@ -285,7 +286,7 @@ def bulk_reject_view(request: HttpRequest) -> HttpResponse:
     """GET: what a pattern would reject, counted and listed. POST: reject them, if they
     are still what the preview showed."""
     if not _model_admin().has_change_permission(request):
-        return HttpResponse(status=403)
+        return refusal(needs("change", Commitment._meta))
     data = request.POST if request.method == "POST" else request.GET
     sort = _sort(data)
     form = PatternForm(data if "pattern" in data else None)
