@@ -485,3 +485,72 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
     assert f"'sha256-{digest}'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"], (
         "templates/500.html's <style> changed: put its new hash in settings.ERROR_PAGE_STYLE"
     )
+
+
+# Issue 15: smaller holes: formulas a spreadsheet would still run, files of two encodings,
+# format detection that stopped reading, a bad Host header, control characters in a query.
+
+import csv  # noqa: E402
+import io  # noqa: E402
+
+from briefings.export import csv_cell  # noqa: E402
+from briefings.models import Commitment  # noqa: E402
+
+FORMULA_MARKS = ("=", "+", "-", "@")
+
+
+def spreadsheet_cells(text: str) -> list[str]:
+    """The cells a spreadsheet makes of a CSV file where "," splits cells, and where ";"
+    does (a German or French locale)."""
+    return [
+        cell
+        for delimiter in (",", ";")
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for cell in row
+    ]
+
+
+def runs_as_formula(cell: str) -> bool:
+    # A spreadsheet that trims leading spaces (LibreOffice can) reads "  =1+1" as "=1+1".
+    return cell.startswith(("\t", "\r")) or cell.lstrip().startswith(FORMULA_MARKS)
+
+
+def test_a_formula_after_a_separator_or_leading_spaces_is_neutralised():
+    for text in ["Ministry;=1+1", "Ministry, +1+1", "  =1+1", "\t=1+1", "\r\n=1+1", " @SUM(A1)"]:
+        cell = csv_cell(text)
+
+        assert not any(runs_as_formula(piece) for piece in spreadsheet_cells(cell)), text
+        assert cell.replace("'", "") == text  # apostrophes added, nothing taken
+    assert csv_cell("Ministry; the list") == "Ministry; the list"
+
+
+def load_tariffs_briefing(title: str, *, outlet: str, question: str, answer: str) -> None:
+    """A briefing on tariffs, loaded and indexed."""
+    parsed = briefing(
+        title,
+        dt.date(2024, 3, 1),
+        [reporter(outlet, question), official("Jen Psaki", answer)],
+    )
+    load_conference(parsed, [source_file("tariffs.md", title)])
+    indexing.drain()
+
+
+def test_no_csv_the_archive_writes_has_a_cell_a_spreadsheet_would_run(client):
+    load_tariffs_briefing(
+        "Ministry;=1+1 briefing on tariffs",
+        outlet="Ministry;=1+1",
+        question="  =1+1 what about the tariffs?",
+        answer="\r\n=HYPERLINK(1) We will publish the tariffs by Friday.",
+    )
+    assert Commitment.objects.update(actor="Ministry;=1+1", sentence="  =1+1 by Friday") == 1
+
+    files = {
+        "search": client.get("/search/export.csv", {"q": "tariffs"}).getvalue().decode(),
+        "trends": client.get("/search/trends.csv", {"q": "tariffs;=1+1"}).content.decode(),
+        "commitments": client.get("/commitments/export.csv").content.decode(),
+    }
+
+    for name, text in files.items():
+        assert "=1+1" in text, name
+        cells = spreadsheet_cells(text)
+        assert not [cell for cell in cells if runs_as_formula(cell)], name
