@@ -493,8 +493,11 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
 import csv  # noqa: E402
 import io  # noqa: E402
 
+from django.core.management import call_command  # noqa: E402
+
 from briefings.export import csv_cell  # noqa: E402
-from briefings.models import Commitment  # noqa: E402
+from briefings.ingest.run import ingest_paths  # noqa: E402
+from briefings.models import Commitment, Turn  # noqa: E402
 
 FORMULA_MARKS = ("=", "+", "-", "@")
 
@@ -554,3 +557,54 @@ def test_no_csv_the_archive_writes_has_a_cell_a_spreadsheet_would_run(client):
         assert "=1+1" in text, name
         cells = spreadsheet_cells(text)
         assert not [cell for cell in cells if runs_as_formula(cell)], name
+
+
+def mixed_encoding_file(tmp_path: Path) -> tuple[Path, Path, list[int]]:
+    """A real White House transcript saved as UTF-8 with two of its lines in Windows-1252
+    (pasted from another file); the UTF-8 original beside it; the numbers of those lines."""
+    original = next(WH_DEMO.glob("2022-*.md"))
+    lines = original.read_bytes().decode().splitlines(keepends=True)
+    accented = [n for n, line in enumerate(lines, start=1) if "’" in line]
+    pasted = [accented[1], accented[-1]]
+    data = b"".join(
+        line.encode("cp1252" if n in pasted else "utf-8") for n, line in enumerate(lines, start=1)
+    )
+    (tmp_path / "mixed").mkdir()
+    (tmp_path / "utf8").mkdir()
+    mixed = tmp_path / "mixed" / original.name
+    mixed.write_bytes(data)
+    utf8 = tmp_path / "utf8" / original.name
+    utf8.write_bytes(original.read_bytes())
+    return mixed, utf8, pasted
+
+
+def test_a_file_of_two_encodings_is_read_whole_with_a_warning_naming_the_lines(tmp_path):
+    mixed, utf8, pasted = mixed_encoding_file(tmp_path)
+
+    out = io.StringIO()
+    call_command("ingest", str(mixed), stdout=out)
+
+    warning = next(line for line in out.getvalue().splitlines() if "Windows-1252" in line)
+    assert f"lines {pasted[0]} and {pasted[1]}" in warning
+    conference = Conference.objects.get()
+    assert any("Windows-1252" in text for text in conference.warnings)
+    words = [turn.text for turn in Turn.objects.filter(exchange__conference=conference)]
+    conference.delete()
+    ingest_paths([str(utf8)])
+    assert [turn.text for turn in Turn.objects.all()] == words  # nothing lost or garbled
+    assert not any("â€" in text for text in words)
+
+
+def test_the_upload_preview_warns_of_a_file_of_two_encodings(admin_client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    mixed, _utf8, pasted = mixed_encoding_file(tmp_path)
+
+    upload_file = SimpleUploadedFile(mixed.name, mixed.read_bytes(), content_type="text/markdown")
+    preview = admin_client.post(
+        reverse("admin:briefings_conference_upload"), {"files": [upload_file]}
+    )
+
+    page = " ".join(preview.content.decode().split())
+    assert preview.status_code == 200
+    assert f"lines {pasted[0]} and {pasted[1]}" in page
+    assert "Windows-1252" in page
