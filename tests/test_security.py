@@ -496,6 +496,7 @@ import io  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from briefings.export import csv_cell  # noqa: E402
+from briefings.ingest.detect import detect_format  # noqa: E402
 from briefings.ingest.run import ingest_paths  # noqa: E402
 from briefings.models import Commitment, Turn  # noqa: E402
 
@@ -608,3 +609,19 @@ def test_the_upload_preview_warns_of_a_file_of_two_encodings(admin_client, setti
     assert preview.status_code == 200
     assert f"lines {pasted[0]} and {pasted[1]}" in page
     assert "Windows-1252" in page
+
+
+def test_format_detection_reads_past_the_first_50_kb_of_a_markdown_body(tmp_path):
+    original = next(WH_DEMO.glob("2022-*.md")).read_text()
+    _, front, body = original.split("---\n", 2)
+    # The transcript's own sentences, without a speaker label, as a long statement read
+    # before the briefing: the first labels come after 50 KB.
+    prose = "\n\n".join(line for line in body.splitlines() if line[:1].islower())
+    statement = "\n\n".join([prose] * (60_000 // len(prose) + 1))
+    late = tmp_path / "late-labels.md"
+    late.write_text(f"---\n{front}---\n{statement}\n\n{body}")
+
+    assert detect_format(late.read_text()) == "wh-markdown"
+    report = ingest_paths([str(late)])
+    assert report.ok, [outcome.error for outcome in report.outcomes]
+    assert Conference.objects.get().format == "wh-markdown"
