@@ -492,6 +492,7 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
 
 import csv  # noqa: E402
 import io  # noqa: E402
+import logging  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
 
@@ -625,3 +626,20 @@ def test_format_detection_reads_past_the_first_50_kb_of_a_markdown_body(tmp_path
     report = ingest_paths([str(late)])
     assert report.ok, [outcome.error for outcome in report.outcomes]
     assert Conference.objects.get().format == "wh-markdown"
+
+
+def test_a_bad_host_header_is_one_warning_line_not_a_traceback(client, settings, caplog):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["briefings.example.org"]
+
+    with caplog.at_level(logging.INFO):
+        response = client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    (record,) = [r for r in caplog.records if "attacker.example" in r.getMessage()]
+    assert record.name == "django.security.DisallowedHost"
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    line = logging.Formatter("%(levelname)s %(name)s %(message)s").format(record)
+    assert "\n" not in line
+    assert "Traceback" not in caplog.text
