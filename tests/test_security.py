@@ -643,3 +643,52 @@ def test_a_bad_host_header_is_one_warning_line_not_a_traceback(client, settings,
     line = logging.Formatter("%(levelname)s %(name)s %(message)s").format(record)
     assert "\n" not in line
     assert "Traceback" not in caplog.text
+
+
+@pytest.fixture
+def tariffs(search_index):
+    load_tariffs_briefing(
+        "Press Briefing on tariffs",
+        outlet="Daily News",
+        question="What about the tariffs?",
+        answer="The tariffs stay.",
+    )
+
+
+CONTROL_MESSAGE = "control characters"
+
+
+def test_a_query_with_a_nul_is_searched_without_it_and_says_so(client, tariffs):
+    page = client.get("/search/", {"q": "tariffs\x00"})
+    data = client.get("/search/", {"q": "tariffs\x00", "format": "json"}).json()
+
+    assert page.status_code == 200
+    assert "Press Briefing on tariffs" in page.content.decode()
+    assert CONTROL_MESSAGE in " ".join(page.content.decode().split())
+    assert data["total"] == 1
+    assert any(CONTROL_MESSAGE in message for message in data["messages"])
+    # The search as read, in its box and its links: not passed on to every next page.
+    assert "\x00" not in page.content.decode()
+    assert 'name="q" value="tariffs"' in page.content.decode()
+    assert 'href="/search/export.csv?q=tariffs"' in page.content.decode()
+    assert data["query"] == "tariffs"
+
+
+def test_a_nul_in_a_query_is_taken_out_of_the_exports_trends_and_feed(client, tariffs):
+    exported = client.get("/search/export.csv", {"q": "tariffs\x00"}).getvalue().decode()
+    exported_json = json.loads(
+        client.get("/search/export.json", {"q": "tariffs\x00"}).getvalue().decode()
+    )
+    trends = client.get("/search/trends/", {"q": "tariffs\x00"})
+    trends_csv = client.get("/search/trends.csv", {"q": "tariffs\x00"}).content.decode()
+    feed = client.get("/search/feed.atom", {"q": "tariffs\x00"})
+
+    assert len(list(csv.DictReader(io.StringIO(exported)))) == 1
+    assert exported_json["returned"] == 1
+    assert any(CONTROL_MESSAGE in message for message in exported_json["messages"])
+    assert trends.status_code == 200
+    assert CONTROL_MESSAGE in " ".join(trends.content.decode().split())
+    assert "\x00" not in trends.content.decode()
+    assert "\x00" not in trends_csv
+    assert feed.status_code == 200
+    assert b"Press Briefing on tariffs" in feed.content
