@@ -497,6 +497,7 @@ import logging  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from briefings.export import csv_cell  # noqa: E402
+from briefings.ingest.decode import decode_with_warnings  # noqa: E402
 from briefings.ingest.detect import detect_format  # noqa: E402
 from briefings.ingest.run import ingest_paths  # noqa: E402
 from briefings.models import Commitment, Turn  # noqa: E402
@@ -610,6 +611,24 @@ def test_the_upload_preview_warns_of_a_file_of_two_encodings(admin_client, setti
     assert preview.status_code == 200
     assert f"lines {pasted[0]} and {pasted[1]}" in page
     assert "Windows-1252" in page
+
+
+def test_a_windows_1252_file_with_some_utf8_lines_is_read_whole_naming_those_lines():
+    original = next(WH_DEMO.glob("2022-*.md")).read_text()
+    lines = original.splitlines(keepends=True)
+    accented = [n for n, line in enumerate(lines, start=1) if "’" in line]
+    pasted = [accented[0], accented[2]]
+    data = b"".join(
+        line.encode("utf-8" if n in pasted else "cp1252") for n, line in enumerate(lines, start=1)
+    )
+
+    text, warnings = decode_with_warnings(data)
+
+    assert text == original
+    assert warnings == [
+        f"lines {pasted[0]} and {pasted[1]} are UTF-8 in a file otherwise in Windows-1252: "
+        "each line read in its own encoding (check their quotes and accented letters)"
+    ]
 
 
 def test_format_detection_reads_past_the_first_50_kb_of_a_markdown_body(tmp_path):

@@ -106,7 +106,8 @@ def decode_with_warnings(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[st
         return _not_blank(data.decode("utf-8-sig")), []
     except UnicodeDecodeError:
         pass
-    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    lines = body.split(b"\n")
     texts: list[str] = []
     utf8_lines: list[int] = []  # lines with letters beyond ASCII, in UTF-8
     cp1252_lines: list[int] = []
@@ -121,7 +122,10 @@ def decode_with_warnings(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[st
                 # may still hold UTF-8 letters, which the fallback keeps.
                 text = line.decode("utf-8", errors=_CP1252_FALLBACK)
             except UnicodeDecodeError as error:
-                offset = sum(len(before) + 1 for before in lines[: number - 1]) + error.start
+                start = (
+                    len(data) - len(body) + sum(len(before) + 1 for before in lines[: number - 1])
+                )
+                offset = start + error.start
                 raise ParseError(
                     f"undecodable bytes: neither UTF-8 nor Windows-1252 "
                     f"(byte 0x{line[error.start]:02x} at offset {offset})",
