@@ -7,6 +7,7 @@ be added, none are renamed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -130,10 +131,23 @@ def commitment_record(commitment: Commitment) -> dict:
     }
 
 
+# What a spreadsheet runs as a formula (CSV injection, after OWASP's "CSV Injection"): a
+# cell starting with one of FORMULA_MARKS, even after spaces or line breaks (LibreOffice
+# can trim them), or with a tab or carriage return; and the same after a separator, for a
+# spreadsheet that splits cells at ";" (German and French locales) or at a tab, or that
+# misreads the quoting and starts a row at a line break inside a cell.
+FORMULA_MARKS = "=+\\-@"
+_FORMULA_AT_START = re.compile(rf"\A(?:[\t\r]|\s*[{FORMULA_MARKS}])")
+_FORMULA_AFTER_SEPARATOR = re.compile(rf"([,;\t\r\n])(?=\s*[{FORMULA_MARKS}])")
+
+
 def csv_cell(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run: a cell starting with = + - @
-    is a formula to it (CSV injection), and a leading apostrophe keeps it text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Text for a CSV cell that a spreadsheet will not run: an apostrophe, which keeps the
+    rest text, before a formula at the start of the cell and after a separator that
+    precedes one ("Ministry;'=1+1"). Every CSV the archive writes puts its words through
+    this; the JSON forms keep them as they are."""
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
+    return "'" + text if _FORMULA_AT_START.match(text) else text
 
 
 def iter_jsonl(conferences: Iterable[Conference] | None = None) -> Iterator[str]:

@@ -343,9 +343,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_warning": {"()": "config.log_filters.OneLineWarning"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # httpx logs every request at INFO; the fetch log (and the fetch command) says more.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    "loggers": {
+        # httpx logs every request at INFO; the fetch log (and the fetch command) says more.
+        "httpx": {"level": "WARNING"},
+        # A bad Host header: one line, not an error with a traceback (its 400 page is sent).
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
+    },
 }
 
 if not DEBUG:

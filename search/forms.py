@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.html import format_html, format_html_join
 
-from .language import MAX_FILTERS
+from .language import MAX_FILTERS, printable
 from .searching import SORT_LABELS, SearchInput
 
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -42,16 +43,46 @@ class ChosenAndOneMore(forms.TextInput):
         return format_html("{}{}", chosen, super().render(name, value, attrs, renderer))
 
 
+def shown_printable(data: object) -> object:
+    """A control's value as the form shows it again: without the control characters (a
+    NUL) that the search took out."""
+    if isinstance(data, str):
+        return printable(data).strip()
+    if isinstance(data, list):
+        return [shown_printable(each) for each in data]
+    return data
+
+
 class ValuesField(forms.Field):
     """Several values of one filter, blanks dropped; as many as the query language takes."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return shown_printable(super().bound_data(data, initial))
 
     def to_python(self, value: object) -> list[str]:
         values = [value] if isinstance(value, str) else list(value or [])
         return [str(each).strip() for each in values if str(each).strip()][:MAX_FILTERS]
 
 
+class QueryText(forms.CharField):
+    """Text that the query language reads: control characters are its to take out, with a
+    message, so a NUL does not make the form drop the whole value (CharField refuses a
+    NUL, and the search would then be for nothing, without a word)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return shown_printable(super().bound_data(data, initial))
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = QueryText(
         label="Search for",
         required=False,
         strip=True,
@@ -70,14 +101,14 @@ class SearchForm(forms.Form):
         widget=ChosenAndOneMore,
     )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_LABELS.items())
-    conference = forms.CharField(required=False, widget=forms.HiddenInput)
+    conference = QueryText(required=False, widget=forms.HiddenInput)
     org = ValuesField(required=False, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # "from" and "to", as in the query language; not valid Python attribute names.
         for name, label in (("from", "From"), ("to", "To")):
-            self.fields[name] = forms.CharField(
+            self.fields[name] = QueryText(
                 label=label,
                 required=False,
                 help_text=DATE_HELP,

@@ -142,7 +142,11 @@ def parse_query(
     control may hold several values (two speakers chosen from the facets): each is a
     filter of its own, and filters of one kind match any of their values."""
     parsed = ParsedQuery()
-    text = _printable(text)
+    if note := control_characters_note(
+        [text, speaker, outlet, organization, date_from, date_to, conference]
+    ):
+        parsed.note(note)
+    text = printable(text)
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH]
         parsed.note(f"Your search was cut to its first {MAX_QUERY_LENGTH} characters.")
@@ -155,11 +159,11 @@ def parse_query(
     ]
     for kind, values in controls:
         for value in [values] if isinstance(values, str) else values:
-            value = _printable(value)[:MAX_FIELD_VALUE].strip()
+            value = printable(value)[:MAX_FIELD_VALUE].strip()
             if value:
                 _add_filter(parsed, FieldFilter(kind, value))
     for kind, value in (("from", date_from), ("to", date_to)):
-        value = _printable(value)[:MAX_FIELD_VALUE].strip()
+        value = printable(value)[:MAX_FIELD_VALUE].strip()
         if value:
             _set_date(parsed, kind, value)
     if parsed.date_from and parsed.date_to and parsed.date_from > parsed.date_to:
@@ -198,8 +202,25 @@ def replace_filter(text: str, item: FieldFilter, value: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def _printable(text: str) -> str:
-    # Control characters (and stray newlines from a pasted query) become spaces.
+def control_characters_note(values: Sequence[Values]) -> str:
+    """A message that control characters (a NUL, say) were taken out of the search, so
+    that a search for less than was typed does not pass silently; "" when there were
+    none. Line breaks and tabs are spaces to a search, and pass without a word."""
+    texts = [text for value in values for text in ([value] if isinstance(value, str) else value)]
+    found = sorted({ch for text in texts for ch in text if not (ch.isprintable() or ch.isspace())})
+    if not found:
+        return ""
+    shown = ", ".join(f"U+{ord(ch):04X}" for ch in found[:MAX_NAMED_CHARACTERS])
+    more = " and others" if len(found) > MAX_NAMED_CHARACTERS else ""
+    return f"Your search held control characters ({shown}{more}): they were taken out."
+
+
+MAX_NAMED_CHARACTERS = 3
+
+
+def printable(text: str) -> str:
+    """The text as a search reads it: control characters (and stray newlines from a
+    pasted query) become spaces."""
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 

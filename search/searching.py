@@ -34,8 +34,10 @@ from .language import (
     FieldFilter,
     ParsedQuery,
     Phrase,
+    control_characters_note,
     edit_distance,
     parse_query,
+    printable,
     replace_filter,
 )
 from .results import Found, Hit
@@ -85,8 +87,19 @@ class SearchInput:
     conference: str = ""
     sort: str = "relevance"
     page: int = 1
+    # Said when control characters (a NUL) were taken out of the values, which are then
+    # the search as it is read: its links, title and exports carry none.
+    control_note: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if note := control_characters_note([getattr(self, name) for name in TEXT_INPUTS]):
+            self.control_note = note
+            for name in TEXT_INPUTS:
+                value = getattr(self, name)
+                if isinstance(value, str):
+                    setattr(self, name, printable(value).strip())
+                else:
+                    setattr(self, name, tuple(printable(each).strip() for each in value))
         # One value or several, kept in one order: the same choice is the same URL.
         for name in MULTIPLE:
             values = getattr(self, name)
@@ -94,7 +107,7 @@ class SearchInput:
             setattr(self, name, tuple(sorted({value for value in values if value})))
 
     def parse(self) -> ParsedQuery:
-        return parse_query(
+        parsed = parse_query(
             self.q,
             speaker=self.speaker,
             outlet=self.outlet,
@@ -103,6 +116,12 @@ class SearchInput:
             date_to=self.date_to,
             conference=self.conference,
         )
+        if self.control_note:
+            parsed.note(self.control_note)
+        return parsed
+
+
+TEXT_INPUTS = ("q", "speaker", "outlet", "organization", "date_from", "date_to", "conference")
 
 
 @dataclass

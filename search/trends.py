@@ -25,7 +25,13 @@ from django.conf import settings
 from .engines import Reader, answering, reader
 from .fields import MONTH
 from .filters import ResolvedFilter, resolve_filters
-from .language import MAX_QUERY_LENGTH, ParsedQuery, describe
+from .language import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    control_characters_note,
+    describe,
+    printable,
+)
 from .searching import SearchInput
 
 MAX_LINES = 3
@@ -40,6 +46,14 @@ class TrendInput:
 
     queries: list[str] = field(default_factory=list)
     filters: SearchInput = field(default_factory=SearchInput)
+    control_note: str = field(
+        default="", repr=False, compare=False
+    )  # as SearchInput's, for the queries
+
+    def __post_init__(self) -> None:
+        if note := control_characters_note(self.queries):
+            self.control_note = note
+            self.queries = [printable(text) for text in self.queries]
 
     def search(self, text: str) -> SearchInput:
         """The search page's search for one of the lines."""
@@ -93,6 +107,8 @@ class Trends:
 def count_trends(wanted: TrendInput) -> Trends:
     """Each search's matches per month beside the month's exchanges under its filters."""
     result = Trends(wanted)
+    if wanted.control_note:
+        result.note(wanted.control_note)
     texts = [text.strip() for text in wanted.queries if text.strip()]
     if len(texts) > MAX_LINES:
         left_out = ", ".join(f"“{_cut(text)}”" for text in texts[MAX_LINES:])

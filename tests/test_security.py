@@ -706,3 +706,229 @@ def test_an_editor_who_may_change_briefings_and_delete_exchanges_can_replace_one
 
     assert saved.status_code == 302
     assert "Good afternoon." in " ".join(turns_of(stored))
+
+
+# Issue 15: smaller holes: formulas a spreadsheet would still run, files of two encodings,
+# format detection that stopped reading, a bad Host header, control characters in a query.
+
+import csv  # noqa: E402
+import io  # noqa: E402
+import logging  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+
+from briefings.export import csv_cell  # noqa: E402
+from briefings.ingest.decode import decode_with_warnings  # noqa: E402
+from briefings.ingest.detect import detect_format  # noqa: E402
+from briefings.ingest.run import ingest_paths  # noqa: E402
+from briefings.models import Commitment, Turn  # noqa: E402
+
+FORMULA_MARKS = ("=", "+", "-", "@")
+
+
+def spreadsheet_cells(text: str) -> list[str]:
+    """The cells a spreadsheet makes of a CSV file where "," splits cells, and where ";"
+    does (a German or French locale)."""
+    return [
+        cell
+        for delimiter in (",", ";")
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for cell in row
+    ]
+
+
+def runs_as_formula(cell: str) -> bool:
+    # A spreadsheet that trims leading spaces (LibreOffice can) reads "  =1+1" as "=1+1".
+    return cell.startswith(("\t", "\r")) or cell.lstrip().startswith(FORMULA_MARKS)
+
+
+def test_a_formula_after_a_separator_or_leading_spaces_is_neutralised():
+    for text in ["Ministry;=1+1", "Ministry, +1+1", "  =1+1", "\t=1+1", "\r\n=1+1", " @SUM(A1)"]:
+        cell = csv_cell(text)
+
+        assert not any(runs_as_formula(piece) for piece in spreadsheet_cells(cell)), text
+        assert cell.replace("'", "") == text  # apostrophes added, nothing taken
+    assert csv_cell("Ministry; the list") == "Ministry; the list"
+
+
+def load_tariffs_briefing(title: str, *, outlet: str, question: str, answer: str) -> None:
+    """A briefing on tariffs, loaded and indexed."""
+    parsed = briefing(
+        title,
+        dt.date(2024, 3, 1),
+        [reporter(outlet, question), official("Jen Psaki", answer)],
+    )
+    load_conference(parsed, [source_file("tariffs.md", title)])
+    indexing.drain()
+
+
+def test_no_csv_the_archive_writes_has_a_cell_a_spreadsheet_would_run(client):
+    load_tariffs_briefing(
+        "Ministry;=1+1 briefing on tariffs",
+        outlet="Ministry;=1+1",
+        question="  =1+1 what about the tariffs?",
+        answer="\r\n=HYPERLINK(1) We will publish the tariffs by Friday.",
+    )
+    assert Commitment.objects.update(actor="Ministry;=1+1", sentence="  =1+1 by Friday") == 1
+
+    files = {
+        "search": client.get("/search/export.csv", {"q": "tariffs"}).getvalue().decode(),
+        "trends": client.get("/search/trends.csv", {"q": "tariffs;=1+1"}).content.decode(),
+        "commitments": client.get("/commitments/export.csv").content.decode(),
+    }
+
+    for name, text in files.items():
+        assert "=1+1" in text, name
+        cells = spreadsheet_cells(text)
+        assert not [cell for cell in cells if runs_as_formula(cell)], name
+
+
+def mixed_encoding_file(tmp_path: Path) -> tuple[Path, Path, list[int]]:
+    """A real White House transcript saved as UTF-8 with two of its lines in Windows-1252
+    (pasted from another file); the UTF-8 original beside it; the numbers of those lines."""
+    original = next(WH_DEMO.glob("2022-*.md"))
+    lines = original.read_bytes().decode().splitlines(keepends=True)
+    accented = [n for n, line in enumerate(lines, start=1) if "’" in line]
+    pasted = [accented[1], accented[-1]]
+    data = b"".join(
+        line.encode("cp1252" if n in pasted else "utf-8") for n, line in enumerate(lines, start=1)
+    )
+    (tmp_path / "mixed").mkdir()
+    (tmp_path / "utf8").mkdir()
+    mixed = tmp_path / "mixed" / original.name
+    mixed.write_bytes(data)
+    utf8 = tmp_path / "utf8" / original.name
+    utf8.write_bytes(original.read_bytes())
+    return mixed, utf8, pasted
+
+
+def test_a_file_of_two_encodings_is_read_whole_with_a_warning_naming_the_lines(tmp_path):
+    mixed, utf8, pasted = mixed_encoding_file(tmp_path)
+
+    out = io.StringIO()
+    call_command("ingest", str(mixed), stdout=out)
+
+    warning = next(line for line in out.getvalue().splitlines() if "Windows-1252" in line)
+    assert f"lines {pasted[0]} and {pasted[1]}" in warning
+    conference = Conference.objects.get()
+    assert any("Windows-1252" in text for text in conference.warnings)
+    words = [turn.text for turn in Turn.objects.filter(exchange__conference=conference)]
+    conference.delete()
+    ingest_paths([str(utf8)])
+    assert [turn.text for turn in Turn.objects.all()] == words  # nothing lost or garbled
+    assert not any("â€" in text for text in words)
+
+
+def test_the_upload_preview_warns_of_a_file_of_two_encodings(admin_client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    mixed, _utf8, pasted = mixed_encoding_file(tmp_path)
+
+    upload_file = SimpleUploadedFile(mixed.name, mixed.read_bytes(), content_type="text/markdown")
+    preview = admin_client.post(
+        reverse("admin:briefings_conference_upload"), {"files": [upload_file]}
+    )
+
+    page = " ".join(preview.content.decode().split())
+    assert preview.status_code == 200
+    assert f"lines {pasted[0]} and {pasted[1]}" in page
+    assert "Windows-1252" in page
+
+
+def test_a_windows_1252_file_with_some_utf8_lines_is_read_whole_naming_those_lines():
+    original = next(WH_DEMO.glob("2022-*.md")).read_text()
+    lines = original.splitlines(keepends=True)
+    accented = [n for n, line in enumerate(lines, start=1) if "’" in line]
+    pasted = [accented[0], accented[2]]
+    data = b"".join(
+        line.encode("utf-8" if n in pasted else "cp1252") for n, line in enumerate(lines, start=1)
+    )
+
+    text, warnings = decode_with_warnings(data)
+
+    assert text == original
+    assert warnings == [
+        f"lines {pasted[0]} and {pasted[1]} are UTF-8 in a file otherwise in Windows-1252: "
+        "each line read in its own encoding (check their quotes and accented letters)"
+    ]
+
+
+def test_format_detection_reads_past_the_first_50_kb_of_a_markdown_body(tmp_path):
+    original = next(WH_DEMO.glob("2022-*.md")).read_text()
+    _, front, body = original.split("---\n", 2)
+    # The transcript's own sentences, without a speaker label, as a long statement read
+    # before the briefing: the first labels come after 50 KB.
+    prose = "\n\n".join(line for line in body.splitlines() if line[:1].islower())
+    statement = "\n\n".join([prose] * (60_000 // len(prose) + 1))
+    late = tmp_path / "late-labels.md"
+    late.write_text(f"---\n{front}---\n{statement}\n\n{body}")
+
+    assert detect_format(late.read_text()) == "wh-markdown"
+    report = ingest_paths([str(late)])
+    assert report.ok, [outcome.error for outcome in report.outcomes]
+    assert Conference.objects.get().format == "wh-markdown"
+
+
+def test_a_bad_host_header_is_one_warning_line_not_a_traceback(client, settings, caplog):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["briefings.example.org"]
+
+    with caplog.at_level(logging.INFO):
+        response = client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    (record,) = [r for r in caplog.records if "attacker.example" in r.getMessage()]
+    assert record.name == "django.security.DisallowedHost"
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    line = logging.Formatter("%(levelname)s %(name)s %(message)s").format(record)
+    assert "\n" not in line
+    assert "Traceback" not in caplog.text
+
+
+@pytest.fixture
+def tariffs(search_index):
+    load_tariffs_briefing(
+        "Press Briefing on tariffs",
+        outlet="Daily News",
+        question="What about the tariffs?",
+        answer="The tariffs stay.",
+    )
+
+
+CONTROL_MESSAGE = "control characters"
+
+
+def test_a_query_with_a_nul_is_searched_without_it_and_says_so(client, tariffs):
+    page = client.get("/search/", {"q": "tariffs\x00"})
+    data = client.get("/search/", {"q": "tariffs\x00", "format": "json"}).json()
+
+    assert page.status_code == 200
+    assert "Press Briefing on tariffs" in page.content.decode()
+    assert CONTROL_MESSAGE in " ".join(page.content.decode().split())
+    assert data["total"] == 1
+    assert any(CONTROL_MESSAGE in message for message in data["messages"])
+    # The search as read, in its box and its links: not passed on to every next page.
+    assert "\x00" not in page.content.decode()
+    assert 'name="q" value="tariffs"' in page.content.decode()
+    assert 'href="/search/export.csv?q=tariffs"' in page.content.decode()
+    assert data["query"] == "tariffs"
+
+
+def test_a_nul_in_a_query_is_taken_out_of_the_exports_trends_and_feed(client, tariffs):
+    exported = client.get("/search/export.csv", {"q": "tariffs\x00"}).getvalue().decode()
+    exported_json = json.loads(
+        client.get("/search/export.json", {"q": "tariffs\x00"}).getvalue().decode()
+    )
+    trends = client.get("/search/trends/", {"q": "tariffs\x00"})
+    trends_csv = client.get("/search/trends.csv", {"q": "tariffs\x00"}).content.decode()
+    feed = client.get("/search/feed.atom", {"q": "tariffs\x00"})
+
+    assert len(list(csv.DictReader(io.StringIO(exported)))) == 1
+    assert exported_json["returned"] == 1
+    assert any(CONTROL_MESSAGE in message for message in exported_json["messages"])
+    assert trends.status_code == 200
+    assert CONTROL_MESSAGE in " ".join(trends.content.decode().split())
+    assert "\x00" not in trends.content.decode()
+    assert "\x00" not in trends_csv
+    assert feed.status_code == 200
+    assert b"Press Briefing on tariffs" in feed.content

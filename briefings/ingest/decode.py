@@ -8,6 +8,7 @@ rather than expanded, so a "billion laughs" file costs nothing.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from .records import ParseError
@@ -82,6 +83,14 @@ def _not_blank(text: str) -> str:
 
 def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
     """Decode UTF-8 (with or without BOM), else Windows-1252; refuse binary and empty files."""
+    return decode_with_warnings(data, max_bytes=max_bytes)[0]
+
+
+def decode_with_warnings(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str, list[str]]:
+    """The text of a transcript file and what its reader should know about the decoding: a
+    file of two encodings (a UTF-8 transcript with lines pasted from a Windows-1252 one, or
+    the reverse) is read a line at a time, each in its own encoding, and a warning names the
+    lines in the encoding of the fewer. Binary and empty files are refused."""
     check_size(len(data), max_bytes)
     if not data.strip():
         raise ParseError("file is empty")
@@ -94,15 +103,69 @@ def decode_transcript(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
             "refused (a transcript page has no use for them)"
         )
     try:
-        return _not_blank(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as utf8_error:
+        return _not_blank(data.decode("utf-8-sig")), []
+    except UnicodeDecodeError:
+        pass
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    lines = body.split(b"\n")
+    texts: list[str] = []
+    utf8_lines: list[int] = []  # lines with letters beyond ASCII, in UTF-8
+    cp1252_lines: list[int] = []
+    for number, line in enumerate(lines, start=1):
         try:
-            # Third-party transcripts are often Windows-1252 ("’" is byte 0x92).
-            return _not_blank(data.decode("cp1252"))
+            text = line.decode("utf-8")
+            if not line.isascii():
+                utf8_lines.append(number)
         except UnicodeDecodeError:
-            line = data[: utf8_error.start].count(b"\n") + 1
-            raise ParseError(
-                f"undecodable bytes: neither UTF-8 nor Windows-1252 "
-                f"(byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})",
-                line=line,
-            ) from None
+            try:
+                # Third-party transcripts are often Windows-1252 ("’" is byte 0x92); a line
+                # may still hold UTF-8 letters, which the fallback keeps.
+                text = line.decode("utf-8", errors=_CP1252_FALLBACK)
+            except UnicodeDecodeError as error:
+                start = (
+                    len(data) - len(body) + sum(len(before) + 1 for before in lines[: number - 1])
+                )
+                offset = start + error.start
+                raise ParseError(
+                    f"undecodable bytes: neither UTF-8 nor Windows-1252 "
+                    f"(byte 0x{line[error.start]:02x} at offset {offset})",
+                    line=number,
+                ) from None
+            cp1252_lines.append(number)
+        texts.append(text)
+    if not utf8_lines:
+        return _not_blank(data.decode("cp1252")), []
+    if len(cp1252_lines) <= len(utf8_lines):
+        warning = (
+            f"{_line_numbers(cp1252_lines)} not UTF-8 like the rest of the file: read as "
+            "Windows-1252 (check their quotes and accented letters)"
+        )
+    else:
+        warning = (
+            f"{_line_numbers(utf8_lines)} UTF-8 in a file otherwise in Windows-1252: "
+            "each line read in its own encoding (check their quotes and accented letters)"
+        )
+    return _not_blank("\n".join(texts)), [warning]
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """The bytes UTF-8 could not read, read as Windows-1252; raises for the five bytes
+    Windows-1252 leaves undefined."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252"), error.end
+
+
+_CP1252_FALLBACK = "briefing-archive.cp1252"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
+
+LINES_NAMED = 10
+
+
+def _line_numbers(numbers: list[int]) -> str:
+    """ "line 4 is", "lines 4 and 9 are", "lines 4, 9, ... and 12 more are"."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]} is"
+    shown = [str(number) for number in numbers[:LINES_NAMED]]
+    rest = len(numbers) - len(shown)
+    last = f"{rest} more" if rest else shown.pop()
+    return f"lines {', '.join(shown)} and {last} are"

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ..models import Conference, IngestRun
 from .dating import FROM_GIVEN, FROM_TRANSCRIPT, date_transcript
-from .decode import check_size, decode_transcript
+from .decode import check_size, decode_transcript, decode_with_warnings
 from .detect import detect_format, parse_transcript, prepare_text
 from .files import collect_paths, natural_key
 from .formats import FORMATS
@@ -184,6 +184,7 @@ def _parse_documents(
     files: Iterable[tuple[str, bytes]], *, format_name: str | None = None
 ) -> Iterator[Document]:
     series: dict[tuple[str, str], list[tuple[SourceFile, str]]] = {}
+    decodings: dict[str, list[str]] = {}  # a page's decoding warnings, by file name
     for filename, data in files:
         source = SourceFile(
             filename=filename,
@@ -191,17 +192,20 @@ def _parse_documents(
             media_type=MEDIA_TYPES.get(Path(filename).suffix.lower(), "text/plain"),
         )
         try:
-            text = decode_transcript(data, max_bytes=settings.INGEST_MAX_BYTES)
+            text, decoding = decode_with_warnings(data, max_bytes=settings.INGEST_MAX_BYTES)
             name = format_name or detect_format(text)
             fmt = FORMATS.get(name)  # an unknown name is refused by parse_transcript
             if fmt is not None and fmt.pages is not None:
                 key = fmt.pages.series_key(prepare_text(text, name))
                 series.setdefault((name, key), []).append((source, text))
+                decodings[source.filename] = decoding
                 continue
             if fmt is not None and fmt.records is not None:
-                yield from _record_documents(fmt, source, text)
+                for document in _record_documents(fmt, source, text):
+                    yield _warned(document, decoding)
                 continue
             document = Document([source], parse_transcript(text, format_name=name))
+            _warned(document, decoding)
         except ParseError as error:
             document = Document([source], error=str(error))
         except Exception as error:  # a parser bug must not stop the other files
@@ -209,7 +213,18 @@ def _parse_documents(
             document = Document([source], error=f"parser error (a bug): {error!r}")
         yield document
     for (name, _key), pages in series.items():
-        yield _series_document(FORMATS[name], pages)
+        document = _series_document(FORMATS[name], pages)
+        for source, _text in pages:
+            warnings = decodings.get(source.filename, [])
+            _warned(document, [f"{Path(source.filename).name}: {w}" for w in warnings])
+        yield document
+
+
+def _warned(document: Document, decoding: list[str]) -> Document:
+    """The document with its file's decoding warnings (a file of two encodings) first."""
+    if document.parsed is not None and decoding:
+        document.parsed.warnings[:0] = decoding
+    return document
 
 
 def undated_documents(documents: list[Document]) -> list[int]:
@@ -466,7 +481,8 @@ def _stored_document(conference: Conference) -> Document:
             raise ParseError(
                 f"stored as {len(sources)} files, but its format ({conference.format}) reads one"
             )
-        return Document(sources, parse_transcript(decode_transcript(sources[0].data)))
+        text, decoding = decode_with_warnings(sources[0].data)
+        return _warned(Document(sources, parse_transcript(text)), decoding)
     except ParseError as error:
         return Document(sources, error=str(error))
     except Exception as error:  # a parser bug must not stop the other briefings

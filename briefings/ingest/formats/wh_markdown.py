@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import islice
 
 import yaml
 
@@ -54,14 +55,17 @@ def resembles(text: str) -> bool:
     return bool(match and re.search(r"^title\s*:", match.group(1), re.M))
 
 
+_SNIFF_LABEL = re.compile(rf"^[ \t\u00a0]*(?:[{UPPER}][{UPPER}. '’\-]+:|Q[\u00a0 ]\s*\S)", re.M)
+
+
 def sniff(text: str) -> bool:
     """Front matter with a title, then White House speaker labels or `Q` lines."""
     match = _FRONT_MATTER.match(text[:20000])
     if not resembles(text) or not match:
         return False
-    body = text[match.end() : match.end() + 50000]
-    labels = re.findall(rf"^[ \t\u00a0]*(?:[{UPPER}][{UPPER}. '’\-]+:|Q[\u00a0 ]\s*\S)", body, re.M)
-    return len(labels) >= 2
+    # The whole body, as far as its second label: a long statement may come before the
+    # first (and a body cut at 50 KB missed them), and a transcript stops the search early.
+    return len(list(islice(_SNIFF_LABEL.finditer(text, match.end()), 2))) == 2
 
 
 def parse(text: str) -> ParsedConference:
