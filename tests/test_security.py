@@ -12,8 +12,11 @@ because one hostile archive is checked against every page type):
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+import logging
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,14 +25,30 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from lxml import html as lxml_html
 
 from briefings import upload
+from briefings.export import csv_cell
+from briefings.ingest.decode import decode_with_warnings
+from briefings.ingest.detect import detect_format
 from briefings.ingest.load import load_conference
-from briefings.models import Conference, Exchange, Organization, Person, Source
+from briefings.ingest.run import ingest_paths, load_documents, read_documents
+from briefings.models import (
+    Commitment,
+    Conference,
+    Exchange,
+    NotDuplicate,
+    Organization,
+    Person,
+    Source,
+    Turn,
+    WatchedSource,
+)
 from search import indexing
 from tests.conftest import briefing, official, reporter, source_file
 
@@ -489,10 +508,6 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
 
 # Issue 15: admin permissions per action
 
-from django.contrib.auth.models import Permission, User  # noqa: E402
-
-from briefings.ingest.run import load_documents, read_documents  # noqa: E402
-from briefings.models import Commitment, NotDuplicate, Turn, WatchedSource  # noqa: E402
 
 PSAKI = WH_DEMO / "2021-02-01-press-briefing-by-press-secretary-jen-psaki-february-1-2021.md"
 UPLOAD = "/admin/briefings/conference/upload/"
@@ -711,17 +726,6 @@ def test_an_editor_who_may_change_briefings_and_delete_exchanges_can_replace_one
 # Issue 15: smaller holes: formulas a spreadsheet would still run, files of two encodings,
 # format detection that stopped reading, a bad Host header, control characters in a query.
 
-import csv  # noqa: E402
-import io  # noqa: E402
-import logging  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
-
-from briefings.export import csv_cell  # noqa: E402
-from briefings.ingest.decode import decode_with_warnings  # noqa: E402
-from briefings.ingest.detect import detect_format  # noqa: E402
-from briefings.ingest.run import ingest_paths  # noqa: E402
-from briefings.models import Commitment, Turn  # noqa: E402
 
 FORMULA_MARKS = ("=", "+", "-", "@")
 
