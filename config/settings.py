@@ -294,6 +294,12 @@ STORAGES = {
 # INGEST_MAX_BYTES by the upload form before parsing.
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# One admin upload (or fetch) is saved in one request, in one transaction, so it must end
+# well within the worker's timeout (GUNICORN_TIMEOUT, 30 s): saving took 4.5-5 s a MB here
+# (docs/findings.md, "Large uploads"), so 2 MB is about 10 s. The form states these limits
+# and refuses more before reading anything; larger ingests go through `manage.py ingest`.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
 
 # Fetching from the governments' sites (briefings/fetching/): how the archive introduces
 # itself and how gently it asks. One request a second per host is the floor; a robots.txt
