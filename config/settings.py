@@ -391,15 +391,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Passwords set through the admin, `createsuperuser` or `changepassword` must pass
+# Django's four checks: not like the user's name or email, at least 12 characters, not a
+# common password, not all digits.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # Admin logins (django-axes): LOGIN_FAILURE_LIMIT failures of one username from one
 # address lock that pair out for LOGIN_COOLOFF_MINUTES; other users and addresses go on.
+# LOGIN_ACCOUNT_FAILURE_LIMIT failures of one username from any addresses lock the account
+# for as long, except from an address it logged in from in LOGIN_KNOWN_ADDRESS_DAYS
+# (config/lockout.py). Failures while locked do not lengthen a lock, so nobody can hold
+# an account locked by guessing on.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # in this order
+AXES_HANDLER = "config.lockout.AccountLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"
