@@ -21,6 +21,8 @@ from .models import (
     Organization,
     Person,
 )
+from .upload import limits_text as upload_limits_text
+from .upload import over_the_limits
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,15 +61,22 @@ class UploadForm(forms.Form):
         "(its old URLs keep working).",
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text += " " + upload_limits_text()
+
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
-        limit = settings.INGEST_MAX_BYTES
+        # One file is held to the ingest's limit, and to the upload's own when that is less.
+        limit = min(settings.INGEST_MAX_BYTES, settings.UPLOAD_MAX_BYTES)
         for upload in files:
             if upload.size > limit:
                 raise forms.ValidationError(
                     f"{upload.name} is too large ({upload.size / 1_048_576:.1f} MB; "
                     f"the limit is {limit / 1_048_576:.0f} MB). Nothing was saved."
                 )
+        if refused := over_the_limits([upload.size for upload in files]):
+            raise forms.ValidationError(refused)
         return files
 
 

@@ -24,6 +24,59 @@ def uploads_dir() -> Path:
     return Path(settings.DATA_DIR) / "uploads"
 
 
+def limits_text() -> str:
+    """The upload's limits as the form states them."""
+    return (
+        f"At most {settings.UPLOAD_MAX_FILES} files and {_size(settings.UPLOAD_MAX_BYTES)} "
+        "in one upload, so that saving ends well within the server's time limit; larger "
+        "ingests go through manage.py ingest."
+    )
+
+
+def over_the_limits(sizes: list[int]) -> str:
+    """Why files of these sizes are too many or too large for one upload; "" when they
+    fit. Checked before anything is read, so a refused upload costs nothing."""
+    total = sum(sizes)
+    if len(sizes) > settings.UPLOAD_MAX_FILES:
+        return (
+            f"{len(sizes)} files are too many for one upload (the limit is "
+            f"{settings.UPLOAD_MAX_FILES}). Nothing was saved: upload them in smaller groups."
+        )
+    if total > settings.UPLOAD_MAX_BYTES:
+        return (
+            f"These files come to {_size(total)}; one upload is at most "
+            f"{_size(settings.UPLOAD_MAX_BYTES)}. Nothing was saved: upload them in "
+            "smaller groups, or ingest them with manage.py ingest."
+        )
+    return ""
+
+
+def _size(size: int) -> str:
+    if size < 1_048_576:
+        return f"{size // 1024} KB"
+    return f"{size / 1_048_576:.1f} MB"
+
+
+def stashed_sizes(token: str) -> list[int] | None:
+    """The sizes of the files kept under a token, without reading them."""
+    if (kept := _manifest(token)) is None:
+        return None
+    folder, names = kept
+    return [(folder / f"{number:03d}.bin").stat().st_size for number in range(1, len(names) + 1)]
+
+
+def _manifest(token: str) -> tuple[Path, list[str]] | None:
+    """The folder of a token's files and their names, or None when the token is unknown
+    or malformed."""
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    folder = uploads_dir() / token
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return None
+    return folder, json.loads(manifest.read_text())
+
+
 def stash_files(files: list[tuple[str, bytes]], *, origins: dict[str, dict] | None = None) -> str:
     """Keep the uploaded files until the admin confirms; returns the token naming them.
     `origins` (JSON) says where fetched files came from, by name (stashed_origins)."""
@@ -52,13 +105,9 @@ def stashed_origins(token: str) -> dict[str, dict]:
 
 def stashed_files(token: str) -> list[tuple[str, bytes]] | None:
     """The files kept under a token, or None when the token is unknown or malformed."""
-    if not TOKEN.fullmatch(token or ""):
+    if (kept := _manifest(token)) is None:
         return None
-    folder = uploads_dir() / token
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return None
-    names = json.loads(manifest.read_text())
+    folder, names = kept
     return [
         (name, (folder / f"{number:03d}.bin").read_bytes())
         for number, name in enumerate(names, start=1)

@@ -294,6 +294,12 @@ STORAGES = {
 # INGEST_MAX_BYTES by the upload form before parsing.
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# One admin upload (or fetch) is saved in one request, in one transaction, so it must end
+# well within the worker's timeout (GUNICORN_TIMEOUT, 30 s): saving took 4.5-5 s a MB here
+# (docs/findings.md, "Large uploads"), so 2 MB is about 10 s. The form states these limits
+# and refuses more before reading anything; larger ingests go through `manage.py ingest`.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
 
 # Fetching from the governments' sites (briefings/fetching/): how the archive introduces
 # itself and how gently it asks. One request a second per host is the floor; a robots.txt
@@ -390,15 +396,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Passwords set through the admin, `createsuperuser` or `changepassword` must pass
+# Django's four checks: not like the user's name or email, at least 12 characters, not a
+# common password, not all digits.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # Admin logins (django-axes): LOGIN_FAILURE_LIMIT failures of one username from one
 # address lock that pair out for LOGIN_COOLOFF_MINUTES; other users and addresses go on.
+# LOGIN_ACCOUNT_FAILURE_LIMIT failures of one username from any addresses lock the account
+# for as long, except from an address it logged in from in LOGIN_KNOWN_ADDRESS_DAYS
+# (config/lockout.py). Failures while locked do not lengthen a lock, so nobody can hold
+# an account locked by guessing on.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # in this order
+AXES_HANDLER = "config.lockout.AccountLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"

@@ -936,3 +936,166 @@ def test_a_nul_in_a_query_is_taken_out_of_the_exports_trends_and_feed(client, ta
     assert "\x00" not in trends_csv
     assert feed.status_code == 200
     assert b"Press Briefing on tariffs" in feed.content
+
+
+# Issue 15: uploads and accounts
+
+
+UPLOAD = "admin:briefings_conference_upload"
+CONFIRM = "admin:briefings_conference_upload_confirm"
+WH_CORPUS_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def wh_demo_upload(name: str, *, changed: bool = False) -> SimpleUploadedFile:
+    """A demo White House transcript; `changed`, the same briefing with a word changed."""
+    data = next(WH_DEMO.glob(name)).read_bytes()
+    if changed:
+        data = data.replace(b"Happy Monday.", b"Happy Monday, everyone.", 1)
+    return SimpleUploadedFile(name, data, content_type="text/markdown")
+
+
+@pytest.fixture
+def uploader(admin_client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return admin_client
+
+
+def preview_token(client: Client, files: list[SimpleUploadedFile]) -> str:
+    preview = client.post(reverse(UPLOAD), {"files": files})
+    return preview.context["confirm"].initial["token"]
+
+
+def test_an_upload_over_the_stated_limits_is_refused_before_it_is_read(uploader, settings):
+    settings.UPLOAD_MAX_BYTES = 50_000
+    files = [wh_demo_upload("2021-02-01-*.md"), wh_demo_upload("2021-02-09-*.md")]
+
+    form = uploader.get(reverse(UPLOAD)).content.decode()
+    response = uploader.post(reverse(UPLOAD), {"files": files})
+
+    assert "At most 20 files and 48 KB in one upload" in form
+    page = response.content.decode()
+    assert "one upload is at most 48 KB. Nothing was saved" in page
+    assert not upload.uploads_dir().exists()
+    assert Conference.objects.count() == 0
+
+
+def test_a_confirm_over_the_limits_is_refused_with_a_message_and_saves_nothing(uploader, settings):
+    token = preview_token(
+        uploader, [wh_demo_upload("2021-02-01-*.md"), wh_demo_upload("2021-02-09-*.md")]
+    )
+    settings.UPLOAD_MAX_BYTES = 50_000  # lowered while the upload waited
+
+    response = uploader.post(reverse(CONFIRM), {"token": token, "save": "1"}, follow=True)
+
+    assert "one upload is at most 48 KB. Nothing was saved" in response.content.decode()
+    assert Conference.objects.count() == 0
+    assert upload.stashed_files(token) is None
+
+
+def test_a_confirm_whose_third_file_cannot_be_saved_saves_none_of_them(uploader):
+    # The third is another version of the first: saved first, the first makes it a
+    # changed transcript offered without Replace, which the loader refuses.
+    files = [
+        wh_demo_upload("2021-02-01-*.md"),
+        wh_demo_upload("2021-02-09-*.md"),
+        wh_demo_upload("2021-02-01-*.md", changed=True),
+    ]
+    token = preview_token(uploader, files)
+
+    response = uploader.post(reverse(CONFIRM), {"token": token, "save": "1"}, follow=True)
+
+    assert response.status_code == 200
+    assert Conference.objects.count() == 0
+    assert Exchange.objects.count() == 0
+    page = response.content.decode()
+    assert "a different version of this briefing is already in the archive" in page
+    assert "saved whole or not at all" in page
+
+
+def concatenated_transcript(corpus: Path, megabytes: float) -> bytes:
+    """One White House transcript of `megabytes`: real briefings' words one after another
+    under the first one's front matter, as a day's transcripts pasted into one file."""
+    files = sorted((corpus / "wh-briefings" / "press-briefings").rglob("*.md"))
+    parts = [files[0].read_text()]
+    size = len(parts[0].encode())
+    for path in files[1:]:
+        body = WH_CORPUS_FRONT_MATTER.sub("", path.read_text())
+        size += len(body.encode()) + 1
+        if size > megabytes * 1_048_576:
+            break
+        parts.append(body)
+    return "\n".join(parts).encode()
+
+
+@pytest.mark.corpus
+def test_a_ten_megabyte_briefing_is_shown_a_page_at_a_time(client, corpus):
+    if not (corpus / "wh-briefings").is_dir():
+        pytest.skip("../shared/corpus/wh-briefings is not present")
+    from briefings.ingest.run import load_documents, read_documents
+
+    data = concatenated_transcript(corpus, 9.9)  # the most one file may be
+    report = load_documents(read_documents([("ten-megabytes.md", data)]))
+    assert report.ok, report.summary()
+    conference = Conference.objects.get()
+    total = conference.exchanges.count()
+    assert total > 5_000
+
+    first = client.get(conference.get_absolute_url())
+    last = client.get(conference.get_absolute_url(), {"page": "9999"})
+
+    for response in (first, last):
+        assert response.status_code == 200
+        assert len(response.content) < 600_000  # the whole transcript was 24 MB of HTML
+    page = lxml_html.fromstring(first.content)
+    shown = page.xpath("//section[@class='exchange']/@id")
+    assert shown[0] == "exchange-1"
+    assert len(shown) < total
+    assert f"of {total}" in first.content.decode()
+    following = page.xpath("//nav[@class='pages']//a[text()='Next']/@href")[0]
+    assert following == f"{conference.get_absolute_url()}?page=2"
+    # From an exchange of a later page, "in the whole briefing" leads to its page.
+    later = conference.exchanges.order_by("position")[len(shown) * 2]
+    exchange_page = client.get(later.get_absolute_url()).content.decode()
+    assert f"?page=3#exchange-{later.position}" in exchange_page
+
+
+def test_a_weak_password_is_refused_when_a_user_is_added(admin_client):
+    from django.contrib.auth import get_user_model
+
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "newcomer", "password1": "password1", "password2": "password1"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This password is too common." in page
+    assert "at least 12 characters" in page
+    assert not get_user_model().objects.filter(username="newcomer").exists()
+
+
+def test_one_account_guessed_at_from_many_addresses_is_locked_but_not_where_it_logs_in(
+    django_user_model,
+):
+    password = "correct horse battery staple"
+    django_user_model.objects.create_superuser("editor", "editor@example.org", password)
+
+    def log_in(secret: str, address: str) -> object:
+        client = Client(REMOTE_ADDR=address)
+        response = client.post(reverse("admin:login"), {"username": "editor", "password": secret})
+        response.logged_in = "_auth_user_id" in client.session
+        return response
+
+    assert log_in(password, "198.51.100.20").logged_in  # the editor's usual address
+    # Four guesses from each of five addresses: under each address's own limit of five.
+    for number in range(5):
+        for _ in range(4):
+            assert not log_in("wrong guess", f"203.0.113.{number}").logged_in
+
+    elsewhere = log_in(password, "192.0.2.99")
+    usual = log_in(password, "198.51.100.20")
+
+    assert not elsewhere.logged_in
+    assert elsewhere.status_code == 429
+    assert "from several addresses (20 within 0:15:00)" in elsewhere.content.decode()
+    assert usual.logged_in

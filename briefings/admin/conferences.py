@@ -20,7 +20,7 @@ from ..ingest.extraction import reextract_conference
 from ..ingest.run import (
     FAILED,
     Document,
-    load_documents,
+    load_documents_whole,
     preview_status,
     read_documents,
     undated_documents,
@@ -228,6 +228,9 @@ class ConferenceAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         """Files (uploaded or fetched) read into the preview, and kept aside for the
         confirm when any is readable."""
+        if refused := upload.over_the_limits([len(data) for _, data in files]):
+            self.message_user(request, refused, messages.ERROR)
+            return self._upload_page(request)
         format_name = choices["format"] or None
         documents = read_documents(files, format_name=format_name)
         apply_origins(documents, origins or {})
@@ -312,6 +315,11 @@ class ConferenceAdmin(admin.ModelAdmin):
             self.message_user(request, "Upload cancelled; nothing was saved.", messages.INFO)
             return redirect("admin:briefings_conference_upload")
         valid = form.is_valid()
+        if refused := upload.over_the_limits(upload.stashed_sizes(token) or []):
+            # Kept under larger limits, or altered: refused before anything is read.
+            upload.discard(token)
+            self.message_user(request, refused, messages.ERROR)
+            return redirect("admin:briefings_conference_upload")
         files = upload.stashed_files(token) if "token" in form.cleaned_data else None
         if files is None:
             self.message_user(
@@ -328,7 +336,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         for number, held_on in form.dates().items():
             if 0 < number <= len(documents):
                 documents[number - 1].give_date(held_on)
-        report = load_documents(
+        report = load_documents_whole(
             documents,
             replace=form.cleaned_data["replace"],
             via=IngestRun.Via.UPLOAD,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
@@ -339,6 +340,62 @@ def load_documents(
             on_outcome(number, outcome)
     _finish_run(run, report)
     return report
+
+
+class _Undone(Exception):
+    """A document of an all-or-none load failed: the transaction is rolled back."""
+
+
+def load_documents_whole(
+    documents: list[Document],
+    *,
+    replace: bool = False,
+    via: str = IngestRun.Via.COMMAND,
+    user: object | None = None,
+) -> Report:
+    """Store every readable document in one transaction, all or none: when one fails,
+    those stored before it are rolled back and those after it are not tried. The admin's
+    confirm saves this way, so an upload is never half saved (a worker killed mid-way
+    rolls back too). A document that could not be read at all was named in the preview
+    as one that will not be saved; it is reported, and the others are saved.
+
+    The log entry is written outside the transaction, so a rolled-back upload is logged
+    as failed, with the reason."""
+    files = [source.filename for document in documents for source in document.sources]
+    run = start_run(
+        via=via, user=user if getattr(user, "is_authenticated", False) else None, files=files
+    )
+    report = Report(run=run)
+    try:
+        with transaction.atomic():
+            for document in documents:
+                outcome = _load_one(document, replace=replace)
+                report.outcomes.append(outcome)
+                if outcome.status == FAILED and document.parsed is not None:
+                    raise _Undone
+    except _Undone:
+        report.outcomes = _undone(report.outcomes, documents)
+    _finish_run(run, report)
+    return report
+
+
+def _undone(outcomes: list[Outcome], documents: list[Document]) -> list[Outcome]:
+    """The outcomes of a rolled-back load: the failure as it was, every other readable
+    document failed as not saved, because of it."""
+    failure = outcomes[-1]
+    reason = (
+        f"not saved: {Path(failure.name).name} could not be saved, and an upload is "
+        "saved whole or not at all"
+    )
+
+    def undone(name: str, outcome: Outcome | None, error: str) -> Outcome:
+        if outcome is failure or (outcome is not None and outcome.status == FAILED):
+            return outcome
+        return Outcome(name, FAILED, error=error or reason)
+
+    tried = [undone(o.name, o, "") for o in outcomes]
+    untried = [undone(d.name, None, d.error) for d in documents[len(outcomes) :]]
+    return [*tried, *untried]
 
 
 def _load_one(document: Document, *, replace: bool) -> Outcome:

@@ -8,6 +8,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from briefings.models import (
     Turn,
 )
 from briefings.pages import json_link, json_response, refuse_format, wants_json
+from briefings.paging import page_link, page_links, page_number, pager, requested_page
 from briefings.text import strip_notes
 from search.searching import SearchInput, searched_marks, similar_exchanges
 from search.views import results_link, searched_from
@@ -63,6 +65,9 @@ RECORD_TURNS = Prefetch(
     )
     .order_by("position"),
 )
+# A real briefing of one day (the longest White House one, some 100 KB, has well under
+# this) stays one page; a page of this many is some 350 KB of HTML.
+EXCHANGES_PER_PAGE = 100
 MAX_POSITION = 2**31 - 1  # beyond any real exchange or row id
 CONTENTS_WORDS = 12  # of a question, in the briefing page's contents
 # Stored originals are offered as downloads under their own type only when a browser
@@ -103,7 +108,12 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if wants_json(request):
         return json_response(_conference_json(request, conference))
     participants = conference.participants.select_related("person", "organization")
-    exchanges = list(conference.exchanges.prefetch_related(TURNS))
+    # A briefing of more exchanges than a page holds (a whole day's transcripts in one
+    # file) is paged: the page of a 10 MB transcript was 24 MB of HTML and took 11-15 s.
+    page = _transcript_page(conference, request.GET.get("page"))
+    exchanges = list(page.object_list)
+    prefetch_related_objects(exchanges, TURNS)
+    link = page_links(conference.get_absolute_url())
     _link_speakers(exchanges)
     contents = [entry for exchange in exchanges if (entry := _contents_entry(exchange))]
     said_here = [
@@ -118,9 +128,12 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "conference": conference,
             "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
+            "page_url": request.build_absolute_uri(link(page.number)),
             "held_on": iso_date(conference.held_on) or "",
             "participants": participants,
             "exchanges": exchanges,
+            "page": page,
+            "pages": pager(page.number, page.paginator.num_pages, link),
             "contents": contents,
             "said_here": said_here,
             "sources": _sources(conference),
@@ -128,6 +141,29 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "json_link": json_link(request),
         },
     )
+
+
+def _transcript_page(conference: Conference, raw: str | None) -> Page:
+    """The page of the briefing's exchanges that `raw` asks for. A briefing of one page
+    (nearly every one) is read in one query, its count uncounted."""
+    exchanges = conference.exchanges.order_by("position")
+    if page_number(raw) == 1:
+        first = list(exchanges[: EXCHANGES_PER_PAGE + 1])
+        if len(first) <= EXCHANGES_PER_PAGE:
+            return Paginator(first, EXCHANGES_PER_PAGE).page(1)
+    return requested_page(Paginator(exchanges, EXCHANGES_PER_PAGE), raw)
+
+
+def briefing_page_link(exchange: Exchange) -> str:
+    """The exchange in the whole briefing: the page of the briefing that holds it, at its
+    anchor. Positions are distinct and from 1, so one within the first page's count is
+    on the first page, without a query."""
+    before = exchange.position - 1
+    if before >= EXCHANGES_PER_PAGE:
+        before = exchange.conference.exchanges.filter(position__lt=exchange.position).count()
+    number = before // EXCHANGES_PER_PAGE + 1
+    path = page_link(exchange.conference.get_absolute_url(), {}, page=number)
+    return f"{path}#exchange-{exchange.position}"
 
 
 def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpResponse:
@@ -195,6 +231,7 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
             "exchange": exchange,
             "conference": conference,
             "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
+            "in_briefing": briefing_page_link(exchange),
             "held_on": iso_date(conference.held_on) or "",
             "permalink": permalink,
             "previous": previous,
