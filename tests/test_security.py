@@ -1028,24 +1028,24 @@ def concatenated_transcript(corpus: Path, megabytes: float) -> bytes:
 
 
 @pytest.mark.corpus
-def test_a_ten_megabyte_briefing_is_shown_a_page_at_a_time(client, corpus):
+def test_a_long_briefing_is_shown_a_page_at_a_time(client, corpus):
+    # 1.5 MB, 15 pages: paged as a 10 MB one is (docs/findings.md has the 10 MB figures),
+    # at a sixth of the test's time.
     if not (corpus / "wh-briefings").is_dir():
         pytest.skip("../shared/corpus/wh-briefings is not present")
-    from briefings.ingest.run import load_documents, read_documents
-
-    data = concatenated_transcript(corpus, 9.9)  # the most one file may be
-    report = load_documents(read_documents([("ten-megabytes.md", data)]))
+    data = concatenated_transcript(corpus, 1.5)
+    report = load_documents(read_documents([("long-briefing.md", data)]))
     assert report.ok, report.summary()
     conference = Conference.objects.get()
     total = conference.exchanges.count()
-    assert total > 5_000
+    assert total > 1_000
 
     first = client.get(conference.get_absolute_url())
     last = client.get(conference.get_absolute_url(), {"page": "9999"})
 
     for response in (first, last):
         assert response.status_code == 200
-        assert len(response.content) < 600_000  # the whole transcript was 24 MB of HTML
+        assert len(response.content) < 600_000  # a whole 10 MB transcript was 24 MB of HTML
     page = lxml_html.fromstring(first.content)
     shown = page.xpath("//section[@class='exchange']/@id")
     assert shown[0] == "exchange-1"
