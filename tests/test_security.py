@@ -485,3 +485,46 @@ def test_the_error_pages_inline_style_is_the_one_the_policy_allows():
     assert f"'sha256-{digest}'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"], (
         "templates/500.html's <style> changed: put its new hash in settings.ERROR_PAGE_STYLE"
     )
+
+
+# Issue 15: sitemaps and link schemes
+
+
+def test_a_sitemap_answers_a_conditional_get_and_reads_no_exchange_when_nothing_changed(
+    client, hostile, settings, tmp_path
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DATA_DIR = tmp_path
+    first = client.get("/sitemap-exchanges.xml")
+    assert first.status_code == 200
+    assert hostile.get_absolute_url() in first.content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/sitemap-exchanges.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        by_tag = client.get("/sitemap-exchanges.xml", HTTP_IF_NONE_MATCH=first["ETag"])
+        index = client.get("/sitemap.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        whole = client.get("/sitemap-exchanges.xml")
+
+    assert (again.status_code, by_tag.status_code, index.status_code) == (304, 304, 304)
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert whole.status_code == 200
+    assert whole.content == first.content
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in read if "briefings_exchange" in sql]
+
+
+def test_the_sitemaps_list_a_new_briefing_after_a_change(client, hostile, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    before = client.get("/sitemap-briefings.xml")
+
+    added = load_conference(
+        briefing("Press Briefing on ports", dt.date(2024, 5, 7), [official("Jen Psaki", "Hi.")]),
+        [source_file("ports.html", "ports")],
+    ).conference
+    after = client.get("/sitemap-briefings.xml", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert after.status_code == 200
+    assert f"http://testserver{added.get_absolute_url()}" in after.content.decode()
+    assert after["Last-Modified"] != before["Last-Modified"]

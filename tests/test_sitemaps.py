@@ -130,3 +130,27 @@ def test_robots_txt_does_not_publish_an_admin_moved_to_a_private_address(client)
 
     assert "back-office" not in text
     assert "admin" not in text
+
+
+def test_the_archive_file_command_writes_the_sitemaps_ahead_and_requests_only_read_them(
+    client, miit, settings, tmp_path
+):
+    import io
+
+    from django.core.management import call_command
+
+    from briefings import sitemaps
+
+    settings.DATA_DIR = tmp_path
+    output = io.StringIO()
+    call_command("archive_file", stdout=output)
+    written = sitemaps.current_files()
+
+    assert "Wrote the sitemaps (" in output.getvalue()
+    assert f"http://{sitemaps._STAND_IN}" in (written.page_path("briefings", 1)).read_text()
+    assert locations(xml(client, "/sitemap-briefings.xml")) == [
+        f"http://testserver{miit.get_absolute_url()}"
+    ]
+    assert sitemaps.current_files() == written  # read, not written again
+    assert sitemaps.write_files() is None  # up to date
+    assert xml(client, "/sitemap.xml") is not None

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from briefings import archive_file
+from briefings import archive_file, sitemaps
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Write the whole archive as JSON Lines into DATA_DIR/exports, for the download "
-        "page, when it changed since it was last written. With --watch, keep doing so."
+        "page, and the sitemaps into DATA_DIR/sitemaps, when the archive changed since "
+        "they were last written. With --watch, keep doing so."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         while True:
             try:
                 written = archive_file.write(force=force)
+                maps = sitemaps.write_files(force=force)
             except Exception:
                 if not options["watch"]:
                     raise
@@ -43,6 +45,10 @@ class Command(BaseCommand):
                 )
             elif not options["watch"]:
                 self.stdout.write("The archive file is up to date.")
+            if maps is not None:
+                self.stdout.write(
+                    f"Wrote the sitemaps ({maps.addresses:,} addresses) to {maps.folder}"
+                )
             if not options["watch"]:
                 return
             force = False
