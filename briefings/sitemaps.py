@@ -6,11 +6,12 @@ date comes from one aggregate query: no section ever loads every row.
 
 Even so, a page of it cost 1.3-2.3 s, anonymous and unlimited: four clients looping on it
 raised the home page's p50 from 0.02 s to 3.9 s (security review, issue 15). So the
-sitemaps are files, written once per archive change into DATA_DIR/sitemaps (`write_files`,
-by `manage.py archive_file --watch` beside the web server, or by the first request that
-finds them out of date) and handed out as they are, with Last-Modified and an ETag that
-answer a conditional GET with 304. What "changed" means is `archive_stamp`: a few
-aggregate queries on the small tables, none on the exchanges.
+sitemaps are files, written ahead into DATA_DIR/sitemaps whenever the archive changed
+(`write_files`, by `manage.py archive_file --watch` beside the web server, as the archive
+download is) and handed out as they are, with Last-Modified and an ETag that answer a
+conditional GET with 304. A request never writes them, and reads no table: at ten times
+the archive writing them takes minutes, longer than a worker may take. Until the first
+set is written, the sitemaps answer 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -158,13 +159,13 @@ def _about_path() -> Path:
 
 
 def archive_stamp() -> str:
-    """What the sitemaps list, summed up in aggregate queries on the small tables: the
-    briefings (an ingest, a re-parse or an edit moves their newest update time), people and
-    outlets (added or merged away), and the old-slug tables (a rename adds a row). The
-    exchanges are not read: their rows change only with their briefing's. An edit none of
-    these see (a turn's outlet alone) reaches the files at the next change."""
+    """What the sitemaps list, summed up in aggregate queries: the briefings (an ingest, a
+    re-parse or an edit moves their newest update time) and their exchanges, people and
+    outlets (added or merged away), and the old-slug tables (a rename adds a row). An edit
+    none of these see (a turn's outlet alone) reaches the files at the next change."""
     parts = [
         Conference.objects.aggregate(n=Count("id"), last=Max("id"), updated=Max("updated_at")),
+        Exchange.objects.aggregate(n=Count("id"), last=Max("id")),
         ConferenceSlug.objects.aggregate(last=Max("id")),
         Person.objects.aggregate(n=Count("id"), last=Max("id")),
         PersonSlug.objects.aggregate(last=Max("id")),
@@ -215,16 +216,16 @@ def _write_sections(target: Path) -> tuple[dict[str, int], int]:
     return pages, addresses
 
 
-def write_files(*, force: bool = False, wait: bool = False) -> SitemapFiles | None:
+def write_files(*, force: bool = False) -> SitemapFiles | None:
     """Write the sitemaps when the archive changed since they were written (or with
-    `force`); None when they are up to date, or when another process is writing them
-    (with `wait`, wait for it instead). Each writing goes to a folder of its own, named in
+    `force`); None when they are up to date, or when another process is writing them.
+    Each writing goes to a folder of its own, named in
     current.json once whole: a request never reads half a set. The stamp is taken first,
     so a change made while they are written makes the next call write them again."""
     folder().mkdir(mode=0o700, parents=True, exist_ok=True)
     with (folder() / ".writer.lock").open("a") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return None
         stamp = archive_stamp()
@@ -261,41 +262,66 @@ def write_files(*, force: bool = False, wait: bool = False) -> SitemapFiles | No
     return current_files()
 
 
-def _files_for_request() -> SitemapFiles | None:
-    """The files for the archive as it is now. Out of date: written by this request unless
-    another process is writing them, and then the ones before are served (a sitemap a
-    minute old is fine); none yet: this request waits for them."""
-    existing = current_files()
-    if existing is not None and existing.stamp == archive_stamp():
-        return existing
-    write_files(wait=existing is None)
-    return current_files()
-
-
-def _serve(request: HttpRequest, files: SitemapFiles, path: Path) -> HttpResponse:
+def _serve(request: HttpRequest, files: SitemapFiles, path: Path) -> HttpResponseBase:
     origin = f"{request.scheme}://{request.get_host()}"
     last_modified = int(files.written_at.timestamp())
     tag = hashlib.sha256(f"{files.stamp}|{files.written_at}|{origin}".encode()).hexdigest()
-    response = HttpResponse(content_type="application/xml")
-    response["Last-Modified"] = http_date(last_modified)
-    response["ETag"] = quote_etag(tag[:32])
-    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    headers = {
+        "Last-Modified": http_date(last_modified),
+        "ETag": quote_etag(tag[:32]),
+        "X-Robots-Tag": "noindex, noodp, noarchive",
+    }
     conditional = get_conditional_response(
-        request, etag=response["ETag"], last_modified=last_modified, response=response
+        request,
+        etag=headers["ETag"],
+        last_modified=last_modified,
+        response=HttpResponse(headers=headers),
     )
-    if conditional is not response:
+    if conditional.status_code != 200:
         return conditional  # 304 Not Modified (or 412 for If-Match)
     try:
-        data = path.read_bytes()
+        served = _at_origin(path, origin)
+        if isinstance(served, bytes):
+            return HttpResponse(served, content_type="application/xml", headers=headers)
+        return FileResponse(served.open("rb"), content_type="application/xml", headers=headers)
     except FileNotFoundError:
         return _being_written()  # removed by two writings in a row since it was named
-    response.content = data.replace(_STAND_IN_LOC, f"<loc>{escape(origin)}".encode())
-    return response
+
+
+# Hosts a set is kept for, as files: ALLOWED_HOSTS bounds them, by scheme; past this many
+# (ALLOWED_HOSTS=*) the others get the address put in for each request.
+_ORIGINS_KEPT = 8
+
+
+def _at_origin(path: Path, origin: str) -> Path | bytes:
+    """The file at `path` with `origin` in its addresses: a file beside it, written at the
+    first request from that origin and sent by the web server itself from then on (a page
+    of exchanges is 5 MB: put in per request, the copies cost the home page 0.1 s under
+    four looping clients); the bytes when too many origins have asked."""
+    origins = path.parent / "origins"
+    kept = origins / hashlib.sha256(origin.encode()).hexdigest()[:16]
+    target = kept / path.name
+    if target.exists():
+        return target
+    data = path.read_bytes().replace(_STAND_IN_LOC, f"<loc>{escape(origin)}".encode())
+    if not kept.exists() and origins.exists() and len(list(origins.iterdir())) >= _ORIGINS_KEPT:
+        return data
+    kept.mkdir(mode=0o755, parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=kept, suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(partial, 0o644)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def _being_written() -> HttpResponse:
     response = HttpResponse(
-        "The sitemap is being written. Try again in a minute.",
+        "The sitemap is being written. Try again in a few minutes.",
         status=503,
         content_type="text/plain; charset=utf-8",
     )
@@ -304,21 +330,21 @@ def _being_written() -> HttpResponse:
 
 
 @require_safe
-def sitemap_index(request: HttpRequest) -> HttpResponse:
-    files = _files_for_request()
+def sitemap_index(request: HttpRequest) -> HttpResponseBase:
+    files = current_files()
     if files is None:
         return _being_written()
     return _serve(request, files, files.folder / INDEX_FILE)
 
 
 @require_safe
-def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     if section not in SITEMAPS:
         raise Http404(f"No sitemap section {section!r}")
     page = request.GET.get("p", "1")
     if not page.isdigit():
         raise Http404(f"No page {page!r}")
-    files = _files_for_request()
+    files = current_files()
     if files is None:
         return _being_written()
     if not 1 <= int(page) <= files.pages.get(section, 0):

@@ -496,10 +496,14 @@ def test_a_sitemap_answers_a_conditional_get_and_reads_no_exchange_when_nothing_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from briefings import sitemaps
+
     settings.DATA_DIR = tmp_path
+    sitemaps.write_files()  # as the archive file's writer does, within a minute of a change
     first = client.get("/sitemap-exchanges.xml")
     assert first.status_code == 200
-    assert hostile.get_absolute_url() in first.content.decode()
+    body = first.getvalue()  # a file, streamed
+    assert hostile.get_absolute_url() in body.decode()
 
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/sitemap-exchanges.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
@@ -510,23 +514,28 @@ def test_a_sitemap_answers_a_conditional_get_and_reads_no_exchange_when_nothing_
     assert (again.status_code, by_tag.status_code, index.status_code) == (304, 304, 304)
     assert again["Last-Modified"] == first["Last-Modified"]
     assert whole.status_code == 200
-    assert whole.content == first.content
+    assert whole.getvalue() == body
     read = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in read if "briefings_exchange" in sql]
+    assert read == []  # no table at all: the files are read as they are
 
 
 def test_the_sitemaps_list_a_new_briefing_after_a_change(client, hostile, settings, tmp_path):
+    from briefings import sitemaps
+
     settings.DATA_DIR = tmp_path
+    sitemaps.write_files()
     before = client.get("/sitemap-briefings.xml")
 
     added = load_conference(
         briefing("Press Briefing on ports", dt.date(2024, 5, 7), [official("Jen Psaki", "Hi.")]),
         [source_file("ports.html", "ports")],
     ).conference
+    sitemaps.write_files()
     after = client.get("/sitemap-briefings.xml", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
 
     assert after.status_code == 200
-    assert f"http://testserver{added.get_absolute_url()}" in after.content.decode()
+    assert f"http://testserver{added.get_absolute_url()}" in after.getvalue().decode()
     assert after["Last-Modified"] != before["Last-Modified"]
 
 

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         every = float(options["every"])
         while True:
             try:
-                written = archive_file.write(force=force)
+                # The sitemaps first: seconds, where the archive file takes minutes.
                 maps = sitemaps.write_files(force=force)
+                written = archive_file.write(force=force)
             except Exception:
                 if not options["watch"]:
                     raise
