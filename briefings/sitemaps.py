@@ -283,7 +283,9 @@ def _serve(request: HttpRequest, files: SitemapFiles, path: Path) -> HttpRespons
         served = _at_origin(path, origin)
         if isinstance(served, bytes):
             return HttpResponse(served, content_type="application/xml", headers=headers)
-        return FileResponse(served.open("rb"), content_type="application/xml", headers=headers)
+        response = FileResponse(served.open("rb"), content_type="application/xml", headers=headers)
+        del response["Content-Disposition"]  # a page, not a download named after our file
+        return response
     except FileNotFoundError:
         return _being_written()  # removed by two writings in a row since it was named
 

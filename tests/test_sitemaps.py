@@ -187,3 +187,4 @@ def test_each_host_and_scheme_gets_its_own_addresses_from_the_one_written_set(cl
     assert plain == again == [f"http://testserver{path}"]
     assert locations(ET.fromstring(other.getvalue())) == [f"https://localhost{path}"]
     assert other["ETag"] != client.get("/sitemap-briefings.xml")["ETag"]
+    assert "Content-Disposition" not in other
