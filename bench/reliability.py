@@ -2,7 +2,7 @@
 Long because it is one script of six scenarios sharing one server, corpus and report.
 
     .venv/bin/python bench/reliability.py [--only load,ingest,reindex,abuse,crash,overlap]
-        [--corpus ../shared/corpus] [--limit N] [--data-dir DIR] [--seed 6]
+        [--corpus ../shared/corpus] [--limit N] [--data-dir DIR [--as-is]] [--seed 6]
         [--clients 20] [--duration 60] [--crash-rounds 20]
         [--output bench/results/reliability.json]
 
@@ -21,7 +21,11 @@ a DATA_DIR holding the corpus less every 4th White House briefing (held out for 
   with the count the same search had before (a sequential pass with no load);
 - abuse: the same load plus 3 clients looping on abusive searches (long phrases of common
   words, huge OR lists, long strings, wildcard/fuzzy/range syntax, deep pages);
-- abuse-export: the same, the 3 clients asking for the search exports (5,000 rows each).
+- abuse-export: the same, the 3 clients asking for the search exports (5,000 rows each);
+- sitemap-flood: one client timing the home page for --duration s alone, then for --duration
+  s beside 4 clients looping on /sitemap-exchanges.xml (its pages in turn), after one
+  conditional GET of it (issue 15: four such clients raised the home page's p50 from
+  0.02 s to 3.9 s, when every sitemap request ran its queries).
 
 Fault scenarios, each in a fresh DATA_DIR of its own:
 
@@ -35,7 +39,8 @@ Fault scenarios, each in a fresh DATA_DIR of its own:
 
 Writes bench/results/reliability.json and prints a table of every figure with its target.
 --data-dir keeps the load scenarios' DATA_DIR for another run (the ingest is then quick:
-every file is `unchanged`; the held-out briefings are deleted again before `ingest`).
+every file is `unchanged`; the held-out briefings are deleted again before `ingest`);
+with --as-is, the archive already in it is used as it is (migrated, nothing ingested).
 """
 
 from __future__ import annotations
@@ -73,7 +78,19 @@ from search_bench import (  # noqa: E402  (bench/ is the script's folder)
     percentile,
 )
 
-SCENARIOS = ("load", "ingest", "reindex", "abuse", "abuse-export", "crash", "overlap")
+SCENARIOS = (
+    "load",
+    "ingest",
+    "reindex",
+    "abuse",
+    "abuse-export",
+    "sitemap-flood",
+    "crash",
+    "overlap",
+)
+LOAD_SCENARIOS = ("load", "ingest", "reindex", "abuse", "abuse-export", "sitemap-flood")
+SITEMAP_CLIENTS = 4
+SITEMAP_HOME_P50_LIMIT_MS = 200
 PYTHON = sys.executable
 HOST = "127.0.0.1"
 ABUSIVE_CLIENTS = 3
@@ -672,6 +689,102 @@ def scenario_abuse(server: Server, site: dict, args: argparse.Namespace, kind: s
     return report
 
 
+def wait_for_archive_writer(data_dir: Path, port: int, budget: float) -> float | None:
+    """Seconds until the archive file's writer (started by config.serve) has written the
+    archive file, and the sitemaps answer: both cost CPU the figures should not carry."""
+    started = time.monotonic()
+    about = data_dir / "exports" / "briefing-archive.jsonl.about.json"
+    while not about.exists():
+        if time.monotonic() - started > budget:
+            return None
+        time.sleep(1)
+    connection = http.client.HTTPConnection(HOST, port, timeout=budget)
+    for path in ("/sitemap.xml", "/sitemap-exchanges.xml"):
+        connection.request("GET", path)
+        connection.getresponse().read()
+    connection.close()
+    return round(time.monotonic() - started, 1)
+
+
+def sitemap_pages(port: int) -> list[str]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    connection.request("GET", "/sitemap.xml")
+    index = connection.getresponse().read().decode("utf-8", "replace")
+    connection.close()
+    pages = re.findall(r"<loc>https?://[^/<]+(/sitemap-exchanges\.xml[^<]*)</loc>", index)
+    return [page.replace("&amp;", "&") for page in pages] or ["/sitemap-exchanges.xml"]
+
+
+def sitemap_alone(port: int, pages: list[str], rounds: int = 5) -> dict:
+    """Each page of the exchanges' sitemap `rounds` times, one request at a time."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    times = []
+    for _round in range(rounds):
+        for page in pages:
+            started = time.monotonic()
+            connection.request("GET", page)
+            connection.getresponse().read()
+            times.append((time.monotonic() - started) * 1000)
+    connection.close()
+    return {
+        "requests": len(times),
+        "p50_ms": round(percentile(times, 0.50), 1),
+        "max_ms": round(max(times), 1),
+    }
+
+
+def conditional_get(port: int, path: str) -> dict:
+    """The page once, then again with its Last-Modified as If-Modified-Since."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    started = time.monotonic()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    size = len(response.read())
+    first_ms = (time.monotonic() - started) * 1000
+    last_modified = response.getheader("Last-Modified")
+    result = {"status": response.status, "bytes": size, "ms": round(first_ms, 1)}
+    result["last_modified"] = last_modified
+    if last_modified:
+        started = time.monotonic()
+        connection.request("GET", path, headers={"If-Modified-Since": last_modified})
+        again = connection.getresponse()
+        again.read()
+        result["conditional_status"] = again.status
+        result["conditional_ms"] = round((time.monotonic() - started) * 1000, 1)
+    connection.close()
+    return result
+
+
+def scenario_sitemap_flood(server: Server, args: argparse.Namespace) -> dict:
+    data_dir = Path(server.env["DATA_DIR"])
+    report: dict = {
+        "writers_settled_after_s": wait_for_archive_writer(data_dir, server.port, 900),
+    }
+    pages = sitemap_pages(server.port)
+    report["sitemap_pages"] = pages
+    report["conditional_get"] = conditional_get(server.port, pages[0])
+    report["sitemap_alone_ms"] = sitemap_alone(server.port, pages)
+    for phase, flood in (("alone", False), ("beside_sitemap_clients", True)):
+        step(
+            f"sitemap-flood: the home page for {args.duration} s"
+            + (f" beside {SITEMAP_CLIENTS} clients looping on the sitemap" if flood else "")
+        )
+        load = Load(server.port)
+        load.add("normal", [("home", "/")])
+        if flood:
+            for number in range(SITEMAP_CLIENTS):
+                plan = [("sitemap", page) for page in pages[number:] + pages[:number]]
+                load.add("abuse", plan)
+        offset = server.log_offset()
+        load.start()
+        time.sleep(args.duration)
+        load.stop()
+        entry = load_report(load)
+        entry["server_log"] = server.problems(offset)
+        report[phase] = entry
+    return report
+
+
 # The fault scenarios.
 
 
@@ -1055,6 +1168,59 @@ def targets(results: dict) -> list[dict]:
                     "report",
                     None,
                 )
+    flood = results.get("sitemap-flood")
+    if flood and "error" in flood:
+        row("sitemap-flood", "ran", flood["error"], "runs", False)
+    elif flood:
+        alone = flood["alone"]["normal"]
+        beside = flood["beside_sitemap_clients"]["normal"]
+        sitemap = flood["beside_sitemap_clients"].get("abuse", {})
+        row(
+            "sitemap-flood",
+            "home p50 / p95 ms alone",
+            f"{alone['p50_ms']} / {alone['p95_ms']}",
+            "report",
+            None,
+        )
+        p50 = beside["p50_ms"]
+        row(
+            "sitemap-flood",
+            f"home p50 / p95 ms beside {SITEMAP_CLIENTS} sitemap clients",
+            f"{p50} / {beside['p95_ms']}",
+            f"p50 < {SITEMAP_HOME_P50_LIMIT_MS}",
+            p50 is not None and p50 < SITEMAP_HOME_P50_LIMIT_MS,
+        )
+        row(
+            "sitemap-flood",
+            "home errors beside the sitemap clients",
+            beside["errors"],
+            "0",
+            beside["errors"] == 0,
+        )
+        row(
+            "sitemap-flood",
+            "sitemap requests (statuses), p50 / p95 ms",
+            f"{sitemap.get('requests')} {sitemap.get('statuses')}, "
+            f"{sitemap.get('p50_ms')} / {sitemap.get('p95_ms')}",
+            "report",
+            None,
+        )
+        alone_ms = flood["sitemap_alone_ms"]
+        row(
+            "sitemap-flood",
+            "a sitemap page alone, p50 / max ms",
+            f"{alone_ms['p50_ms']} / {alone_ms['max_ms']}",
+            "report",
+            None,
+        )
+        conditional = flood["conditional_get"].get("conditional_status")
+        row(
+            "sitemap-flood",
+            "sitemap conditional GET (If-Modified-Since)",
+            conditional,
+            "304",
+            conditional == 304,
+        )
     crash = results.get("crash")
     if crash and "error" not in crash:
         stored = crash["stored"]
@@ -1178,7 +1344,7 @@ def print_table(rows: list[dict]) -> None:
 # The run.
 
 
-def prepare(data_dir: Path, env: dict[str, str], base: list[Path]) -> dict:
+def prepare(data_dir: Path, env: dict[str, str], base: list[Path], *, as_is: bool = False) -> dict:
     started = time.monotonic()
     for arguments in (
         ["migrate", "--noinput", "--verbosity", "0"],
@@ -1187,6 +1353,8 @@ def prepare(data_dir: Path, env: dict[str, str], base: list[Path]) -> dict:
         code, output = manage(env, *arguments, timeout=600)
         if code != 0:
             raise RuntimeError(f"{arguments[0]} failed: {output[-2000:]}")
+    if as_is:
+        return {"ingest": "none: the archive in --data-dir as it is", "seconds": 0}
     step(f"setup: ingesting {len(base)} files into {data_dir}")
     code, output = manage(env, "ingest", *map(str, base), timeout=1800)
     summary = [line for line in output.splitlines() if line.startswith("Ingest finished")]
@@ -1201,6 +1369,11 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N corpus files")
     parser.add_argument("--data-dir", help="DATA_DIR for the load scenarios, kept and reused")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="with --data-dir: use the archive in it as it is (no ingest; not with `ingest`)",
+    )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of each load")
@@ -1224,6 +1397,8 @@ def main() -> int:
     unknown = set(chosen) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
+    if args.as_is and (not args.data_dir or "ingest" in chosen):
+        parser.error("--as-is needs --data-dir, and leaves out the ingest scenario")
     corpus = Path(args.corpus)
     files = corpus_files(corpus, args.limit)
     if not files:
@@ -1250,14 +1425,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     server = None
     try:
-        if set(chosen) & {"load", "ingest", "reindex", "abuse", "abuse-export"}:
+        if set(chosen) & set(LOAD_SCENARIOS):
             data_dir = Path(args.data_dir).resolve() if args.data_dir else root / "site"
             data_dir.mkdir(parents=True, exist_ok=True)
             env = server_env(data_dir, secret)
             briefings = briefing_files(files)
             held_out = briefings[3::4] if "ingest" in chosen else []
             base = [path for path in files if path not in set(held_out)]
-            result["setup"] = prepare(data_dir, env, base)
+            result["setup"] = prepare(data_dir, env, base, as_is=args.as_is)
             result["setup"]["held_out"] = len(held_out)
             if held_out:  # a reused DATA_DIR may hold them from an earlier run
                 result["setup"]["held_out_dropped"] = child_task(
@@ -1274,11 +1449,13 @@ def main() -> int:
             server = Server(data_dir, env)
             step(f"gunicorn on {HOST}:{server.port} (gunicorn.conf.py, DEBUG off)")
             server.start()
-            for name in ("load", "ingest", "reindex", "abuse", "abuse-export"):
+            for name in LOAD_SCENARIOS:
                 if name not in chosen:
                     continue
                 try:
-                    if name == "load":
+                    if name == "sitemap-flood":
+                        report = scenario_sitemap_flood(server, args)
+                    elif name == "load":
                         report = scenario_load(server, site, args)
                     elif name == "ingest":
                         report = scenario_ingest(server, site, args, held_out)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, NullIf
@@ -795,6 +796,15 @@ class CommitmentRetirement(models.TextChoices):
     NOT_FOUND = "not-found", "The extractor no longer finds it"
 
 
+def validate_web_address(address: str) -> None:
+    """Only http(s) addresses as a commitment's evidence: the URLField alone also takes
+    ftp://, and rendering a javascript: one as a link is the hole (text.is_web_address)."""
+    if address and not text.is_web_address(address):
+        raise ValidationError(
+            "Enter an address starting with http:// or https://.", code="web_address"
+        )
+
+
 class Commitment(models.Model):
     """A checkable pledge in an official's turn, found by the extractor or an admin.
 
@@ -843,7 +853,7 @@ class Commitment(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     status_note = models.TextField(blank=True)
-    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_url = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -923,6 +933,12 @@ class Commitment(models.Model):
         """Standing again (its sentence is back, or found again); save() it."""
         self.retired = ""
         self.retired_at = None
+
+    @property
+    def evidence_link(self) -> str:
+        """The evidence address to link to; empty when it is not an http(s) one (stored
+        before addresses were checked), which is then shown as text."""
+        return self.evidence_url if text.is_web_address(self.evidence_url) else ""
 
     @property
     def review_badge(self) -> str:

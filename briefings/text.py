@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 # Turn roles, as stored in Turn.role.
 QUESTION = "question"
@@ -143,3 +144,22 @@ MONTHS = {
 }  # fmt: skip
 # Longest names first, for a regular expression: "Sept." is not "Sep" and a stray "t.".
 MONTH_ALTERNATION = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+# Addresses the archive links to.
+
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def is_web_address(address: str) -> bool:
+    """An http:// or https:// address with a host: the only kind stored as a commitment's
+    evidence or shown as a link. javascript:, data: and vbscript: addresses (an imported
+    file's evidence_url, found in a security review) are not, nor are addresses a browser
+    would read differently from us (spaces or control characters around or inside)."""
+    if not address or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in address):
+        return False
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # "http://[" and the like
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)

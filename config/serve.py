@@ -2,8 +2,8 @@
 
 Four processes make the archive: the web server (gunicorn with gunicorn.conf.py), the
 search index writer (`manage.py index --watch`, the only process that writes the index),
-the archive file's writer (`manage.py archive_file --watch`, which rewrites the whole-
-archive download when the archive changed) and the watcher (`manage.py watch`, which
+the archive file's writer (`manage.py archive_file --watch`, which rewrites the sitemaps
+and the whole-archive download when the archive changed) and the watcher (`manage.py watch`, which
 visits the sources to watch when due and ingests what is new). `make serve` runs them
 with this script; in production systemd runs each as its own unit with `Restart=always`
 (docs/deploy.md).

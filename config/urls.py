@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from briefings.sitemaps import SITEMAPS, robots_txt
+from briefings.sitemaps import robots_txt, sitemap_index, sitemap_section
 from config.health import healthz
 
 
@@ -23,18 +22,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("favicon.ico", favicon),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    # Written ahead per archive change (briefings/sitemaps.py), answering conditional GETs.
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("search/", include("search.urls")),
     path("", include("briefings.urls")),
 ]

@@ -1099,3 +1099,154 @@ def test_one_account_guessed_at_from_many_addresses_is_locked_but_not_where_it_l
     assert elsewhere.status_code == 429
     assert "from several addresses (20 within 0:15:00)" in elsewhere.content.decode()
     assert usual.logged_in
+
+
+# Issue 15: sitemaps and link schemes
+
+
+def test_a_sitemap_answers_a_conditional_get_and_reads_no_exchange_when_nothing_changed(
+    client, hostile, settings, tmp_path
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from briefings import sitemaps
+
+    settings.DATA_DIR = tmp_path
+    sitemaps.write_files()  # as the archive file's writer does, within a minute of a change
+    first = client.get("/sitemap-exchanges.xml")
+    assert first.status_code == 200
+    body = first.getvalue()  # a file, streamed
+    assert hostile.get_absolute_url() in body.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/sitemap-exchanges.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        by_tag = client.get("/sitemap-exchanges.xml", HTTP_IF_NONE_MATCH=first["ETag"])
+        index = client.get("/sitemap.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        whole = client.get("/sitemap-exchanges.xml")
+
+    assert (again.status_code, by_tag.status_code, index.status_code) == (304, 304, 304)
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert whole.status_code == 200
+    assert whole.getvalue() == body
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in read if "briefings_exchange" in sql]
+    assert read == []  # no table at all: the files are read as they are
+
+
+def test_the_sitemaps_list_a_new_briefing_after_a_change(client, hostile, settings, tmp_path):
+    from briefings import sitemaps
+
+    settings.DATA_DIR = tmp_path
+    sitemaps.write_files()
+    before = client.get("/sitemap-briefings.xml")
+
+    added = load_conference(
+        briefing("Press Briefing on ports", dt.date(2024, 5, 7), [official("Jen Psaki", "Hi.")]),
+        [source_file("ports.html", "ports")],
+    ).conference
+    sitemaps.write_files()
+    after = client.get("/sitemap-briefings.xml", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert after.status_code == 200
+    assert f"http://testserver{added.get_absolute_url()}" in after.getvalue().decode()
+    assert after["Last-Modified"] != before["Last-Modified"]
+
+
+NOT_WEB = [
+    "javascript:alert(document.cookie)",
+    " JavaScript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+]
+
+
+def reviewed_with_evidence(conference: Conference, address: str) -> str:
+    """The conference's export with its commitment confirmed and `address` as evidence."""
+    import io
+
+    from briefings.export import write_jsonl
+    from briefings.models import Commitment
+
+    commitment = Commitment.objects.get(conference=conference)
+    commitment.review = Commitment.Review.CONFIRMED
+    commitment.status_note = "Checked."
+    commitment.save()
+    stream = io.StringIO()
+    write_jsonl(stream)
+    record = json.loads(stream.getvalue())
+    for exchange in record["exchanges"]:
+        for turn in exchange["turns"]:
+            for found in turn["commitments"]:
+                found["evidence_url"] = address
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_an_imported_evidence_address_that_is_not_http_is_refused_and_nothing_else_lost(
+    client, hostile, tmp_path, address
+):
+    from briefings.ingest.run import ingest_paths
+    from briefings.models import Commitment
+
+    export = tmp_path / "archive.jsonl"
+    export.write_text(reviewed_with_evidence(hostile, address))
+    hostile.delete()
+
+    report = ingest_paths([str(export)])
+
+    (outcome,) = report.outcomes
+    assert outcome.status == "created"
+    (warning,) = [line for line in outcome.warnings if "evidence_url" in line]
+    assert "exchange 2, turn 2" in warning
+    assert "only http:// and https://" in warning
+    commitment = Commitment.objects.get()
+    assert commitment.review == Commitment.Review.CONFIRMED
+    assert commitment.status_note == "Checked."
+    assert commitment.evidence_url == ""
+
+
+@pytest.mark.parametrize("address", [*NOT_WEB, "ftp://example.org/report.pdf"])
+def test_the_admin_refuses_an_evidence_address_that_is_not_http(admin_client, hostile, address):
+    from briefings.models import Commitment
+
+    commitment = Commitment.objects.get(conference=hostile)
+    url = reverse("admin:briefings_commitment_change", args=[commitment.pk])
+    opened = admin_client.get(url).context
+    form = opened["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    for inline in opened["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({f"{inline.formset.prefix}-{k}": v for k, v in management.initial.items()})
+    data["evidence_url"] = address
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200  # the form again, with its error
+    assert response.context["adminform"].form.errors["evidence_url"]
+    commitment.refresh_from_db()
+    assert commitment.evidence_url == ""
+
+
+@pytest.mark.parametrize("address", NOT_WEB)
+def test_a_stored_evidence_address_that_is_not_http_is_shown_as_text_never_as_a_link(
+    client, hostile, address
+):
+    from briefings.models import Commitment
+
+    commitment = Commitment.objects.get(conference=hostile)
+    Commitment.objects.filter(pk=commitment.pk).update(evidence_url=address)  # stored before
+    page = client.get(commitment.turn.exchange.get_absolute_url()).content.decode()
+    tree = lxml_html.fromstring(page)
+
+    hrefs = [element.get("href", "") for element in tree.iter("a")]
+    assert not [href for href in hrefs if href.strip().lower().startswith(NOT_WEB_SCHEMES)]
+    assert "evidence: " in tree.text_content()
+
+    Commitment.objects.filter(pk=commitment.pk).update(evidence_url="https://example.org/r")
+    page = client.get(commitment.turn.exchange.get_absolute_url()).content.decode()
+    assert '<a href="https://example.org/r" rel="nofollow">evidence</a>' in page
+
+
+NOT_WEB_SCHEMES = ("javascript:", "data:", "vbscript:")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.contrib.sites.requests import RequestSite
+from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from briefings import sitemaps
 from briefings.ingest.load import load_conference
 from briefings.models import Conference, Exchange, Person
 from briefings.sitemaps import ExchangeSitemap
@@ -22,11 +26,20 @@ pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path) -> Path:
+    settings.DATA_DIR = tmp_path  # the written sitemaps, one set per test
+    return tmp_path
+
+
 def xml(client: object, address: str) -> ET.Element:
+    """The sitemap at `address` once the archive file's writer has written the sitemaps,
+    as `manage.py archive_file --watch` does within a minute of a change."""
+    sitemaps.write_files()
     response = client.get(address)
     assert response.status_code == HTTPStatus.OK, address
     assert response["Content-Type"].startswith("application/xml")
-    return ET.fromstring(response.content)
+    return ET.fromstring(response.getvalue())  # a file, streamed
 
 
 def locations(root: ET.Element) -> list[str]:
@@ -130,3 +143,48 @@ def test_robots_txt_does_not_publish_an_admin_moved_to_a_private_address(client)
 
     assert "back-office" not in text
     assert "admin" not in text
+
+
+def test_the_archive_file_command_writes_the_sitemaps_and_a_request_reads_no_table(client, miit):
+    assert client.get("/sitemap.xml").status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert client.get("/sitemap.xml")["Retry-After"]
+
+    output = io.StringIO()
+    call_command("archive_file", stdout=output)
+    written = sitemaps.current_files()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap-briefings.xml")
+
+    assert "Wrote the sitemaps (" in output.getvalue()
+    assert response.status_code == HTTPStatus.OK
+    assert locations(ET.fromstring(response.getvalue())) == [
+        f"http://testserver{miit.get_absolute_url()}"
+    ]
+    assert queries.captured_queries == []
+    assert sitemaps.write_files() is None  # up to date
+    assert sitemaps.current_files() == written
+
+
+def test_a_set_is_served_until_the_next_is_written_whole(client, miit):
+    before = locations(xml(client, "/sitemap-briefings.xml"))
+    miit.slug = "renamed"
+    miit.save()
+
+    stale = client.get("/sitemap-briefings.xml")
+    fresh = locations(xml(client, "/sitemap-briefings.xml"))
+
+    assert locations(ET.fromstring(stale.getvalue())) == before
+    assert fresh == ["http://testserver/briefings/renamed/"]
+
+
+def test_each_host_and_scheme_gets_its_own_addresses_from_the_one_written_set(client, miit):
+    path = miit.get_absolute_url()
+
+    plain = locations(xml(client, "/sitemap-briefings.xml"))
+    other = client.get("/sitemap-briefings.xml", HTTP_HOST="localhost", secure=True)
+    again = locations(xml(client, "/sitemap-briefings.xml"))
+
+    assert plain == again == [f"http://testserver{path}"]
+    assert locations(ET.fromstring(other.getvalue())) == [f"https://localhost{path}"]
+    assert other["ETag"] != client.get("/sitemap-briefings.xml")["ETag"]
+    assert "Content-Disposition" not in other

@@ -18,6 +18,7 @@ from briefings.text import (
     NOTE,
     QUESTION,
     STATEMENT,
+    is_web_address,
 )
 
 from ..records import ParsedConference, ParsedExchange, ParsedParticipant, ParsedTurn, ParseError
@@ -99,7 +100,8 @@ def parse(text: str) -> ParsedConference:
             _objects(exchange.get("turns"), "an exchange's turns"), start=1
         ):
             for commitment in _objects(turn.get("commitments"), "a turn's commitments"):
-                row = _reviewed(commitment, warnings)
+                where = f"exchange {exchange_number}, turn {turn_number}"
+                row = _reviewed(commitment, warnings, where=where)
                 if row is not None:
                     reviewed.append({**row, "_where": (exchange_number, turn_number)})
             role = turn.get("role", "")
@@ -154,10 +156,12 @@ STATUSES = {"open", "fulfilled", "partly", "missed", "unknown"}
 COMMITMENT_KINDS = {"pledge", "target", "plan"}
 
 
-def _reviewed(record: dict, warnings: list[str]) -> dict | None:
+def _reviewed(record: dict, warnings: list[str], *, where: str) -> dict | None:
     """A reviewed commitment's fields for the loader to restore (ReviewedSnapshot), or
     None for a machine-found one; one that does not read right is left out, with a
-    warning, since the extractor finds the sentence again anyway."""
+    warning, since the extractor finds the sentence again anyway. An evidence address that
+    is not http(s) (javascript:, data:) is dropped with a warning naming the commitment,
+    which keeps its review."""
     review = record.get("review", "machine")
     if review == "machine":
         return None
@@ -189,6 +193,13 @@ def _reviewed(record: dict, warnings: list[str]) -> dict | None:
         }
         if row["status"] not in STATUSES or row["kind"] not in COMMITMENT_KINDS:
             raise ValueError("its status or kind")
+        if row["evidence_url"] and not is_web_address(row["evidence_url"]):
+            warnings.append(
+                f"the evidence_url of the reviewed commitment in {where} was left out (only "
+                f"http:// and https:// addresses are kept): {row['evidence_url']!r:.80} "
+                f"for {sentence!r:.80}"
+            )
+            row["evidence_url"] = ""
     except (ValueError, ParseError) as error:
         warnings.append(f"a reviewed commitment was left out ({error}): {sentence!r:.80}")
         return None

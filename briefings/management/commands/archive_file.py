@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from briefings import archive_file
+from briefings import archive_file, sitemaps
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Write the whole archive as JSON Lines into DATA_DIR/exports, for the download "
-        "page, when it changed since it was last written. With --watch, keep doing so."
+        "page, and the sitemaps into DATA_DIR/sitemaps, when the archive changed since "
+        "they were last written. With --watch, keep doing so."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         every = float(options["every"])
         while True:
             try:
+                # The sitemaps first: seconds, where the archive file takes minutes.
+                maps = sitemaps.write_files(force=force)
                 written = archive_file.write(force=force)
             except Exception:
                 if not options["watch"]:
@@ -43,6 +46,10 @@ class Command(BaseCommand):
                 )
             elif not options["watch"]:
                 self.stdout.write("The archive file is up to date.")
+            if maps is not None:
+                self.stdout.write(
+                    f"Wrote the sitemaps ({maps.addresses:,} addresses) to {maps.folder}"
+                )
             if not options["watch"]:
                 return
             force = False
