@@ -941,8 +941,6 @@ def test_a_nul_in_a_query_is_taken_out_of_the_exports_trends_and_feed(client, ta
 # Issue 15: uploads and accounts
 
 
-UPLOAD = "admin:briefings_conference_upload"
-CONFIRM = "admin:briefings_conference_upload_confirm"
 WH_CORPUS_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -961,7 +959,7 @@ def uploader(admin_client, settings, tmp_path):
 
 
 def preview_token(client: Client, files: list[SimpleUploadedFile]) -> str:
-    preview = client.post(reverse(UPLOAD), {"files": files})
+    preview = client.post(UPLOAD, {"files": files})
     return preview.context["confirm"].initial["token"]
 
 
@@ -969,8 +967,8 @@ def test_an_upload_over_the_stated_limits_is_refused_before_it_is_read(uploader,
     settings.UPLOAD_MAX_BYTES = 50_000
     files = [wh_demo_upload("2021-02-01-*.md"), wh_demo_upload("2021-02-09-*.md")]
 
-    form = uploader.get(reverse(UPLOAD)).content.decode()
-    response = uploader.post(reverse(UPLOAD), {"files": files})
+    form = uploader.get(UPLOAD).content.decode()
+    response = uploader.post(UPLOAD, {"files": files})
 
     assert "At most 20 files and 48 KB in one upload" in form
     page = response.content.decode()
@@ -985,7 +983,7 @@ def test_a_confirm_over_the_limits_is_refused_with_a_message_and_saves_nothing(u
     )
     settings.UPLOAD_MAX_BYTES = 50_000  # lowered while the upload waited
 
-    response = uploader.post(reverse(CONFIRM), {"token": token, "save": "1"}, follow=True)
+    response = uploader.post(CONFIRM, {"token": token, "save": "1"}, follow=True)
 
     assert "one upload is at most 48 KB. Nothing was saved" in response.content.decode()
     assert Conference.objects.count() == 0
@@ -1002,7 +1000,7 @@ def test_a_confirm_whose_third_file_cannot_be_saved_saves_none_of_them(uploader)
     ]
     token = preview_token(uploader, files)
 
-    response = uploader.post(reverse(CONFIRM), {"token": token, "save": "1"}, follow=True)
+    response = uploader.post(CONFIRM, {"token": token, "save": "1"}, follow=True)
 
     assert response.status_code == 200
     assert Conference.objects.count() == 0
