@@ -134,7 +134,12 @@ def decode_with_warnings(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[st
             cp1252_lines.append(number)
         texts.append(text)
     if not utf8_lines:
-        return _not_blank(data.decode("cp1252")), []
+        try:
+            return _not_blank(data.decode("cp1252")), []
+        except UnicodeDecodeError:
+            # A byte Windows-1252 leaves undefined, inside a UTF-8 letter of a line the
+            # fallback read (b"\x80\xc2\x81"): the lines as read.
+            return _not_blank("\n".join(texts)), []
     if len(cp1252_lines) <= len(utf8_lines):
         warning = (
             f"{_line_numbers(cp1252_lines)} not UTF-8 like the rest of the file: read as "
