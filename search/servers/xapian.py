@@ -93,6 +93,11 @@ SLOTS = {
     "roles": 7,
     ANSWER_WORDS_FIELD: 8,  # sortable_serialise
 }
+# The sorts by date, one value each: a remote database sorts by one value only (no
+# KeyMaker), so the date and the ties (a briefing's exchanges together, in order) are one
+# key, the date inverted for newest first.
+OLDEST_SLOT, NEWEST_SLOT = 9, 10
+SORT_SLOTS = {DATE_FIELD: OLDEST_SLOT, "-" + DATE_FIELD: NEWEST_SLOT}
 NUMBERS = frozenset({"position", ANSWER_WORDS_FIELD})
 JOINED = frozenset({"speakers", "outlets", "organizations", "roles"})
 JOIN = "\t"
@@ -176,6 +181,10 @@ def build_document(data: dict, stored: Iterable[str], identifier: str) -> xapian
             document.add_value(slot, value.strftime("%Y%m%d"))
         else:
             document.add_value(slot, str(value))
+    held_on, tie = data.get(DATE_FIELD), f"{data.get('conference')}\x00{data.get('position'):06}"
+    day = int(held_on.strftime("%Y%m%d")) if held_on else 0
+    document.add_value(OLDEST_SLOT, f"{day:08}{tie}")
+    document.add_value(NEWEST_SLOT, f"{99999999 - day:08}{tie}")
     kept = {name: data.get(name) for name in stored if name in data}
     kept[DJANGO_ID] = str(data[DJANGO_ID])
     document.set_data(json.dumps(kept, default=str))
@@ -407,11 +416,9 @@ class XapianReader:
         enquire.set_weighting_scheme(xapian.BM25Weight(*BM25))
         enquire.set_query(self.query(compiled))
         if sort_by:
-            keys = xapian.MultiValueKeyMaker()
-            for name in (*sort_by, "conference", "position"):
-                field = name.lstrip("-")
-                keys.add_value(SLOTS[field], name.startswith("-"))
-            enquire.set_sort_by_key(keys, False)
+            if tuple(sort_by)[:1] != tuple(sort_by) or sort_by[0] not in SORT_SLOTS:
+                raise ValueError(f"Xapian sorts by date only, not by {sort_by}")
+            enquire.set_sort_by_value(SORT_SLOTS[sort_by[0]], False)
         elif compiled.text is not None:
             # Content-free exchanges last ("content" < "empty"), then the score.
             enquire.set_sort_by_value_then_relevance(SLOTS[SUBSTANCE_FIELD], False)
