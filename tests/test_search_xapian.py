@@ -338,25 +338,58 @@ def test_the_site_writer_drains_into_the_server(served: dict, corpus: Path):
     assert report.documents == len(ids)
 
 
-def test_a_rebuild_is_swapped_in_whole(served: dict):
-    """With `clear`, the rebuild is one transaction: a search while it runs finds every
-    exchange of the old index, never an empty or half-written one."""
+def test_a_rebuild_is_swapped_in_whole(archive: None, tmp_path: Path, serve: Callable[..., int]):
+    """`reindex --clear` on a local database (the master's, served by tcpsrv): a new
+    generation folder, swapped in by one rename of the symlink when complete. Searches
+    while it runs find every exchange of the old one; after, the new one."""
+    live = tmp_path / "briefings"
+    options = xapian_from_url(remote(free_port()), f"xapian://{live}")
+    rebuild_into(options)  # the first build makes the symlink and its generation
+    first = live.resolve()
+    port = tcpsrv(serve, live)
+    total = Exchange.objects.count()
+    seen_during: list[int] = []
+
+    def searched() -> int:  # a new connection, as every request opens
+        return XapianReader(xapian_from_url(remote(port))).database().get_doccount()
+
+    def documents() -> Iterator[Exchange]:
+        for place, exchange in enumerate(Exchange.objects.for_search().order_by("pk")[5:]):
+            if place in (0, total // 2):
+                seen_during.append(searched())
+            yield exchange
+
+    count, into = XapianStore(options).rebuild(
+        indexing.exchange_index(), documents(), total=total - 5, clear=True
+    )
+
+    assert seen_during == [total, total]
+    assert count == searched() == total - 5
+    assert live.resolve() == Path(into) != first
+    rebuild_into(options)
+    assert searched() == total
+    assert not first.exists()  # two generations back: removed
+
+
+def test_a_rebuild_through_the_server_keeps_finding_everything(served: dict):
+    """In place through tcpsrv (plain `reindex`): every exchange written again, a commit
+    per batch, the ones gone removed at the end; searches find all of them throughout."""
     reader = XapianReader(served)
     total = Exchange.objects.count()
     seen_during: list[int] = []
 
     def documents() -> Iterator[Exchange]:
-        for place, exchange in enumerate(Exchange.objects.for_search().order_by("pk")):
+        for place, exchange in enumerate(Exchange.objects.for_search().order_by("pk")[5:]):
             if place in (0, total // 2):
                 seen_during.append(reader.database().get_doccount())
             yield exchange
 
     count, into = XapianStore(served).rebuild(
-        indexing.exchange_index(), documents(), total=total, clear=True
+        indexing.exchange_index(), documents(), total=total - 5, clear=False
     )
 
     assert seen_during == [total, total]
-    assert count == reader.database().get_doccount() == total
+    assert count == reader.database().get_doccount() == total - 5
     assert into.startswith("xapian-tcpsrv 127.0.0.1:")
 
 
@@ -413,31 +446,43 @@ def test_a_replica_made_by_xapian_replicate_answers_as_the_master(
 ):
     master, replica = tmp_path / "master" / "briefings", tmp_path / "replica"
     master.parent.mkdir()
-    # The writer keeps changesets for replicas to catch up from.
-    writer = tcpsrv(serve, master, writable=True)
-    rebuild_into(xapian_from_url(remote(writer)))
+    xapian.WritableDatabase(str(master), xapian.DB_CREATE).close()
+    # The writer keeps changesets, for replicas to catch up from after their first copy.
+    writer = tcpsrv_with(serve, master, env={"XAPIAN_MAX_CHANGESETS": "10"})
+    options = xapian_from_url(remote(writer))
+    rebuild_into(options)
     port = serve("xapian-replicate-server", "--interface", "127.0.0.1", str(master.parent))
+    replicate = ["xapian-replicate", "--host=127.0.0.1", f"--port={port}", "--one-shot"]
 
-    copied = subprocess.run(
-        [
-            "xapian-replicate",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "--one-shot",
-            "--master=briefings",
-            str(replica),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert copied.returncode == 0, copied.stderr
+    def copy() -> None:
+        done = subprocess.run(
+            [*replicate, "--reader-time=0", "--master=briefings", str(replica)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+
+    copy()
     reader = XapianReader(xapian_from_url(remote(tcpsrv(serve, replica))))
-
     _, first, found = everything(reader, "vaccine")
     _, expected_first, expected = everything(engines.reader(), "vaccine")
     assert found.total == expected.total > 0
     assert first.facets == expected_first.facets
+
+    gone = int(found.hits[0].fields["django_id"])
+    XapianStore(options).apply_changes(indexing.exchange_index(), updates=[], deletes=[gone])
+    copy()
+
+    _, _, after = everything(reader, "vaccine")
+    assert after.total == found.total - 1
+    assert gone not in {int(hit.fields["django_id"]) for hit in after.hits}
+
+
+def tcpsrv_with(serve: Callable[..., int], database: Path, *, env: dict) -> int:
+    """A writable xapian-tcpsrv with `env` in its environment."""
+    arguments = ("--interface", "127.0.0.1", "--writable", str(database))
+    return serve("xapian-tcpsrv", *arguments, env=env)
 
 
 # SEARCH_URL.

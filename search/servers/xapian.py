@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -130,7 +132,37 @@ def open_writing(options: dict) -> xapian.WritableDatabase:
     if "REMOTE" in writer:
         host, port = writer["REMOTE"]
         return xapian.remote_open_writable(host, port, TIMEOUT_MS)
-    return xapian.WritableDatabase(writer["DATABASE"], xapian.DB_CREATE_OR_OPEN)
+    live = Path(writer["DATABASE"])
+    if not live.exists() and not live.is_symlink():
+        # A new local database is a generation behind a symlink, so that a rebuild can
+        # swap the next one in (XapianStore.rebuild).
+        swap_in(live, new_generation(live))
+    return xapian.WritableDatabase(str(live), xapian.DB_CREATE_OR_OPEN)
+
+
+def new_generation(live: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    generation = live.with_name(f"{live.name}.{stamp}-{os.getpid()}")
+    xapian.WritableDatabase(str(generation), xapian.DB_CREATE).close()
+    return generation
+
+
+def swap_in(live: Path, generation: Path) -> None:
+    """Points the `live` symlink at `generation` in one rename: a database opened from
+    then on (every search opens one; xapian-tcpsrv opens one per connection) is the new
+    one, one opened before keeps reading the old files."""
+    swap = live.with_name(f".{live.name}.swap")
+    swap.unlink(missing_ok=True)
+    swap.symlink_to(generation.name)
+    os.replace(swap, live)
+
+
+def old_generations(live: Path, keep: Path) -> list[Path]:
+    return [
+        path
+        for path in live.parent.glob(f"{live.name}.*-*")
+        if path.is_dir() and path.name != keep.name
+    ]
 
 
 def describe(options: dict) -> str:
@@ -567,36 +599,64 @@ class XapianStore:
     def rebuild(
         self, index: SearchIndex, documents: Iterable[Exchange], *, total: int, clear: bool
     ) -> tuple[int, str]:
-        """Every document written again. With `clear`, the whole rebuild is one Xapian
-        transaction: searches see the old index until it commits, then the new one (the
-        swap), at the cost of the writer holding the changes until then. Without, the
-        documents are replaced in place a batch per commit and the ones the database no
-        longer has removed at the end: searches find everything throughout."""
+        """Every document written again.
+
+        With `clear` and a local database behind a symlink (as `open_writing` makes
+        one), into a new generation folder beside it, swapped in by one rename of the
+        symlink when complete: searches see the old database until then, and the one
+        before it is removed. Otherwise in place, a commit per batch, then the exchanges
+        the database no longer has removed: searches find everything throughout; with
+        `clear` on a server (xapian+tcp), everything is deleted first and searches find
+        only what is written so far. Not a transaction: a remote writer commits every
+        10,000 changes on its own, and a dropped connection commits what was sent.
+        """
+        writer = self.options.get("WRITER", self.options)
+        live = Path(writer["DATABASE"]) if "DATABASE" in writer else None
+        if clear and live is not None and (live.is_symlink() or not live.exists()):
+            return self._rebuild_beside(live, index, documents)
         database = open_writing(self.options)
         try:
             before = indexed_ids(database)
-            count = 0
-            written: set[int] = set()
+            label = index.get_model()._meta.label_lower
             if clear:
-                database.begin_transaction()
-                label = index.get_model()._meta.label_lower
                 for pk in before:
                     database.delete_document(f"{ID_PREFIX}{label}.{pk}")
+                database.commit()
+                before = set()
+            count = 0
+            written: set[int] = set()
             for batch in _batches(iter(documents), WRITE_BATCH):
                 count += write_documents(database, index, batch)
                 written.update(exchange.pk for exchange in batch)
-                if not clear:
-                    database.commit()
-            if clear:
-                database.commit_transaction()
-            else:
-                label = index.get_model()._meta.label_lower
-                for pk in before - written:
-                    database.delete_document(f"{ID_PREFIX}{label}.{pk}")
                 database.commit()
+            for pk in before - written:
+                database.delete_document(f"{ID_PREFIX}{label}.{pk}")
+            database.commit()
         finally:
             database.close()
         return count, describe(self.options)
+
+    def _rebuild_beside(
+        self, live: Path, index: SearchIndex, documents: Iterable[Exchange]
+    ) -> tuple[int, str]:
+        generation = new_generation(live)
+        database = xapian.WritableDatabase(str(generation), xapian.DB_OPEN)
+        try:
+            count = 0
+            for batch in _batches(iter(documents), WRITE_BATCH):
+                count += write_documents(database, index, batch)
+            database.commit()
+        except BaseException:
+            database.close()
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        database.close()
+        previous = live.resolve() if live.is_symlink() else None
+        swap_in(live, generation)
+        for path in old_generations(live, keep=generation):
+            if path != previous:  # the one just replaced may still be read: next time
+                shutil.rmtree(path, ignore_errors=True)
+        return count, str(generation)
 
     def indexed_ids(self, index: SearchIndex) -> set[int]:
         database = open_reading(self.options.get("WRITER", self.options))
