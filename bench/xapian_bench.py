@@ -10,6 +10,7 @@
 - the search page through the Django test client, DEBUG off, as a web worker renders it:
   p50/p95 per query type of bench/search_bench.py (single, two words, phrase, word +
   speaker, word + year, zero hit), the same seeded queries for every engine;
+- a few broad queries (a common word, a speaker alone), where exact counts cost most;
 - `xapian` reads the database folder in the process, `xapian-tcp` through a read-only
   `xapian-tcpsrv` on a loopback port started and stopped here.
 
@@ -102,6 +103,8 @@ def main() -> None:
     for kind in (*QUERY_TYPES, "all"):
         entry = result["page"][kind]
         print(f"{kind:14} p50 {entry['p50_ms']:8.1f} ms  p95 {entry['p95_ms']:8.1f} ms")
+    for query, entry in result["broad"].items():
+        print(f"{query:30} p50 {entry['p50_ms']:8.1f} ms  {entry['hits']} hits")
 
 
 def run(args: argparse.Namespace, data: Path, database: Path) -> dict:
@@ -157,9 +160,35 @@ def run(args: argparse.Namespace, data: Path, database: Path) -> dict:
     for entry in page.values():
         entry.pop("hits", None)
     result["page"] = page
+    result["broad"] = broad_queries(Client(), statuses)
     result["statuses"] = statuses
     result["peak_rss_mb"] = peak_rss_mb()
     return result
+
+
+def broad_queries(client, statuses: dict[str, int]) -> dict:
+    """Queries that match a large share of the archive, where counting every match for
+    exact totals and facets costs most: the page's median of 5 renders each, and the
+    total it shows."""
+    from django.db.models import Count
+    from search_bench import Query, percentile
+
+    from briefings.models import Person
+
+    busiest = Person.objects.annotate(n=Count("turns")).order_by("-n").first()
+    broad = [Query("broad", [word]) for word in ("president", "people", "think")]
+    broad.append(Query("broad", [], speaker=busiest.slug))
+    run = page_engine(client, "/search/", statuses)
+    answer = {}
+    for query in broad:
+        run(query)  # warm
+        times, total = [], None
+        for _ in range(5):
+            started = time.perf_counter()
+            total = run(query)
+            times.append((time.perf_counter() - started) * 1000)
+        answer[query.page_string()] = {"p50_ms": round(percentile(times, 0.5), 1), "hits": total}
+    return answer
 
 
 if __name__ == "__main__":
