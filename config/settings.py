@@ -125,10 +125,13 @@ def search_from_url(url: str) -> dict:
     parsed = urlparse(url)
     shown = without_credentials(url)
     engine, _, transport = parsed.scheme.partition("+")
+    if engine == "xapian":
+        return xapian_from_url(url, env_str("SEARCH_WRITER_URL"))
     if engine not in {"elasticsearch7", "solr"} or transport not in {"", "http", "https"}:
         raise ImproperlyConfigured(
-            f"SEARCH_URL scheme {parsed.scheme!r} is not supported; use elasticsearch7:// or "
-            "solr:// (+https for TLS: elasticsearch7+https://), or leave SEARCH_URL unset "
+            f"SEARCH_URL scheme {parsed.scheme!r} is not supported; use elasticsearch7://, "
+            "solr:// (+https for TLS: elasticsearch7+https://), xapian:///path or "
+            "xapian+tcp://host:port, or leave SEARCH_URL unset "
             "for the embedded Whoosh index"
         )
     try:
@@ -171,6 +174,52 @@ def search_from_url(url: str) -> dict:
     }
 
 
+def xapian_database(url: str, name: str) -> dict:
+    """xapian:///absolute/path (a database folder, or a stub file, which may combine
+    remote shards) or xapian+tcp://host:port (a xapian-tcpsrv) to where it is."""
+    parsed = urlparse(url)
+    if parsed.scheme == "xapian":
+        if parsed.netloc or not parsed.path.startswith("/") or parsed.path == "/":
+            raise ImproperlyConfigured(
+                f"{name} {url!r} needs an absolute path and no host: xapian:///srv/xapian/db"
+            )
+        if parsed.query or parsed.fragment:
+            raise ImproperlyConfigured(f"{name} {url!r}: no ?options or #fragment, please")
+        return {"DATABASE": parsed.path}
+    if parsed.scheme != "xapian+tcp":
+        raise ImproperlyConfigured(
+            f"{name} scheme {parsed.scheme!r} is not Xapian's: use xapian:///path or "
+            "xapian+tcp://host:port"
+        )
+    try:
+        port = parsed.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} {url!r} has a bad port") from None
+    if not parsed.hostname or not port:
+        raise ImproperlyConfigured(
+            f"{name} {url!r} needs a host and a port: xapian+tcp://127.0.0.1:33333"
+        )
+    if parsed.path.strip("/") or parsed.query or parsed.fragment or parsed.username:
+        raise ImproperlyConfigured(
+            f"{name} {url!r}: only xapian+tcp://host:port (xapian-tcpsrv has no paths, "
+            "options or logins)"
+        )
+    return {"REMOTE": (parsed.hostname, port)}
+
+
+def xapian_from_url(url: str, writer_url: str = "") -> dict:
+    """SEARCH_URL=xapian:... to a HAYSTACK_CONNECTIONS entry; the index writer writes to
+    SEARCH_WRITER_URL when set (a master beside read-only replicas), else to SEARCH_URL."""
+    connection = {
+        "ENGINE": "search.servers.xapian.ArchiveXapianEngine",
+        "SILENTLY_FAIL": False,
+        **xapian_database(url, "SEARCH_URL"),
+    }
+    if writer_url:
+        connection["WRITER"] = xapian_database(writer_url, "SEARCH_WRITER_URL")
+    return connection
+
+
 def require_search_client(connection: dict) -> None:
     """The client library SEARCH_URL's engine needs (requirements-scale.txt), checked at
     start-up rather than at the first search."""
@@ -179,6 +228,16 @@ def require_search_client(connection: dict) -> None:
         module, wanted = "elasticsearch", "elasticsearch>=7,<8"
     elif engine.endswith("SolrEngine"):
         module, wanted = "pysolr", "pysolr"
+    elif engine.endswith("XapianEngine"):
+        try:
+            importlib.import_module("xapian")
+        except ImportError:
+            raise ImproperlyConfigured(
+                "SEARCH_URL=xapian... needs the Xapian bindings, which are not importable: "
+                "apt-get install python3-xapian xapian-tools, then link them into the venv "
+                "(docs/scaling.md: Xapian)"
+            ) from None
+        return
     else:
         return
     try:

@@ -9,7 +9,10 @@ haystack connection:
   writer that rebuilds into generation folders;
 - any other haystack engine (SEARCH_URL: Elasticsearch 7 or Solr, docs/scaling.md):
   `QuerySetReader` and `HaystackStore` in search/servers/portable.py, through haystack's
-  generic API only (SearchQuerySet; the backend's update, remove and clear).
+  generic API only (SearchQuerySet; the backend's update, remove and clear);
+- Xapian (SEARCH_URL=xapian://...): `XapianReader` and `XapianStore` in
+  search/servers/xapian.py, on the Xapian bindings directly (imported only then: the
+  bindings are a Debian package, not a requirement).
 
 The two wings import neither this module nor each other.
 """
@@ -130,13 +133,25 @@ def is_whoosh(using: str = "default") -> bool:
     return isinstance(connections[using].get_backend(), ArchiveWhooshBackend)
 
 
+def is_xapian(using: str = "default") -> bool:
+    return str(connections[using].options.get("ENGINE", "")).endswith(".ArchiveXapianEngine")
+
+
 def reader(using: str = "default") -> Reader:
+    if is_xapian(using):
+        from .servers.xapian import XapianReader
+
+        return XapianReader(connections[using].options)
     if is_whoosh(using):
         return WhooshReader(connections[using].get_backend())
     return QuerySetReader(using)
 
 
 def store(using: str = "default") -> IndexStore:
+    if is_xapian(using):
+        from .servers.xapian import XapianStore
+
+        return XapianStore(connections[using].options)
     if is_whoosh(using):
         return WhooshStore(connections[using].get_backend())
     return HaystackStore(using)
