@@ -16,9 +16,9 @@ total is a second match of every document. So this module speaks Xapian directly
 - a query compiled from the query language (search/language.py) into Xapian queries, not
   through Xapian's query parser, so user text never reaches a query syntax;
 - exact totals and facets: every match is counted (`checkatleast` = the whole database);
-- by relevance, content-free exchanges last, then BM25 with its length normalisation
-  halved (as the Whoosh path's LENGTH_NORMALISATION); the answer-length factor of the
-  Whoosh path is not applied (docs/scaling.md);
+- by relevance, content-free exchanges last, then BM25 with the Whoosh path's length
+  normalisation (LENGTH_NORMALISATION, search/substance.py); the answer-length factor of
+  the Whoosh path is not applied (docs/scaling.md);
 - snippets from our own escaped highlighter (search/highlight.py), as the portable path.
 
 A database is a local folder (or a stub file, which may combine remote shards), or a
@@ -62,6 +62,7 @@ from ..filters import ResolvedFilter
 from ..highlight import Highlight, highlight_snippet
 from ..language import Clause, ParsedQuery, Phrase, clause_tokens, note_dropped
 from ..results import Found, Hit
+from ..substance import LENGTH_NORMALISATION
 
 TIMEOUT_MS = 10_000  # a remote read or write gives up after this, as the servers' 10 s
 WRITE_BATCH = 500  # exchanges per commit in a rebuild in place
@@ -104,9 +105,9 @@ NUMBERS = frozenset({"position", ANSWER_WORDS_FIELD})
 JOINED = frozenset({"speakers", "outlets", "organizations", "roles"})
 JOIN = "\t"
 
-# BM25 as the Whoosh path scores: k1 1.2, its length normalisation b halved from 0.75
-# (LENGTH_NORMALISATION in search/whoosh/bulk.py; this wing may not import that one).
-BM25 = (1.2, 0.0, 1.0, 0.375, 0.5)
+# BM25 as the Whoosh path scores: k1 1.2 and its length normalisation b (k2 0, k3 1 and
+# min_normlen 0.5 are Xapian's defaults).
+BM25 = (1.2, 0.0, 1.0, LENGTH_NORMALISATION, 0.5)
 
 
 def analyzer() -> CompositeAnalyzer:

@@ -37,6 +37,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.numeric import byte_to_length
 
+from ..substance import LENGTH_NORMALISATION
 from .compiling import DEMOTION, Unscored
 
 KEEP_FROM = 2000  # postings from which a word's are kept in memory for the next search
@@ -47,15 +48,10 @@ FEW = 30  # matches in the sample below which they are counted one by one instea
 
 _LENGTHS = [byte_to_length(code) for code in range(256)]
 
-# BM25F's length normalisation, halved from whoosh's 0.75: at 0.75 a short exchange
-# ("Q: On East Palestine? -- Sure.") outscored the answers that said something, and
-# lowering it lifted nDCG@10 on the judged set (bench/relevance.py) from 0.73 to 0.86
-# before the answer-length factor (search/substance.py), 0.93 with it.
-LENGTH_NORMALISATION = 0.5
-
 
 def weighting() -> BM25F:
-    """The archive's scoring, for this module's bulk path and for whoosh's matchers."""
+    """The archive's scoring, for this module's bulk path and for whoosh's matchers: BM25F
+    with its length normalisation lowered (LENGTH_NORMALISATION, search/substance.py)."""
     return BM25F(B=LENGTH_NORMALISATION)
 
 
