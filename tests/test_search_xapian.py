@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -102,18 +103,25 @@ def serve() -> Iterator[Callable[..., int]]:
         return port
 
     yield start
-    for process in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 15)
-        process.wait(10)
+    for process in started:  # each one stopped, even if another will not stop
+        for stop in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, stop)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+                break
         process.stdout.close()
 
 
-def tcpsrv(serve: Callable[..., int], database: Path, *, writable: bool = False) -> int:
+def tcpsrv(
+    serve: Callable[..., int], database: Path, *, writable: bool = False, env: dict | None = None
+) -> int:
+    """A xapian-tcpsrv on `database` (made empty if there is none), with `env` in its
+    environment."""
     if not database.exists():
         xapian.WritableDatabase(str(database), xapian.DB_CREATE).close()
     options = ["--writable"] if writable else []
-    return serve("xapian-tcpsrv", "--interface", "127.0.0.1", *options, str(database))
+    return serve("xapian-tcpsrv", "--interface", "127.0.0.1", *options, str(database), env=env)
 
 
 def remote(port: int) -> str:
@@ -446,9 +454,8 @@ def test_a_replica_made_by_xapian_replicate_answers_as_the_master(
 ):
     master, replica = tmp_path / "master" / "briefings", tmp_path / "replica"
     master.parent.mkdir()
-    xapian.WritableDatabase(str(master), xapian.DB_CREATE).close()
     # The writer keeps changesets, for replicas to catch up from after their first copy.
-    writer = tcpsrv_with(serve, master, env={"XAPIAN_MAX_CHANGESETS": "10"})
+    writer = tcpsrv(serve, master, writable=True, env={"XAPIAN_MAX_CHANGESETS": "10"})
     options = xapian_from_url(remote(writer))
     rebuild_into(options)
     port = serve("xapian-replicate-server", "--interface", "127.0.0.1", str(master.parent))
@@ -477,12 +484,6 @@ def test_a_replica_made_by_xapian_replicate_answers_as_the_master(
     _, _, after = everything(reader, "vaccine")
     assert after.total == found.total - 1
     assert gone not in {int(hit.fields["django_id"]) for hit in after.hits}
-
-
-def tcpsrv_with(serve: Callable[..., int], database: Path, *, env: dict) -> int:
-    """A writable xapian-tcpsrv with `env` in its environment."""
-    arguments = ("--interface", "127.0.0.1", "--writable", str(database))
-    return serve("xapian-tcpsrv", *arguments, env=env)
 
 
 # SEARCH_URL.
