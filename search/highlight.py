@@ -31,6 +31,8 @@ from whoosh.highlight import (
     top_fragments,
 )
 
+from .language import Analyzer, Clause, ParsedQuery, clause_tokens, note_dropped
+
 SNIPPET_CHARS = 240
 FRAGMENTS = 2
 SURROUND = 60  # characters of context around a match
@@ -43,6 +45,35 @@ class Highlight:
 
     terms: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
+
+
+class Marks:
+    """A query's clauses as the index analyses them, for each engine's compiler: each
+    searched word or phrase kept to mark in snippets, and the clauses with nothing left
+    to look for (every word too common or too short) noted on the parsed query."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.terms: set[str] = set()
+        self.phrases: list[tuple[str, ...]] = []
+        self.dropped: list[Clause] = []
+
+    def tokens(self, clause: Clause, *, mark: bool) -> list[str]:
+        """`clause`'s analysed terms, none when it is dropped; marked when `mark` (the
+        words searched for, not those excluded)."""
+        tokens = clause_tokens(clause, self.analyzer)
+        if not tokens:
+            self.dropped.append(clause)
+        elif mark and len(tokens) == 1:
+            self.terms.add(tokens[0])
+        elif mark:
+            self.phrases.append(tuple(tokens))
+        return tokens
+
+    def highlight(self, parsed: ParsedQuery) -> Highlight:
+        """What to mark; the dropped clauses are noted on `parsed`."""
+        note_dropped(parsed, self.dropped)
+        return Highlight(frozenset(self.terms), tuple(self.phrases))
 
 
 class MarkFormatter(Formatter):

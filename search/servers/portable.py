@@ -46,8 +46,8 @@ from briefings.models import Exchange
 from ..analysis import archive_analyzer
 from ..fields import DATE_FIELD, INDEX_FIELDS, MONTH, TEXT_FIELD, YEAR
 from ..filters import ResolvedFilter
-from ..highlight import Highlight, highlight_snippet
-from ..language import Clause, ParsedQuery, Phrase, clause_tokens, note_dropped
+from ..highlight import Highlight, Marks, highlight_snippet
+from ..language import Clause, ParsedQuery, Phrase
 from ..results import Found, Hit
 
 # Ties in a sort by date: a briefing's exchanges together and in their order (Whoosh
@@ -103,21 +103,11 @@ class QuerySetReader:
         return tuple(errors)
 
     def compile(self, parsed: ParsedQuery, filters: list[ResolvedFilter]) -> PortableQuery:
-        analyse = analyzer()
-        terms: set[str] = set()
-        phrases: list[tuple[str, ...]] = []
-        dropped: list[Clause] = []
+        marks = Marks(analyzer())
 
         def clause_value(clause: Clause, *, mark: bool) -> Exact | None:
-            tokens = clause_tokens(clause, analyse)
-            if not tokens:
-                dropped.append(clause)
+            if not marks.tokens(clause, mark=mark):
                 return None
-            if mark:
-                if len(tokens) == 1:
-                    terms.add(tokens[0])
-                else:
-                    phrases.append(tuple(tokens))
             return Exact(_phrase_text(clause))
 
         text: SQ | None = None
@@ -132,7 +122,7 @@ class QuerySetReader:
                 # Narrowed out, so it scores nothing (as on the Whoosh path); the field is
                 # named, since a server's narrowing query has no default field.
                 narrowing = _and(narrowing, ~SQ(**{TEXT_FIELD: value}))
-        note_dropped(parsed, dropped)
+        highlight = marks.highlight(parsed)
 
         matches_nothing = False
         for item in filters:
@@ -151,7 +141,7 @@ class QuerySetReader:
             text,
             narrowing,
             dates,
-            Highlight(frozenset(terms), tuple(phrases)),
+            highlight,
             has_text=text is not None,
             matches_nothing=matches_nothing,
         )

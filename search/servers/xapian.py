@@ -59,8 +59,8 @@ from ..fields import (
     YEAR,
 )
 from ..filters import ResolvedFilter
-from ..highlight import Highlight, highlight_snippet
-from ..language import Clause, ParsedQuery, Phrase, clause_tokens, note_dropped
+from ..highlight import Highlight, Marks, highlight_snippet
+from ..language import Clause, ParsedQuery, Phrase
 from ..results import Found, Hit
 from ..substance import LENGTH_NORMALISATION
 
@@ -374,22 +374,10 @@ class XapianReader:
         return self._database
 
     def compile(self, parsed: ParsedQuery, filters: list[ResolvedFilter]) -> XapianQuery:
-        analyse = analyzer()
-        marked: set[str] = set()
-        phrases: list[tuple[str, ...]] = []
-        dropped: list[Clause] = []
+        marks = Marks(analyzer())
 
         def clause_query(clause: Clause, *, mark: bool) -> xapian.Query | None:
-            tokens = clause_tokens(clause, analyse)
-            if not tokens:
-                dropped.append(clause)
-                return None
-            if mark:
-                if len(tokens) == 1:
-                    marked.add(tokens[0])
-                else:
-                    phrases.append(tuple(tokens))
-            return _clause_query(clause)
+            return _clause_query(clause) if marks.tokens(clause, mark=mark) else None
 
         groups = []
         for group in parsed.required:
@@ -404,7 +392,7 @@ class XapianReader:
             for query in (clause_query(clause, mark=False) for clause in parsed.excluded)
             if query is not None
         ]
-        note_dropped(parsed, dropped)
+        highlight = marks.highlight(parsed)
         matches_nothing = False
         narrowing: list[xapian.Query] = []
         negative: list[xapian.Query] = []
@@ -421,7 +409,7 @@ class XapianReader:
             excluded + negative,
             narrowing,
             dates,
-            Highlight(frozenset(marked), tuple(phrases)),
+            highlight,
             has_text=text is not None,
             matches_nothing=matches_nothing,
         )

@@ -22,8 +22,8 @@ from whoosh.searching import Searcher
 
 from ..fields import INDEX_FIELDS, NAMES_FIELD, NAMES_WEIGHT, TEXT_FIELD, TITLE_FIELD, TITLE_WEIGHT
 from ..filters import ResolvedFilter
-from ..highlight import Highlight
-from ..language import Analyzer, Clause, ParsedQuery, clause_tokens, note_dropped
+from ..highlight import Highlight, Marks
+from ..language import Analyzer, Clause, ParsedQuery
 
 
 @dataclass
@@ -38,22 +38,13 @@ def compile_query(
     parsed: ParsedQuery, filters: list[ResolvedFilter], analyzer: Analyzer
 ) -> CompiledQuery:
     """The Whoosh query for `parsed`, its words analysed as the index analysed them."""
-    terms: set[str] = set()
-    phrases: list[tuple[str, ...]] = []
-    dropped: list[Clause] = []
+    marks = Marks(analyzer)
 
     def clause_query(clause: Clause, *, mark: bool) -> wq.Query | None:
-        tokens = clause_tokens(clause, analyzer)
+        tokens = marks.tokens(clause, mark=mark)
         if not tokens:
-            dropped.append(clause)
             return None
-        if len(tokens) == 1:
-            if mark:
-                terms.add(tokens[0])
-            return word_query(tokens[0])
-        if mark:
-            phrases.append(tuple(tokens))
-        return wq.Phrase(TEXT_FIELD, tokens)
+        return word_query(tokens[0]) if len(tokens) == 1 else wq.Phrase(TEXT_FIELD, tokens)
 
     required: list[wq.Query] = []
     for group in parsed.required:
@@ -63,7 +54,7 @@ def compile_query(
         elif alternatives:
             required.append(wq.Or(alternatives))
     excluded = [q for q in (clause_query(c, mark=False) for c in parsed.excluded) if q]
-    note_dropped(parsed, dropped)
+    highlight = marks.highlight(parsed)
     has_text = bool(required)
 
     narrowing: list[wq.Query] = []
@@ -86,9 +77,7 @@ def compile_query(
     compiled: wq.Query = parts[0] if len(parts) == 1 else wq.And(parts)
     if excluded:
         compiled = wq.AndNot(compiled, wq.Or(excluded))
-    return CompiledQuery(
-        compiled, Highlight(frozenset(terms), tuple(phrases)), has_text=has_text, dates=dates
-    )
+    return CompiledQuery(compiled, highlight, has_text=has_text, dates=dates)
 
 
 def word_query(token: str) -> wq.Query:
