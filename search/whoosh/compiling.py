@@ -140,7 +140,7 @@ class Demoted(wq.WrappingQuery):
         self,
         child: wq.Query,
         docnums: AbstractSet[int],
-        factors: Sequence[float] | None = None,
+        factors: Sequence[float],
     ) -> None:
         super().__init__(child)
         self.docnums = docnums
@@ -164,8 +164,8 @@ class DemotedMatcher(WrappingMatcher):
         self,
         child: Matcher,
         docnums: AbstractSet[int],
-        offset: int = 0,
-        factors: Sequence[float] | None = None,
+        offset: int,
+        factors: Sequence[float],
     ) -> None:
         super().__init__(child)
         self.docnums = docnums
@@ -180,7 +180,5 @@ class DemotedMatcher(WrappingMatcher):
 
     def score(self) -> float:
         docnum = self.child.id() + self.offset
-        score = self.child.score()
-        if self.factors is not None:
-            score *= self.factors[docnum]
+        score = self.child.score() * self.factors[docnum]
         return score - DEMOTION if docnum in self.docnums else score
