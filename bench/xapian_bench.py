@@ -21,6 +21,7 @@ notes (docs/scaling.md), never into assertions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -64,12 +65,17 @@ def serve_read_only(database: Path) -> tuple[subprocess.Popen, int]:
         start_new_session=True,
     )
     for _ in range(200):
+        if server.poll() is not None:  # it stopped (no database there, a port taken)
+            break
         try:
             socket.create_connection(("127.0.0.1", port), 0.2).close()
             return server, port
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError("xapian-tcpsrv did not start")
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, 15)  # not left running when it does not answer
+    server.wait(10)
+    raise RuntimeError(f"xapian-tcpsrv did not start on {database}")
 
 
 def main() -> None:
