@@ -110,11 +110,6 @@ JOIN = "\t"
 BM25 = (1.2, 0.0, 1.0, LENGTH_NORMALISATION, 0.5)
 
 
-def analyzer() -> CompositeAnalyzer:
-    """What our snippets mark and the dropped-word check use: the archive's analysis."""
-    return archive_analyzer()
-
-
 # Opening a database.
 
 
@@ -374,7 +369,7 @@ class XapianReader:
         return self._database
 
     def compile(self, parsed: ParsedQuery, filters: list[ResolvedFilter]) -> XapianQuery:
-        marks = Marks(analyzer())
+        marks = Marks(archive_analyzer())
 
         def clause_query(clause: Clause, *, mark: bool) -> xapian.Query | None:
             return _clause_query(clause) if marks.tokens(clause, mark=mark) else None
@@ -477,7 +472,7 @@ class XapianReader:
             enquire.clear_matchspies()  # the spies counted every match already
             matches = enquire.get_mset(start, size, every)
         marks = compiled.highlight if highlight else None
-        analyse = analyzer()
+        analyse = archive_analyzer()
         hits = [
             self._hit(match, scored=not sort_by, highlight=marks, analyse=analyse)
             for match in matches
@@ -521,7 +516,7 @@ class XapianReader:
         return {}
 
     def text_analyzer(self) -> CompositeAnalyzer:
-        return analyzer()
+        return archive_analyzer()
 
     def _hit(
         self,
@@ -535,7 +530,7 @@ class XapianReader:
         snippet = ""
         if highlight is not None:
             text = str(fields.get(TEXT_FIELD) or "")
-            snippet = highlight_snippet(text, highlight, analyse or analyzer())
+            snippet = highlight_snippet(text, highlight, analyse or archive_analyzer())
         return Hit(None, match.weight if scored else None, fields, snippet)
 
 
