@@ -48,6 +48,7 @@ from .models import (
     PersonSlug,
     Turn,
 )
+from .paging import page_number
 
 
 class BriefingSitemap(Sitemap):
@@ -343,15 +344,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     if section not in SITEMAPS:
         raise Http404(f"No sitemap section {section!r}")
-    page = request.GET.get("p", "1")
-    if not page.isdigit():
-        raise Http404(f"No page {page!r}")
+    page = page_number(request.GET.get("p"))  # a 404 for "²"; never int() of 5,000 digits
     files = current_files()
     if files is None:
         return _being_written()
-    if not 1 <= int(page) <= files.pages.get(section, 0):
+    if page > files.pages.get(section, 0):
         raise Http404(f"Page {page} empty")
-    return _serve(request, files, files.page_path(section, int(page)))
+    return _serve(request, files, files.page_path(section, page))
 
 
 def disallowed_paths() -> list[str]:
