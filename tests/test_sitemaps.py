@@ -197,3 +197,16 @@ def test_a_sitemap_page_that_is_not_a_page_number_is_a_404_not_an_error(client, 
     response = client.get("/sitemap-briefings.xml", {"p": page})
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_sitemaps_that_cannot_be_written_do_not_hold_back_the_archive_file(miit, data_dir):
+    from briefings import archive_file
+
+    (data_dir / "sitemaps").write_text("a file where the sitemaps' folder should be")
+
+    with pytest.raises(FileExistsError):
+        call_command("archive_file", stdout=io.StringIO())
+
+    written = archive_file.current()
+    assert written is not None
+    assert written.briefings == 1
