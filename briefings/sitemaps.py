@@ -9,9 +9,11 @@ raised the home page's p50 from 0.02 s to 3.9 s (security review, issue 15). So 
 sitemaps are files, written ahead into DATA_DIR/sitemaps whenever the archive changed
 (`write_files`, by `manage.py archive_file --watch` beside the web server, as the archive
 download is) and handed out as they are, with Last-Modified and an ETag that answer a
-conditional GET with 304. A request never writes them, and reads no table: at ten times
-the archive writing them takes minutes, longer than a worker may take. Until the first
-set is written, the sitemaps answer 503 with Retry-After.
+conditional GET with 304. A request never writes a set, and reads no table: at ten times
+the archive writing them takes minutes, longer than a worker may take (it only keeps a
+copy of a page at its own host's address beside the set, for at most _ORIGINS_KEPT
+hosts: `_at_origin`). Until the first set is written, the sitemaps answer 503 with
+Retry-After.
 """
 
 from __future__ import annotations
