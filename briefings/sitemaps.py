@@ -9,9 +9,11 @@ raised the home page's p50 from 0.02 s to 3.9 s (security review, issue 15). So 
 sitemaps are files, written ahead into DATA_DIR/sitemaps whenever the archive changed
 (`write_files`, by `manage.py archive_file --watch` beside the web server, as the archive
 download is) and handed out as they are, with Last-Modified and an ETag that answer a
-conditional GET with 304. A request never writes them, and reads no table: at ten times
-the archive writing them takes minutes, longer than a worker may take. Until the first
-set is written, the sitemaps answer 503 with Retry-After.
+conditional GET with 304. A request never writes a set, and reads no table: at ten times
+the archive writing them takes minutes, longer than a worker may take (it only keeps a
+copy of a page at its own host's address beside the set, for at most _ORIGINS_KEPT
+hosts: `_at_origin`). Until the first set is written, the sitemaps answer 503 with
+Retry-After.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from .models import (
     PersonSlug,
     Turn,
 )
+from .paging import page_number
 
 
 class BriefingSitemap(Sitemap):
@@ -343,15 +346,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     if section not in SITEMAPS:
         raise Http404(f"No sitemap section {section!r}")
-    page = request.GET.get("p", "1")
-    if not page.isdigit():
-        raise Http404(f"No page {page!r}")
+    page = page_number(request.GET.get("p"))  # a 404 for "²"; never int() of 5,000 digits
     files = current_files()
     if files is None:
         return _being_written()
-    if not 1 <= int(page) <= files.pages.get(section, 0):
+    if page > files.pages.get(section, 0):
         raise Http404(f"Page {page} empty")
-    return _serve(request, files, files.page_path(section, int(page)))
+    return _serve(request, files, files.page_path(section, page))
 
 
 def disallowed_paths() -> list[str]:

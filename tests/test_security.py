@@ -1248,3 +1248,39 @@ def test_a_stored_evidence_address_that_is_not_http_is_shown_as_text_never_as_a_
 
 
 NOT_WEB_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+# Issue 15: review of the security fixes
+
+
+UNDATED = b"""Secretary Lane: (00:00)
+Good afternoon. We will ship 500 ventilators to the states by Friday.
+Speaker 1: (00:40)
+When will the rest arrive?
+Secretary Lane: (00:45)
+We will deliver another 2,000 ventilators by the end of next month.
+"""
+
+
+def test_an_editor_who_may_only_add_briefings_cannot_date_a_stored_one(settings, tmp_path):
+    from briefings.models import IngestRun
+
+    settings.DATA_DIR = tmp_path
+    load_documents(read_documents([("ventilators.txt", UNDATED)]))
+    stored = Conference.objects.get()
+    assert stored.held_on is None
+
+    def upload_with_a_date(client: Client) -> object:
+        preview = client.post(UPLOAD, {"files": [SimpleUploadedFile("copy.txt", UNDATED)]})
+        token = preview.context["confirm"].initial["token"]
+        return client.post(CONFIRM, {"token": token, "save": "1", "date_1": "2023-01-10"})
+
+    adder = staff_with("view_conference", "add_conference")
+    upload_with_a_date(adder)
+    stored.refresh_from_db()
+    assert stored.held_on is None
+    assert "not given its date" in IngestRun.objects.latest("pk").report
+
+    upload_with_a_date(staff_with("view_conference", "add_conference", "change_conference"))
+    stored.refresh_from_db()
+    assert stored.held_on == dt.date(2023, 1, 10)

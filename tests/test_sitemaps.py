@@ -188,3 +188,25 @@ def test_each_host_and_scheme_gets_its_own_addresses_from_the_one_written_set(cl
     assert locations(ET.fromstring(other.getvalue())) == [f"https://localhost{path}"]
     assert other["ETag"] != client.get("/sitemap-briefings.xml")["ETag"]
     assert "Content-Disposition" not in other
+
+
+@pytest.mark.parametrize("page", ["²", "9" * 5000, "1.5"])
+def test_a_sitemap_page_that_is_not_a_page_number_is_a_404_not_an_error(client, miit, page):
+    sitemaps.write_files()
+
+    response = client.get("/sitemap-briefings.xml", {"p": page})
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_sitemaps_that_cannot_be_written_do_not_hold_back_the_archive_file(miit, data_dir):
+    from briefings import archive_file
+
+    (data_dir / "sitemaps").write_text("a file where the sitemaps' folder should be")
+
+    with pytest.raises(FileExistsError):
+        call_command("archive_file", stdout=io.StringIO())
+
+    written = archive_file.current()
+    assert written is not None
+    assert written.briefings == 1

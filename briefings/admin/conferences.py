@@ -339,6 +339,8 @@ class ConferenceAdmin(admin.ModelAdmin):
         report = load_documents_whole(
             documents,
             replace=form.cleaned_data["replace"],
+            # Dating a stored undated briefing changes it: not for an add-only account.
+            date_stored=self.has_change_permission(request),
             via=IngestRun.Via.UPLOAD,
             user=request.user,
         )

@@ -115,26 +115,28 @@ def content_hash(sources: Iterable[SourceFile]) -> str:
 
 @transaction.atomic
 def load_conference(
-    parsed: ParsedConference, sources: list[SourceFile], *, replace: bool = False
+    parsed: ParsedConference,
+    sources: list[SourceFile],
+    *,
+    replace: bool = False,
+    date_stored: bool = True,
 ) -> LoadResult:
+    """Store a parsed briefing: created, or found stored (unchanged, or given the date it
+    lacked unless `date_stored` is off), or replaced with `replace`."""
     take_loader_lock()
     digest = content_hash(sources)
     same = Conference.objects.filter(content_hash=digest).first()
     if same is not None:
-        if same.held_on is None and parsed.held_on is not None:
-            date_conference(same, parsed.held_on)
-            return LoadResult(same, DATED, same.exchanges.count(), _turn_count(same))
-        return LoadResult(same, UNCHANGED, same.exchanges.count(), _turn_count(same))
+        status, note = _date_stored(same, parsed, date_stored)
+        return LoadResult(same, status, same.exchanges.count(), _turn_count(same), note=note)
 
     found = find_existing(parsed)
     if found is not None and found.same_words and (found.another_copy or not replace):
         stored = found.conference
         _keep_copy_address(stored, parsed)
-        note = "" if found.by == SOURCE_URL else f"the same briefing, known by {found.by}"
-        status = UNCHANGED
-        if stored.held_on is None and parsed.held_on is not None:
-            date_conference(stored, parsed.held_on)
-            status = DATED
+        known = "" if found.by == SOURCE_URL else f"the same briefing, known by {found.by}"
+        status, undated = _date_stored(stored, parsed, date_stored)
+        note = "; ".join(part for part in (known, undated) if part)
         return LoadResult(stored, status, stored.exchanges.count(), _turn_count(stored), note=note)
     if found is not None and not replace:
         raise AlreadyIngested(
@@ -177,6 +179,21 @@ def _keep_copy_address(stored: Conference, parsed: ParsedConference) -> None:
     )
     if not taken:
         ConferenceSlug.objects.create(conference=stored, slug=slug)
+
+
+NOT_DATED = "not given its date: that changes a stored briefing, which this account may not do"
+
+
+def _date_stored(stored: Conference, parsed: ParsedConference, allowed: bool) -> tuple[str, str]:
+    """A stored briefing found again: dated when it lacked the date the new copy has
+    (and `allowed`: an upload by an account that may only add briefings changes none).
+    The status and a note when the date was not given."""
+    if stored.held_on is not None or parsed.held_on is None:
+        return UNCHANGED, ""
+    if not allowed:
+        return UNCHANGED, NOT_DATED
+    date_conference(stored, parsed.held_on)
+    return DATED, ""
 
 
 def date_conference(conference: Conference, held_on: dt.date) -> None:

@@ -350,6 +350,7 @@ def load_documents_whole(
     documents: list[Document],
     *,
     replace: bool = False,
+    date_stored: bool = True,
     via: str = IngestRun.Via.COMMAND,
     user: object | None = None,
 ) -> Report:
@@ -357,7 +358,8 @@ def load_documents_whole(
     those stored before it are rolled back and those after it are not tried. The admin's
     confirm saves this way, so an upload is never half saved (a worker killed mid-way
     rolls back too). A document that could not be read at all was named in the preview
-    as one that will not be saved; it is reported, and the others are saved.
+    as one that will not be saved; it is reported, and the others are saved. Without
+    `date_stored` a stored undated briefing found again is not given the new copy's date.
 
     The log entry is written outside the transaction, so a rolled-back upload is logged
     as failed, with the reason."""
@@ -369,7 +371,7 @@ def load_documents_whole(
     try:
         with transaction.atomic():
             for document in documents:
-                outcome = _load_one(document, replace=replace)
+                outcome = _load_one(document, replace=replace, date_stored=date_stored)
                 report.outcomes.append(outcome)
                 if outcome.status == FAILED and document.parsed is not None:
                     raise _Undone
@@ -398,9 +400,12 @@ def _undone(outcomes: list[Outcome], documents: list[Document]) -> list[Outcome]
     return [*tried, *untried]
 
 
-def _load_one(document: Document, *, replace: bool) -> Outcome:
+def _load_one(document: Document, *, replace: bool, date_stored: bool = True) -> Outcome:
     return _store(
-        document, lambda parsed: load_conference(parsed, document.sources, replace=replace)
+        document,
+        lambda parsed: load_conference(
+            parsed, document.sources, replace=replace, date_stored=date_stored
+        ),
     )
 
 

@@ -34,7 +34,7 @@ from briefings.models import (
 )
 from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.paging import page_link, page_links, page_number, pager, requested_page
-from briefings.text import strip_notes
+from briefings.text import is_web_address, strip_notes
 from search.searching import SearchInput, searched_marks, similar_exchanges
 from search.views import results_link, searched_from
 
@@ -428,8 +428,9 @@ def _sources(conference: Conference) -> list[Source]:
 
 def _web_url(url: str) -> str:
     """`url` where it is http(s); "" otherwise. A transcript's own text put the URL there,
-    and a javascript: link must never reach a page."""
-    return url if url.lower().startswith(("https://", "http://")) else ""
+    and a javascript: link must never reach a page (the one test of every address the
+    archive links to: text.is_web_address)."""
+    return url if is_web_address(url) else ""
 
 
 UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -9,6 +11,7 @@ from django.db import close_old_connections
 from briefings import archive_file, sitemaps
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Command(BaseCommand):
@@ -26,32 +29,48 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         force = bool(options["force"])
         every = float(options["every"])
+        watch = bool(options["watch"])
         while True:
-            try:
-                # The sitemaps first: seconds, where the archive file takes minutes.
-                maps = sitemaps.write_files(force=force)
-                written = archive_file.write(force=force)
-            except Exception:
-                if not options["watch"]:
-                    raise
-                # A database restart, a full disk: say so and try again, never stop.
-                logger.exception("writing the archive file failed; trying again in %s s", every)
-                close_old_connections()
-                time.sleep(every)
-                continue
+            # Each writer on its own: one that fails (a bug, a full disk) holds the other
+            # back from none of its changes. The sitemaps first: seconds, where the
+            # archive file takes minutes.
+            failures: list[Exception] = []
+            maps = self._attempt("the sitemaps", sitemaps.write_files, force, watch, failures)
+            written = self._attempt("the archive file", archive_file.write, force, watch, failures)
             if written is not None:
                 self.stdout.write(
                     f"Wrote {written.briefings} briefings ({written.size:,} bytes) "
                     f"to {written.path}"
                 )
-            elif not options["watch"]:
+            elif not watch and not failures:
                 self.stdout.write("The archive file is up to date.")
             if maps is not None:
                 self.stdout.write(
                     f"Wrote the sitemaps ({maps.addresses:,} addresses) to {maps.folder}"
                 )
-            if not options["watch"]:
+            if not watch:
+                if failures:
+                    raise failures[0]
                 return
-            force = False
+            force = force and bool(failures)  # a forced write that failed is tried again
             close_old_connections()
             time.sleep(every)
+
+    def _attempt(
+        self,
+        what: str,
+        write: Callable[..., T | None],
+        force: bool,
+        watch: bool,
+        failures: list[Exception],
+    ) -> T | None:
+        """`write(force=force)`, or None with the failure kept: the other writer goes on,
+        and a watch tries again at its next look (a database restart, a full disk)."""
+        try:
+            return write(force=force)
+        except Exception as error:
+            failures.append(error)
+            if watch:
+                logger.exception("writing %s failed; trying again at the next look", what)
+                close_old_connections()
+            return None
