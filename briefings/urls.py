@@ -47,6 +47,7 @@ urlpatterns = [
         commitments.commitment_export_json,
         name="commitment-export-json",
     ),
-    # Downloads: the whole archive as JSON Lines.
+    # Downloads: the whole archive as JSON Lines, and gzip-compressed.
     path("export/archive.jsonl", downloads.archive_jsonl, name="archive-jsonl"),
+    path("export/archive.jsonl.gz", downloads.archive_jsonl_gz, name="archive-jsonl-gz"),
 ]

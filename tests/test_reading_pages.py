@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gzip
 import io
 import json
 import re
@@ -526,6 +527,7 @@ def test_the_home_json_lists_the_page_of_briefings_and_the_archive_download(clie
     assert listed["held_on"] == "2022-02-28"
     assert data["total"] == 1
     assert data["archive_jsonl"] == "http://testserver/export/archive.jsonl"
+    assert data["archive_jsonl_gz"] == "http://testserver/export/archive.jsonl.gz"
 
 
 def test_the_commitments_page_json_is_the_page_it_shows(client, miit):
@@ -605,6 +607,40 @@ def test_the_home_page_links_the_archive_download(client, miit):
     document = get_page(client, "/")
 
     assert document.xpath("//main//a[@href='/export/archive.jsonl']")
+    assert document.xpath("//main//a[@href='/export/archive.jsonl.gz']")
+    assert document.xpath("//footer//a[@href='/export/archive.jsonl.gz']")
+
+
+def test_the_archive_download_is_offered_gzip_compressed(client, miit, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    before = client.get("/export/archive.jsonl.gz")
+    call_command("archive_file", stdout=io.StringIO())
+
+    response = client.get("/export/archive.jsonl.gz")
+    plain = b"".join(client.get("/export/archive.jsonl").streaming_content)
+
+    assert before.status_code == 503
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/gzip"
+    assert "Content-Encoding" not in response, "a file of its own, not a transfer encoding"
+    assert 'filename="briefing-archive.jsonl.gz"' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(body)
+    assert gzip.decompress(body) == plain
+    assert plain.decode() == "".join(iter_jsonl())
+
+
+def test_an_archive_file_written_without_its_gzip_is_written_again(miit, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    first = archive_file.write()
+    first.gzip_path.unlink()  # as a version before the .gz left it
+
+    again = archive_file.write()
+
+    assert again is not None
+    assert again.gzip_size == again.gzip_path.stat().st_size
+    assert gzip.decompress(again.gzip_path.read_bytes()) == again.path.read_bytes()
+    assert archive_file.write() is None
 
 
 def test_the_home_page_counts_the_archive_and_has_a_search_box(client, miit):

@@ -18,10 +18,14 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from briefings.ingest.load import load_conference
 from config.proxies import client_ip
 from search import indexing
+from search.whoosh.open_index import shared_searcher
 from tests.conftest import miit_briefing, source_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,6 +228,52 @@ def test_health_fails_naming_the_index_when_the_folder_holds_none(client, search
     body = json.loads(client.get("/healthz").content)
 
     assert body["index"] == "no index in the index folder"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_searches_the_index_this_process_has_open(client, search_index):
+    load_conference(miit_briefing(), [source_file()])
+    indexing.drain()
+    assert client.get("/healthz").status_code == 200
+    opened = shared_searcher()
+
+    assert client.get("/healthz").status_code == 200
+
+    assert opened is not None
+    assert shared_searcher() is opened, "a health check must not open the index again"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_fails_when_the_open_index_is_removed_from_its_folder(client, search_index):
+    load_conference(miit_briefing(), [source_file()])
+    indexing.drain()
+    assert client.get("/healthz").status_code == 200  # the index is now open in this process
+    for path in search_index.resolve().iterdir():
+        path.unlink()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["index"] == "no index in the index folder"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_fails_when_the_open_index_is_replaced_by_an_older_schema(client, search_index):
+    load_conference(miit_briefing(), [source_file()])
+    indexing.drain()
+    assert client.get("/healthz").status_code == 200
+    folder = search_index.resolve()
+    for path in folder.iterdir():
+        path.unlink()
+    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer()))
+    FileStorage(str(folder)).create_index(old).writer().commit()  # no searcher closed
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["index"] == (
+        "index schema out of date: rebuild it (manage.py reindex)"
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import http_date
 
@@ -14,18 +16,35 @@ def archive_jsonl(request: HttpRequest) -> HttpResponse:
     archive outlived the worker's timeout and arrived cut short."""
     written = archive_file.current()
     if written is None:
-        response = HttpResponse(
-            "The archive file is being written. Try again in a few minutes.",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "120"
-        return response
+        return being_written()
+    return whole_file(written, written.path, archive_file.FILE_NAME, "application/x-ndjson")
+
+
+def archive_jsonl_gz(request: HttpRequest) -> HttpResponse:
+    """The same file gzip-compressed, as a file of its own (application/gzip, no
+    Content-Encoding: a browser saves it as it came, and `gunzip` gives the .jsonl)."""
+    written = archive_file.current()
+    if written is None or written.gzip_size is None:
+        return being_written()
+    return whole_file(written, written.gzip_path, archive_file.GZIP_NAME, "application/gzip")
+
+
+def being_written() -> HttpResponse:
+    response = HttpResponse(
+        "The archive file is being written. Try again in a few minutes.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "120"
+    return response
+
+
+def whole_file(
+    written: archive_file.ArchiveFile, path: Path, filename: str, content_type: str
+) -> HttpResponse:
+    """`path` as an attachment, with its length (FileResponse reads it from the file)."""
     response = FileResponse(
-        written.path.open("rb"),
-        as_attachment=True,
-        filename=archive_file.FILE_NAME,
-        content_type="application/x-ndjson",
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["Last-Modified"] = http_date(written.written_at.timestamp())
     return response

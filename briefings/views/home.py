@@ -60,6 +60,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "due_soon": [commitment_row(request, row, today=today) for row in due_soon_rows],
                 "due_soon_url": request.build_absolute_uri(commitments_link(due_soon)),
                 "archive_jsonl": request.build_absolute_uri(archive_link),
+                "archive_jsonl_gz": request.build_absolute_uri(
+                    reverse("briefings:archive-jsonl-gz")
+                ),
             }
         )
     return render(
