@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import os
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import chain
@@ -40,10 +41,10 @@ class OpenIndex:
         self.searcher: Searcher = index.searcher(weighting=weighting())
         self.postings = Postings(self.searcher)
         self._values: dict[str, list[tuple[str, ...]]] = {}
-        self._date_ranks: dict[bool, list[int]] = {}
-        self._live: list[int] | None = None
+        self._date_ranks: dict[bool, array] = {}
+        self._live: array | None = None
         self._everything: dict[str, Counter] = {}  # facet counts over every document
-        self._dates: list[int] | None = None
+        self._dates: array | None = None
         self._years: list[str | None] | None = None
         self._months: list[str | None] | None = None
         self._content_free: frozenset[int] | None = None
@@ -113,20 +114,21 @@ class OpenIndex:
             self._answer_factors = factors
         return self._answer_factors
 
-    def date_values(self) -> list[int]:
+    def date_values(self) -> array:
         """Each document's date as whoosh stores it in the column (microseconds since
-        year 1), NO_DATE where there is none."""
+        year 1), NO_DATE where there is none: an array of 64-bit numbers, an eighth of a
+        list's memory (at 500,000 documents, 4 MB against 20)."""
         if self._dates is None:
             # Segment by segment: whoosh's multi-segment column reader leaves out a
             # segment without the column (every document in it undated) and then
             # misplaces the values of the documents after it.
-            self._dates = []
+            self._dates = array("Q")
             for leaf, _offset in self.searcher.leaf_searchers():
                 reader = leaf.reader()
                 if reader.has_column(DATE_FIELD):
-                    self._dates += reader.column_reader(DATE_FIELD, translate=False)
+                    self._dates.extend(reader.column_reader(DATE_FIELD, translate=False))
                 else:
-                    self._dates += [NO_DATE] * reader.doc_count_all()
+                    self._dates.extend([NO_DATE] * reader.doc_count_all())
         return self._dates
 
     def years(self) -> list[str | None]:
@@ -162,9 +164,10 @@ class OpenIndex:
         key = self.date_rank(newest=newest).__getitem__
         return [(None, docnum) for docnum in heapq.nsmallest(limit, docnums, key=key)]
 
-    def date_rank(self, *, newest: bool) -> list[int]:
+    def date_rank(self, *, newest: bool) -> array:
         """Each document's place in date order (undated last, then document order), so
-        that ranking by date is a list lookup per match, not a Python key function."""
+        that ranking by date is a lookup per match, not a Python key function: an array
+        of 32-bit numbers (a list of them took 36 bytes a document)."""
         if newest not in self._date_ranks:
             values = self.date_values()
             sign = -1 if newest else 1
@@ -172,7 +175,7 @@ class OpenIndex:
                 range(len(values)),
                 key=lambda docnum: (values[docnum] >= NO_DATE, sign * values[docnum], docnum),
             )
-            rank = [0] * len(values)
+            rank = array("I", bytes(4 * len(values)))
             for place, docnum in enumerate(order):
                 rank[docnum] = place
             self._date_ranks[newest] = rank
@@ -217,14 +220,17 @@ class OpenIndex:
         by_doc = self.values_by_doc(name)
         return Counter(chain.from_iterable(map(by_doc.__getitem__, docnums)))
 
-    def live(self) -> list[int]:
-        """The number of every document not deleted."""
+    def live(self) -> array:
+        """The number of every document not deleted (an array: 4 bytes each, not 36)."""
         if self._live is None:
-            self._live = [
-                offset + docnum
-                for leaf, offset in self.searcher.leaf_searchers()
-                for docnum in leaf.reader().all_doc_ids()
-            ]
+            self._live = array(
+                "I",
+                (
+                    offset + docnum
+                    for leaf, offset in self.searcher.leaf_searchers()
+                    for docnum in leaf.reader().all_doc_ids()
+                ),
+            )
         return self._live
 
 
