@@ -26,6 +26,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,12 +103,8 @@ def write(*, force: bool = False) -> ArchiveFile | None:
     None when it is up to date, or when another process is writing it right now. The
     fingerprint is taken first, so a change made while the file is being written makes
     the next call write it again."""
-    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
-    with (folder() / ".writer.lock").open("a") as lock:
-        try:
-            # One writer at a time: the watcher beside gunicorn, or a command by hand.
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with sole_writer(folder()) as alone:
+        if not alone:
             return None
         before = fingerprint()
         existing = current()
@@ -139,10 +137,31 @@ def write(*, force: bool = False) -> ArchiveFile | None:
             Path(partial).unlink(missing_ok=True)
             Path(gzip_partial).unlink(missing_ok=True)
             raise
-        about_partial = _about_path().with_name(_about_path().name + ".partial")
-        about_partial.write_text(json.dumps(about), encoding="utf-8")
-        about_partial.replace(_about_path())
+        replace_json(_about_path(), about)
     return current()
+
+
+@contextmanager
+def sole_writer(where: Path) -> Iterator[bool]:
+    """Whether this process is the only one writing into `where` (created if need be):
+    the watcher beside gunicorn, or a command by hand. A second one gets False at once
+    and should leave."""
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with (where / ".writer.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def replace_json(path: Path, value: object) -> None:
+    """`value` as JSON at `path`, written beside it and renamed: a reader sees the old
+    file or the new one, never half of one."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(value), encoding="utf-8")
+    partial.replace(path)
 
 
 def compress(source: Path, target: Path) -> None:

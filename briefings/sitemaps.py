@@ -19,7 +19,6 @@ Retry-After.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
@@ -40,6 +39,7 @@ from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from .archive_file import replace_json, sole_writer
 from .models import (
     Conference,
     ConferenceSlug,
@@ -225,11 +225,8 @@ def write_files(*, force: bool = False) -> SitemapFiles | None:
     Each writing goes to a folder of its own, named in current.json once whole: a request
     never reads half a set. The stamp is taken first, so a change made while they are
     written makes the next call write them again."""
-    folder().mkdir(mode=0o700, parents=True, exist_ok=True)
-    with (folder() / ".writer.lock").open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with sole_writer(folder()) as alone:
+        if not alone:
             return None
         stamp = archive_stamp()
         existing = current_files()
@@ -254,9 +251,7 @@ def write_files(*, force: bool = False) -> SitemapFiles | None:
             "pages": pages,
             "addresses": addresses,
         }
-        partial = _about_path().with_name(_about_path().name + ".partial")
-        partial.write_text(json.dumps(about), encoding="utf-8")
-        partial.replace(_about_path())
+        replace_json(_about_path(), about)
         # The set before stays a while: a request may have read current.json just before.
         keep = {target.name, existing.folder.name if existing else ""}
         for old in folder().glob("written-*"):
