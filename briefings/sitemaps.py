@@ -51,6 +51,7 @@ from .models import (
     Turn,
 )
 from .paging import page_number
+from .views.downloads import being_written
 
 
 class BriefingSitemap(Sitemap):
@@ -320,13 +321,7 @@ def _at_origin(path: Path, origin: str) -> Path | bytes:
 
 
 def _being_written() -> HttpResponse:
-    response = HttpResponse(
-        "The sitemap is being written. Try again in a few minutes.",
-        status=503,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = "60"
-    return response
+    return being_written("The sitemap", seconds=60)
 
 
 @require_safe

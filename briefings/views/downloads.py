@@ -29,13 +29,14 @@ def archive_jsonl_gz(request: HttpRequest) -> HttpResponse:
     return whole_file(written, written.gzip_path, archive_file.GZIP_NAME, "application/gzip")
 
 
-def being_written() -> HttpResponse:
+def being_written(what: str = "The archive file", seconds: int = 120) -> HttpResponse:
+    """503 for a file written ahead that is not there yet, with when to ask again."""
     response = HttpResponse(
-        "The archive file is being written. Try again in a few minutes.",
+        f"{what} is being written. Try again in a few minutes.",
         status=503,
         content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = "120"
+    response["Retry-After"] = str(seconds)
     return response
 
 
