@@ -199,6 +199,18 @@ def test_a_sitemap_page_that_is_not_a_page_number_is_a_404_not_an_error(client, 
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
+def test_before_the_first_writing_a_sitemap_says_when_to_ask_again(client, miit):
+    for address in ("/sitemap.xml", "/sitemap-briefings.xml"):
+        response = client.get(address)
+
+        assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        assert response["Retry-After"] == "60"
+        assert response.content.decode().startswith("The sitemap is being written.")
+
+    sitemaps.write_files()
+    assert client.get("/sitemap.xml").status_code == HTTPStatus.OK
+
+
 def test_sitemaps_that_cannot_be_written_do_not_hold_back_the_archive_file(miit, data_dir):
     from briefings import archive_file
 
