@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Conference, Organization, Person, Turn
-from .pages import newest_briefing_first, with_opening
+from .pages import NewestBriefingFirst, newest_briefing_first
 from .text import opening_words
 
 FEED_ENTRIES = 25
@@ -142,9 +142,11 @@ def _speaker(turn: Turn) -> str:
     return turn.speaker_name
 
 
-def _newest_turns(turns: QuerySet[Turn]) -> QuerySet[Turn]:
-    return with_opening(turns.select_related("exchange__conference", "person", "outlet")).order_by(
-        *newest_briefing_first("exchange__conference__"), "-exchange__position", "-position"
+def _newest_turns(turns: QuerySet[Turn]) -> list[Turn]:
+    return NewestBriefingFirst(
+        turns,
+        related=("exchange__conference", "person", "outlet"),
+        within=("-exchange__position", "-position"),
     )[:FEED_ENTRIES]
 
 
@@ -161,7 +163,7 @@ class PersonAnswersFeed(_TurnFeed):
     def link(self, obj: Person) -> str:
         return obj.get_absolute_url()
 
-    def items(self, obj: Person) -> QuerySet[Turn]:
+    def items(self, obj: Person) -> list[Turn]:
         return _newest_turns(Turn.objects.by_officials().filter(person=obj))
 
 
@@ -178,5 +180,5 @@ class OutletQuestionsFeed(_TurnFeed):
     def link(self, obj: Organization) -> str:
         return obj.get_absolute_url()
 
-    def items(self, obj: Organization) -> QuerySet[Turn]:
+    def items(self, obj: Organization) -> list[Turn]:
         return _newest_turns(Turn.objects.filter(outlet=obj, role=Turn.Role.QUESTION))

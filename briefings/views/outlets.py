@@ -12,11 +12,10 @@ from django.urls import reverse
 
 from briefings.models import Conference, Organization, Turn
 from briefings.pages import (
+    NewestBriefingFirst,
     json_response,
-    newest_briefing_first,
     refuse_format,
     wants_json,
-    with_opening,
 )
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.text import opening_words
@@ -87,11 +86,9 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return refused
     outlet = get_object_or_404(Organization, slug=slug)
     asked = _questions().filter(outlet=outlet)
-    questions = with_opening(asked.select_related("exchange__conference", "person")).order_by(
-        *newest_briefing_first("exchange__conference__"), "exchange__position", "position"
-    )
+    questions = NewestBriefingFirst(asked)
     page = requested_page(Paginator(questions, TURNS_PER_PAGE), request.GET.get("page"))
-    briefing_total = asked.values("exchange__conference").distinct().count()
+    briefing_total = len(questions.briefings)
     organized_total = outlet.conferences.count()
     path = outlet.get_absolute_url()
     links = {
