@@ -22,13 +22,19 @@ one by one takes over an hour here; cloning takes a minute. Then, in this order:
 - search: the search page (Django test client, DEBUG off) beside raw Whoosh and SQLite
   FTS5 on the same queries, by query type (bench/search_bench.py's engines and query
   set; FTS5 is built from the index's own stored documents);
-- pages: home, briefing, person, commitments, the sitemaps, /healthz;
+- the sitemaps written ahead (`sitemaps.write_files`, as `archive_file --watch` does):
+  seconds, CPU seconds, size, and the change check it makes each time it looks;
+- pages: home, briefing, person, commitments, the sitemaps (read from those files),
+  /healthz;
 - the archive file: `archive_file.write()` (the .jsonl and its .gz), sizes and seconds;
 - one gunicorn worker's RSS after 200 mixed requests (search_bench.gunicorn_worker_rss);
 - load: `config.serve` as `make serve` runs it (3 gunicorn workers, the index writer;
   the archiver and watcher left out) under 20, then 50 keep-alive clients of mixed
   traffic for --load-seconds each (bench/reliability.py's client and plan), and each
   worker's RSS after.
+
+`--built` measures an archive a run already built in --work (no copy, no cloning), e.g.
+after a change to the pages: `--built --work /tmp/scale-10x --skip ingest,rebuild`.
 
 Loopback only; every process started here is stopped at the end. The JSON is written
 after every step, so a run stopped early keeps what it measured.
@@ -362,6 +368,11 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=100, help="files in the ingest sample")
     parser.add_argument("--load-seconds", type=float, default=30.0)
     parser.add_argument("--skip", default="", help="steps to leave out, comma-separated")
+    parser.add_argument(
+        "--built",
+        action="store_true",
+        help="measure the archive a run already built in --work: no copy, no cloning",
+    )
     parser.add_argument("--output", default="")
     args = parser.parse_args()
     base = Path(args.base)
@@ -379,13 +390,19 @@ def main() -> int:
     def save() -> None:
         output.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
-    step(f"copying {base} to {work}")
-    if work.exists():
-        shutil.rmtree(work)
-    shutil.copytree(base, work, symlinks=True)
-    for stale in work.glob("exports"):
-        shutil.rmtree(stale)
-    if args.size > 1:
+    if args.built:
+        if not (work / "db.sqlite3").is_file():
+            print(f"--built: no archive in {work}")
+            return 2
+        result["built"] = f"measured as built in {work}: not copied from --base, not cloned"
+    else:
+        step(f"copying {base} to {work}")
+        if work.exists():
+            shutil.rmtree(work)
+        shutil.copytree(base, work, symlinks=True)
+        for stale in work.glob("exports"):
+            shutil.rmtree(stale)
+    if args.size > 1 and not args.built:
         step(f"cloning the briefings {args.size - 1} times")
         result["clone"] = clone(work / "db.sqlite3", args.size - 1)
         save()
@@ -394,7 +411,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from briefings import archive_file
+    from briefings import archive_file, sitemaps
     from briefings.ingest.run import ingest_paths
     from briefings.models import Conference, Exchange
     from search.whoosh.engine import index_link
@@ -528,6 +545,29 @@ def main() -> int:
             for kind in QUERY_TYPES:
                 entry[kind].pop("hits", None)
         result["search"] = latency
+        save()
+
+    if "sitemaps" not in skip:
+        # Written ahead by `archive_file --watch` beside gunicorn: what a writing costs
+        # there, and the check it makes each time it looks for a change.
+        step("writing the sitemaps")
+        started, cpu_started = time.perf_counter(), time.process_time()
+        maps = sitemaps.write_files(force=True)
+        seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
+        stamps = []
+        for _ in range(5):
+            stamp_started = time.perf_counter()
+            sitemaps.archive_stamp()
+            stamps.append((time.perf_counter() - stamp_started) * 1000)
+        result["sitemaps"] = {
+            "pages": maps.pages,
+            "addresses": maps.addresses,
+            "mb": folder_mb(maps.folder),
+            "write_seconds": round(seconds, 1),
+            "write_cpu_seconds": round(cpu_seconds, 1),
+            "change_check_ms": summarize(stamps),
+        }
         save()
 
     if "pages" not in skip:
