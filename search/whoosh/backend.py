@@ -5,7 +5,9 @@ Writes (used only by the single writer in search/indexing.py):
   with one searcher for all the look-ups by id (Whoosh opens one per document otherwise:
   the cause of haystack's quadratic rebuild, whoosh#531), and raises on failure;
 - `build_generation` writes a whole index into a fresh folder with `add_document` only;
-- `setup` makes the index path a symlink to a generation folder, so a rebuild can swap it.
+- `setup` makes the index path a symlink to a generation folder, so a rebuild can swap it;
+- both write with `WriterCodec` (search/whoosh/codec.py): Whoosh's codec, without a disk
+  check per posting.
 
 Reads are mixed in: `ReadPath` (search/whoosh/reading.py) searches, and `HaystackSearch`
 (search/whoosh/haystack_api.py) answers haystack's `search` and `more_like_this` with it.
@@ -28,6 +30,7 @@ from whoosh.query import Term
 
 from ..analysis import archive_analyzer
 from ..fields import ANSWER_WORDS_FIELD, EXACT_FIELDS
+from .codec import WriterCodec
 from .haystack_api import HaystackSearch
 from .open_index import refuse_outdated
 from .reading import ReadPath
@@ -89,7 +92,7 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
         refuse_outdated(FileStorage(self.path), self.schema)
         model = index.get_model()
         label = f"{model._meta.app_label}.{model._meta.model_name}"
-        writer = self.index.writer(timeout=writer_timeout())
+        writer = self.index.writer(timeout=writer_timeout(), codec=WriterCodec())
         try:
             searcher = writer.searcher()
             try:
@@ -121,9 +124,9 @@ class ArchiveWhooshBackend(HaystackSearch, ReadPath, WhooshSearchBackend):
         folder.mkdir(parents=True)
         fresh = FileStorage(str(folder)).create_index(self.schema)
         if procs > 1:
-            writer = fresh.writer(procs=procs, limitmb=128, multisegment=True)
+            writer = fresh.writer(procs=procs, limitmb=128, multisegment=True, codec=WriterCodec())
         else:
-            writer = fresh.writer(limitmb=256)
+            writer = fresh.writer(limitmb=256, codec=WriterCodec())
         count = 0
         try:
             for obj in objects:
