@@ -1,0 +1,155 @@
+"""Set-up as a new user meets it: the Makefile's checks (the Python version, a port
+taken, no terminal for the first login) say what to do, and `create_admin` makes the
+first login from the environment. Run through `make` itself, on the real Makefile."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(sys.executable).parent.parent  # the environment running the tests
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+def make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), *args],
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,  # no terminal, as in a script
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def fake_python(folder: Path, version: str) -> Path:
+    """A `python` that is `version`: enough of one for the Makefile's check."""
+    folder.mkdir(parents=True, exist_ok=True)
+    major, minor = (int(part) for part in version.split(".")[:2])
+    script = folder / "python"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "--version" ]; then echo "Python {version}"; exit 0; fi\n'
+        f'exec {sys.executable} -c "import sys; sys.version_info = ({major}, {minor}, 0); '
+        'exec(sys.argv[1])" "$2"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_an_older_python_is_refused_before_anything_is_installed(tmp_path):
+    old = fake_python(tmp_path / "old", "3.10.12")
+    venv = tmp_path / "venv"
+
+    done = make("venv", f"PYTHON={old}", f"VENV={venv}")
+
+    assert done.returncode != 0
+    assert "needs Python 3.11 or newer" in done.stdout
+    assert "Python 3.10.12" in done.stdout
+    assert "PYTHON=python3.11" in done.stdout
+    assert not venv.exists()
+
+
+def test_an_environment_of_another_python_is_made_again_and_the_data_kept(tmp_path):
+    venv = tmp_path / "venv"
+    fake_python(venv / "bin", "3.10.12")  # a .venv left by an earlier try with 3.10
+    data = tmp_path / "var"
+    data.mkdir()
+    (data / "db.sqlite3").write_text("the archive")
+
+    done = make("venv", f"PYTHON={sys.executable}", f"VENV={venv}", f"DATA_DIR={data}")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "was made with Python 3.10" in done.stdout
+    assert "is kept" in done.stdout
+    version = subprocess.run(
+        [venv / "bin" / "python", "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert version.stdout.strip() == str(tuple(sys.version_info[:2]))
+    assert (data / "db.sqlite3").read_text() == "the archive"
+
+
+def test_a_taken_port_says_which_variable_to_set():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+
+        done = make("port-free", f"PYTHON={sys.executable}", f"VENV={VENV}", f"PORT={port}")
+
+    assert done.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is taken" in done.stdout
+    assert "make serve PORT=8001" in done.stdout
+    free = make("port-free", f"PYTHON={sys.executable}", f"VENV={VENV}", f"PORT={port}")
+    assert free.returncode == 0, free.stdout + free.stderr
+
+
+def test_the_first_login_without_a_terminal_says_how(tmp_path):
+    args = (f"PYTHON={sys.executable}", f"VENV={VENV}", f"DATA_DIR={tmp_path / 'var'}")
+    clean = {"ADMIN_USERNAME": "", "ADMIN_PASSWORD": "", "DATABASE_URL": ""}
+
+    done = make("createsuperuser", *args, env=clean)
+
+    assert done.returncode != 0
+    assert "ADMIN_USERNAME=editor" in done.stdout
+    made = make(
+        "createsuperuser",
+        *args,
+        env={**clean, "ADMIN_USERNAME": "editor", "ADMIN_PASSWORD": "a long pass phrase 15"},
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "Created the admin login 'editor'" in made.stdout
+    assert (tmp_path / "var" / "db.sqlite3").is_file()
+
+
+@pytest.mark.django_db
+def test_create_admin_makes_a_superuser_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ADMIN_USERNAME", "editor")
+    monkeypatch.setenv("ADMIN_EMAIL", "editor@example.org")
+    monkeypatch.setenv("ADMIN_PASSWORD", "a long pass phrase 15")
+
+    call_command("create_admin")
+
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_superuser
+    assert user.is_staff
+    assert user.check_password("a long pass phrase 15")
+    with pytest.raises(CommandError, match="already a login named 'editor'"):
+        call_command("create_admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"ADMIN_USERNAME": "editor"}, "Set ADMIN_USERNAME and ADMIN_PASSWORD"),
+        ({"ADMIN_USERNAME": "editor", "ADMIN_PASSWORD": "short"}, "ADMIN_PASSWORD: "),
+        (
+            {"ADMIN_USERNAME": "e", "ADMIN_PASSWORD": "a long pass phrase 15", "ADMIN_EMAIL": "x"},
+            "ADMIN_EMAIL: ",
+        ),
+    ],
+)
+def test_create_admin_refuses_what_is_missing_or_weak(monkeypatch, variables, message):
+    for name in ("ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("create_admin")
+
+    assert not get_user_model().objects.exists()
