@@ -163,3 +163,10 @@ def is_web_address(address: str) -> bool:
     except ValueError:  # "http://[" and the like
         return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """A count and its noun in agreement: "1 exchange", "46 exchanges", "1 batch"."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {plural or noun + ('es' if noun.endswith(('ch', 'sh', 's', 'x')) else 's')}"

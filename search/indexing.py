@@ -37,6 +37,7 @@ from haystack import connections
 from haystack.indexes import SearchIndex
 
 from briefings.models import Exchange
+from briefings.text import counted
 
 from .engines import store
 from .models import IndexQueue
@@ -99,22 +100,29 @@ class DrainReport:
     batches: int = 0
 
     def __str__(self) -> str:
-        return f"{self.updated} updated, {self.deleted} deleted in {self.batches} batches"
+        return f"{self.updated} updated, {self.deleted} deleted in {counted(self.batches, 'batch')}"
 
 
-def drain(*, block: bool = True, batch: int = 500) -> DrainReport | None:
+def drain(
+    *,
+    block: bool = True,
+    batch: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> DrainReport | None:
     """Apply every queued change; None when another process is the writer right now.
 
-    Rows queued while a drain runs are picked up by its next batch.
+    Rows queued while a drain runs are picked up by its next batch. `progress` is told
+    after each batch how many queued changes are applied and how many there are.
     """
     with writer_lock(block=block) as acquired:
         if not acquired:
             return None
-        return _drain_locked(batch=batch)
+        return _drain_locked(batch=batch, progress=progress)
 
 
-def _drain_locked(*, batch: int) -> DrainReport:
+def _drain_locked(*, batch: int, progress: Callable[[int, int], None] | None = None) -> DrainReport:
     report = DrainReport()
+    applied = 0
     while rows := list(IndexQueue.objects.order_by("id")[:batch]):
         latest: dict[int, str] = {}
         for row in rows:  # the last change to an exchange wins
@@ -136,6 +144,9 @@ def _drain_locked(*, batch: int) -> DrainReport:
         report.updated += len(exchanges)
         report.deleted += len(gone)
         report.batches += 1
+        if progress is not None:
+            applied += len(rows)
+            progress(applied, applied + IndexQueue.objects.count())
     return report
 
 

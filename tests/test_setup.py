@@ -5,6 +5,7 @@ first login from the environment. Run through `make` itself, on the real Makefil
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -153,3 +154,43 @@ def test_create_admin_refuses_what_is_missing_or_weak(monkeypatch, variables, me
         call_command("create_admin")
 
     assert not get_user_model().objects.exists()
+
+
+# A long ingest says how far it is, and its counts read right.
+
+
+def test_counts_agree_with_their_nouns():
+    from briefings.text import counted
+
+    assert counted(1, "exchange") == "1 exchange"
+    assert counted(46, "exchange") == "46 exchanges"
+    assert counted(0, "turn") == "0 turns"
+    assert counted(1, "batch") == "1 batch"
+    assert counted(3, "batch") == "3 batches"
+    assert counted(2, "person", "people") == "2 people"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("search_index")
+def test_the_index_write_after_an_ingest_says_how_far_it_is(corpus, monkeypatch):
+    from io import StringIO
+
+    from briefings.management import options
+
+    monkeypatch.setattr(options, "PROGRESS_EVERY", 0.0)  # a line after every batch
+    # Enough exchanges for three batches of the writer's 500.
+    files = sorted((corpus / "wh-briefings" / "press-briefings").glob("2021-0[3-6]/*.md"))[:30]
+    out = StringIO()
+
+    call_command("ingest", *map(str, files), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    writing = lines.index("Writing the search index...")
+    progress = [line for line in lines[writing:] if line.endswith("changes written...")]
+    assert len(progress) >= 2  # every batch but the last
+    applied = [int(line.split()[0]) for line in progress]
+    assert applied == sorted(applied)
+    assert lines[-2].startswith("Search index: ")
+    assert " batches" in lines[-2]
+    assert lines[-1].startswith("Ingest finished: 30 created")
+    assert not re.search(r"(?<![\d,])1 (exchanges|turns|batches)\b", out.getvalue())

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Conference, IngestRun
+from ..text import counted
 from .dating import FROM_GIVEN, FROM_TRANSCRIPT, date_transcript
 from .decode import check_size, decode_transcript, decode_with_warnings
 from .detect import detect_format, parse_transcript, prepare_text
@@ -100,7 +101,7 @@ class Outcome:
         note = f"; {self.note} ({Path(self.name).name})" if self.note else ""
         return (
             f"{self.status:<9} {self.held_on or 'undated':<10}  {self.title}  "
-            f"({self.exchanges} exchanges, {self.turns} turns{note})"
+            f"({counted(self.exchanges, 'exchange')}, {counted(self.turns, 'turn')}{note})"
         )
 
 
@@ -123,7 +124,7 @@ class Report:
         return (
             f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, {dated}"
             f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed "
-            f"({exchanges} exchanges, {turns} turns){self.undated_note()}"
+            f"({counted(exchanges, 'exchange')}, {counted(turns, 'turn')}){self.undated_note()}"
         )
 
     def undated_note(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -12,6 +13,8 @@ from briefings.ingest.dating import parse_given_date
 from briefings.ingest.formats import format_names
 from briefings.ingest.records import ParseError
 from search.indexing import drain
+
+PROGRESS_EVERY = 5.0  # seconds between the index write's progress lines
 
 
 def add_format_and_replace(parser: CommandParser) -> None:
@@ -26,9 +29,19 @@ def add_format_and_replace(parser: CommandParser) -> None:
 
 
 def apply_index_queue(command: BaseCommand) -> None:
-    """Make what the command stored searchable now; on failure the changes stay queued."""
+    """Make what the command stored searchable now; on failure the changes stay queued.
+    A long write (minutes for a whole corpus) says how far it is every few seconds."""
+    shown = time.monotonic()
+
+    def progress(applied: int, total: int) -> None:
+        nonlocal shown
+        if time.monotonic() - shown >= PROGRESS_EVERY and applied < total:
+            command.stdout.write(f"  {applied} of {total} changes written...")
+            shown = time.monotonic()
+
+    command.stdout.write("Writing the search index...")
     try:
-        command.stdout.write(f"Search index: {drain(block=True)}")
+        command.stdout.write(f"Search index: {drain(block=True, progress=progress)}")
     except Exception as error:  # the database is saved; the queue keeps the changes
         command.stderr.write(
             command.style.ERROR(

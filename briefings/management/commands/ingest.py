@@ -9,6 +9,7 @@ from briefings.management.options import (
     given_date,
     option_date,
 )
+from briefings.text import counted
 
 
 class Command(BaseCommand):
@@ -58,4 +59,4 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(summary))
             return
         self.stderr.write(self.style.ERROR(summary))
-        raise CommandError(f"{report.count(FAILED)} file(s) failed; see the lines above")
+        raise CommandError(f"{counted(report.count(FAILED), 'file')} failed; see the lines above")
