@@ -214,3 +214,20 @@ def test_aliases_are_edited_one_per_line(admin_client_with_data_dir):
 
     person.refresh_from_db()
     assert person.aliases == ["Zients", "MR. ZIENTS"]
+
+
+def test_a_file_of_no_known_format_points_to_the_forms_format_choice(admin_client_with_data_dir):
+    client = admin_client_with_data_dir
+    notes = SimpleUploadedFile(
+        "notes.txt",
+        b"Notes from the press room.\n\nThe briefing started late and covered the budget.\n",
+    )
+
+    page = client.post(UPLOAD, {"files": [notes]}).content.decode()
+
+    assert "unknown format" in page
+    assert "choose it: Format in the upload form" in page
+    assert "--format" in page  # the command line's way, named as such
+    form = client.get(UPLOAD).content.decode()
+    assert '<select name="format"' in form
+    assert Conference.objects.count() == 0

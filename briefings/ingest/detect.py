@@ -40,7 +40,8 @@ def detect_format(text: str) -> str:
             )
     raise ParseError(
         "unknown format: no speaker labels found in a format we read "
-        f"({', '.join(FORMATS)}); pass --format to force one"
+        f"({', '.join(FORMATS)}). To read it as one of them, choose it: Format in the "
+        "upload form, --format on the command line"
     )
 
 
