@@ -222,7 +222,7 @@ def test_the_turn_feeds_queries_stay_bounded(client, django_assert_num_queries, 
 
 
 @pytest.mark.parametrize(
-    "page", ["/briefings/", "/briefings/2021/", "/people/jen-psaki/", "/outlets/cnn/"]
+    "page", ["/", "/briefings/", "/briefings/2021/", "/people/jen-psaki/", "/outlets/cnn/"]
 )
 def test_each_pages_feed_link_serves_a_feed(client, page):
     weekly(2)
@@ -231,3 +231,6 @@ def test_each_pages_feed_link_serves_a_feed(client, page):
 
     (link,) = document.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']")
     assert entries(get_feed(client, link.get("href")))
+    # The same feed linked where a reader sees it.
+    (visible,) = document.xpath(f"//main//a[@href='{link.get('href')}']")
+    assert visible.text_content() == "Atom feed"
