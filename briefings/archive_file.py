@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +98,9 @@ def current() -> ArchiveFile | None:
     )
 
 
-def write(*, force: bool = False) -> ArchiveFile | None:
+def write(
+    *, force: bool = False, progress: Callable[[int], None] | None = None
+) -> ArchiveFile | None:
     """Write the file when the archive changed since it was written (or with `force`);
     None when it is up to date, or when another process is writing it right now. The
     fingerprint is taken first, so a change made while the file is being written makes
@@ -120,7 +122,7 @@ def write(*, force: bool = False) -> ArchiveFile | None:
         gzip_partial = partial + ".gz"
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                briefings = write_jsonl(stream)
+                briefings = write_jsonl(stream, progress=progress)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(partial, 0o644)

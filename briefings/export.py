@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from django.db.models import F, Prefetch
@@ -157,9 +157,18 @@ def iter_jsonl(conferences: Iterable[Conference] | None = None) -> Iterator[str]
         yield json.dumps(conference_record(conference), ensure_ascii=False) + "\n"
 
 
-def write_jsonl(stream: IO[str], conferences: Iterable[Conference] | None = None) -> int:
+def write_jsonl(
+    stream: IO[str],
+    conferences: Iterable[Conference] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Every briefing (or `conferences`) as a line; `progress` is told the count so far
+    after each line."""
     count = 0
     for line in iter_jsonl(conferences):
         stream.write(line)
         count += 1
+        if progress is not None:
+            progress(count)
     return count

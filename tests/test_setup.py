@@ -4,6 +4,7 @@ first login from the environment. Run through `make` itself, on the real Makefil
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+
+from briefings.text import counted
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(sys.executable).parent.parent  # the environment running the tests
@@ -160,8 +163,6 @@ def test_create_admin_refuses_what_is_missing_or_weak(monkeypatch, variables, me
 
 
 def test_counts_agree_with_their_nouns():
-    from briefings.text import counted
-
     assert counted(1, "exchange") == "1 exchange"
     assert counted(46, "exchange") == "46 exchanges"
     assert counted(0, "turn") == "0 turns"
@@ -194,3 +195,27 @@ def test_the_index_write_after_an_ingest_says_how_far_it_is(corpus, monkeypatch)
     assert " batches" in lines[-2]
     assert lines[-1].startswith("Ingest finished: 30 created")
     assert not re.search(r"(?<![\d,])1 (exchanges|turns|batches)\b", out.getvalue())
+
+
+@pytest.mark.django_db
+def test_the_archive_file_written_by_hand_says_how_far_it_is(monkeypatch, settings, tmp_path):
+    from io import StringIO
+
+    from briefings.ingest.load import load_conference
+    from briefings.management.commands import archive_file as command
+    from tests.conftest import briefing, official, source_file
+
+    settings.DATA_DIR = tmp_path
+    for day in (1, 2, 3):
+        parsed = briefing(f"Gaggle {day}", dt.date(2021, 3, day), [official("Jen Psaki", "Hi.")])
+        load_conference(parsed, [source_file(f"gaggle-{day}.md", f"gaggle {day}")])
+    monkeypatch.setattr(command, "PROGRESS_EVERY", 0.0)  # a line after every briefing
+    out = StringIO()
+
+    call_command("archive_file", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:3] == [
+        f"  the archive file: {counted(n, 'briefing')} written..." for n in (1, 2, 3)
+    ]
+    assert any(line.startswith("Wrote 3 briefings (") for line in lines)

@@ -9,9 +9,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from briefings import archive_file, sitemaps
+from briefings.text import counted
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+PROGRESS_EVERY = 5.0  # seconds between progress lines of a write by hand
 
 
 class Command(BaseCommand):
@@ -36,10 +38,11 @@ class Command(BaseCommand):
             # archive file takes minutes.
             failures: list[Exception] = []
             maps = self._attempt("the sitemaps", sitemaps.write_files, force, watch, failures)
-            written = self._attempt("the archive file", archive_file.write, force, watch, failures)
+            write = archive_file.write if watch else self._write_showing_progress
+            written = self._attempt("the archive file", write, force, watch, failures)
             if written is not None:
                 self.stdout.write(
-                    f"Wrote {written.briefings} briefings ({written.size:,} bytes) "
+                    f"Wrote {counted(written.briefings, 'briefing')} ({written.size:,} bytes) "
                     f"to {written.path}"
                 )
             elif not watch and not failures:
@@ -55,6 +58,20 @@ class Command(BaseCommand):
             force = force and bool(failures)  # a forced write that failed is tried again
             close_old_connections()
             time.sleep(every)
+
+    def _write_showing_progress(self, *, force: bool) -> archive_file.ArchiveFile | None:
+        """archive_file.write by hand: minutes for a large archive, so it says how far it
+        is every PROGRESS_EVERY seconds (the watcher beside gunicorn writes silently)."""
+        shown = time.monotonic()
+
+        def progress(briefings: int) -> None:
+            nonlocal shown
+            if time.monotonic() - shown >= PROGRESS_EVERY:
+                written = counted(briefings, "briefing")
+                self.stdout.write(f"  the archive file: {written} written...")
+                shown = time.monotonic()
+
+        return archive_file.write(force=force, progress=progress)
 
     def _attempt(
         self,
