@@ -80,3 +80,75 @@ def test_an_undated_briefing_says_so_in_its_trail(client):
         ("Undated", None, False),
         ("Press Gaggle", None, True),
     ]
+
+
+# The people and outlets directories: by name or the most active first, and a name filter.
+
+
+@pytest.fixture
+def demo_archive() -> None:
+    report = ingest_paths([str(DEMO)])
+    assert report.ok
+
+
+def rows(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    document = lxml_html.fromstring(response.content.decode())
+    return [" ".join(cell.text_content().split()) for cell in document.xpath("//tbody/tr/th")]
+
+
+def test_people_sort_by_activity_with_the_most_turns_first(client, demo_archive):
+    from django.db.models import Count
+
+    from briefings.models import Person
+
+    busiest = list(
+        Person.objects.annotate(n=Count("turns")).order_by("-n", "name").values_list("name", "n")
+    )
+
+    by_activity = rows(client, "/people/?sort=activity")
+    by_name = rows(client, "/people/")
+
+    assert by_activity[0].startswith(busiest[0][0])
+    assert busiest[0][1] > busiest[-1][1]
+    assert sorted(by_name, key=str.casefold) == by_name
+    assert sorted(by_activity) == sorted(by_name)  # the same people, another order
+
+
+def test_the_name_filter_keeps_its_place_in_the_pager_and_the_json(client, demo_archive):
+    found = rows(client, "/people/?q=psaki")
+
+    assert found
+    assert all("psaki" in name.casefold() for name in found)
+    data = client.get("/people/", {"q": "psaki", "sort": "activity", "format": "json"}).json()
+    assert data["sort"] == "activity"
+    assert data["name_filter"] == "psaki"
+    assert {row["name"] for row in data["results"]} == set(found)
+
+
+def test_outlets_sort_by_questions_asked(client, demo_archive):
+    response = client.get("/outlets/", {"sort": "activity", "format": "json"})
+
+    counts = [row["questions"] for row in response.json()["results"]]
+    assert counts == sorted(counts, reverse=True)
+    assert len(counts) > 1
+
+
+@pytest.mark.parametrize("url", ["/people/", "/outlets/"])
+def test_a_bad_sort_or_filter_gets_a_message_not_an_error(client, demo_archive, url):
+    refused = client.get(url, {"sort": "size"})
+    long = client.get(url, {"q": "x" * 10_000})
+    nul = client.get(url, {"q": "psa\x00ki"})
+
+    assert refused.status_code == 400
+    assert "use sort=name" in refused.content.decode()
+    assert long.status_code == 200
+    assert "contains “" + "x" * 100 + "”" in long.content.decode()
+    assert nul.status_code == 200
+
+
+def test_a_filter_that_matches_no_one_says_so(client, demo_archive):
+    page = client.get("/people/", {"q": "nobody by this name"}).content.decode()
+
+    assert "No one’s name contains “nobody by this name”" in page

@@ -4,7 +4,7 @@ outlet's page with its reporters' questions a page at a time, grouped by briefin
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +20,7 @@ from briefings.pages import (
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.text import opening_words
 
+from ._directory import SORTS, Listing, listing
 from ._records import organization_record, turn_record
 
 OUTLETS_PER_PAGE = 50
@@ -35,9 +36,19 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
     questions and at how many briefings."""
     if refused := refuse_format(request):
         return refused
+    chosen = listing(request)
+    if not isinstance(chosen, Listing):
+        return chosen
     outlets = Organization.objects.filter(
         pk__in=_questions().filter(outlet__isnull=False).values("outlet_id")
-    ).order_by(Lower("name"), "id")
+    )
+    if chosen.name:
+        outlets = outlets.filter(name__icontains=chosen.name)
+    if chosen.sort == "activity":
+        asked = Count("questions", filter=Q(questions__role=Turn.Role.QUESTION))
+        outlets = outlets.annotate(asked=asked).order_by("-asked", Lower("name"), "id")
+    else:
+        outlets = outlets.order_by(Lower("name"), "id")
     page = requested_page(Paginator(outlets, OUTLETS_PER_PAGE), request.GET.get("page"))
     shown = list(page.object_list)
     counts = {
@@ -52,10 +63,13 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
         outlet.question_total = counts.get(outlet.pk, {}).get("total", 0)
         outlet.briefing_total = counts.get(outlet.pk, {}).get("briefings", 0)
     path = reverse("briefings:outlet-list")
+    links = page_links(path, chosen.params())
     if wants_json(request):
         return json_response(
             {
-                **page_json(request, page, page_links(path)),
+                **page_json(request, page, links),
+                "sort": chosen.sort,
+                "name_filter": chosen.name or None,
                 "results": [
                     {
                         **organization_record(request, outlet),
@@ -72,8 +86,10 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "outlets": shown,
-            "pages": pager(page.number, page.paginator.num_pages, page_links(path)),
-            "json_link": page_link(path, {"format": "json"}, page=page.number),
+            "listing": chosen,
+            "sorts": SORTS,
+            "pages": pager(page.number, page.paginator.num_pages, links),
+            "json_link": page_link(path, {**chosen.params(), "format": "json"}, page=page.number),
         },
     )
 

@@ -27,6 +27,7 @@ from briefings.pages import (
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.text import opening_words
 
+from ._directory import SORTS, Listing, listing
 from ._records import briefing_record, turn_record
 
 PEOPLE_PER_PAGE = 50
@@ -39,10 +40,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     how many answers and statements they gave."""
     if refused := refuse_format(request):
         return refused
-    page = requested_page(
-        Paginator(Person.objects.order_by(Lower("name"), "id"), PEOPLE_PER_PAGE),
-        request.GET.get("page"),
-    )
+    chosen = listing(request)
+    if not isinstance(chosen, Listing):
+        return chosen
+    everyone = Person.objects.all()
+    if chosen.name:
+        everyone = everyone.filter(name__icontains=chosen.name)
+    if chosen.sort == "activity":
+        everyone = everyone.annotate(turn_total=Count("turns")).order_by(
+            "-turn_total", Lower("name"), "id"
+        )
+    else:
+        everyone = everyone.order_by(Lower("name"), "id")
+    page = requested_page(Paginator(everyone, PEOPLE_PER_PAGE), request.GET.get("page"))
     people = list(page.object_list)
     # Briefings attended: listed as a participant, or heard (a reporter is never listed),
     # as the person's own page counts them.
@@ -68,10 +78,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
         person.briefing_total = len(attended[person.pk])
         person.answer_total = answered.get(person.pk, 0)
     path = reverse("briefings:person-list")
+    links = page_links(path, chosen.params())
     if wants_json(request):
         return json_response(
             {
-                **page_json(request, page, page_links(path)),
+                **page_json(request, page, links),
+                "sort": chosen.sort,
+                "name_filter": chosen.name or None,
                 "results": [
                     {
                         "name": person.name,
@@ -89,8 +102,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "people": people,
-            "pages": pager(page.number, page.paginator.num_pages, page_links(path)),
-            "json_link": page_link(path, {"format": "json"}, page=page.number),
+            "listing": chosen,
+            "sorts": SORTS,
+            "pages": pager(page.number, page.paginator.num_pages, links),
+            "json_link": page_link(path, {**chosen.params(), "format": "json"}, page=page.number),
         },
     )
 
