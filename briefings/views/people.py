@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +25,7 @@ from briefings.pages import (
     wants_json,
 )
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
-from briefings.text import opening_words
+from briefings.text import OFFICIAL_ROLES, opening_words
 
 from ._directory import SORTS, Listing, listing
 from ._records import briefing_record, turn_record
@@ -47,9 +47,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if chosen.name:
         everyone = everyone.filter(name__icontains=chosen.name)
     if chosen.sort == "activity":
-        everyone = everyone.annotate(turn_total=Count("turns")).order_by(
-            "-turn_total", Lower("name"), "id"
-        )
+        # The column shown first (answers and statements), then every turn (a chair's,
+        # a named reporter's questions).
+        everyone = everyone.annotate(
+            spoke=Count("turns", filter=Q(turns__role__in=OFFICIAL_ROLES)),
+            turn_total=Count("turns"),
+        ).order_by("-spoke", "-turn_total", Lower("name"), "id")
     else:
         everyone = everyone.order_by(Lower("name"), "id")
     page = requested_page(Paginator(everyone, PEOPLE_PER_PAGE), request.GET.get("page"))
