@@ -686,6 +686,7 @@ class Fetch(models.Model):
 
 # "Falling due soon": the commitments page's filter and the home page's list.
 DUE_SOON_DAYS = 90
+RECENTLY_DUE_DAYS = 30  # the home page shows deadlines this far back too
 # The status filter's value for machine-found commitments, which have no status yet.
 UNREVIEWED = "unreviewed"
 
@@ -710,6 +711,17 @@ class CommitmentQuerySet(models.QuerySet):
         """Deadlines from today to `days` ahead, both ends included."""
         return self.filter(
             deadline_date__gte=today, deadline_date__lte=today + dt.timedelta(days=days)
+        )
+
+    def due_around(
+        self, today: dt.date, *, past: int = RECENTLY_DUE_DAYS, ahead: int = DUE_SOON_DAYS
+    ) -> CommitmentQuerySet:
+        """Reviewed commitments (the ones whose status means something) with a deadline
+        from `past` days ago to `ahead` days from now: what falls due, and what just did,
+        whatever became of it."""
+        return self.reviewed().filter(
+            deadline_date__gte=today - dt.timedelta(days=past),
+            deadline_date__lte=today + dt.timedelta(days=ahead),
         )
 
     def overdue(self, today: dt.date) -> CommitmentQuerySet:

@@ -555,14 +555,35 @@ def test_every_page_links_to_the_commitments_page(client, miit):
     assert document.xpath("//header//nav//a[@href='/commitments/']")
 
 
-def test_the_home_page_lists_open_commitments_falling_due_soon(client, dated):
+def test_the_home_page_lists_reviewed_commitments_falling_due_and_just_past(client, dated):
     Commitment.objects.filter(pk=dated["later"].pk).update(deadline_date=TODAY + dt.timedelta(60))
     document = get_page(client, "/")
 
     section = document.xpath("//section[@aria-labelledby='due-soon-heading']")[0]
     shown = [" ".join(quote.text_content().split()) for quote in section.xpath(".//blockquote")]
-    assert shown == sentences(dated, "soon", "later")
+    # 30 days past (still open) to 60 ahead, soonest first; 40 days past is out of it, and
+    # a rejected one is never shown.
+    assert shown == sentences(dated, "overdue", "soon", "later")
     assert section.xpath(".//a[@href='/commitments/?status=open&due=soon']")
+    assert section.xpath(".//a[@href='/commitments/?status=open&due=overdue']")
+
+
+def test_the_home_page_shows_a_just_past_commitment_whatever_became_of_it(client, dated):
+    Commitment.objects.filter(pk=dated["done"].pk).update(deadline_date=TODAY - dt.timedelta(5))
+
+    section = get_page(client, "/").xpath("//section[@aria-labelledby='due-soon-heading']")[0]
+
+    shown = [" ".join(quote.text_content().split()) for quote in section.xpath(".//blockquote")]
+    assert sentences(dated, "done")[0] in shown
+
+
+def test_the_due_block_is_absent_when_nothing_falls_due(client, dated):
+    Commitment.objects.update(review=Commitment.Review.MACHINE)  # none reviewed
+
+    document = get_page(client, "/")
+
+    assert not document.xpath("//section[@aria-labelledby='due-soon-heading']")
+    assert "falls due" not in lxml_html.tostring(document, encoding="unicode")
 
 
 def test_the_home_page_lists_at_most_five_due_soon(client):

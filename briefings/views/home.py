@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.forms import CommitmentFilters
-from briefings.models import DUE_SOON_DAYS, Commitment, Conference, Exchange, Person
+from briefings.models import (
+    DUE_SOON_DAYS,
+    RECENTLY_DUE_DAYS,
+    Commitment,
+    Conference,
+    Exchange,
+    Person,
+)
 from briefings.pages import (
     json_link,
     json_response,
@@ -22,7 +29,7 @@ from briefings.paging import page_json, page_links, pager, requested_page
 
 from ._records import briefing_record
 from .briefing_list import BRIEFINGS_PER_PAGE, count_exchanges
-from .commitments import commitment_row, commitments_link, matching_commitments
+from .commitments import commitment_row, commitments_link
 
 DUE_SOON_ON_HOME = 5
 
@@ -35,9 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
     page = requested_page(Paginator(conferences, BRIEFINGS_PER_PAGE), request.GET.get("page"))
     shown = list(page.object_list)
     count_exchanges(shown)
+    today = timezone.localdate()
     due_soon = CommitmentFilters(status=Commitment.Status.OPEN, due="soon")
+    overdue = CommitmentFilters(status=Commitment.Status.OPEN, due="overdue")
     due_soon_rows = list(
-        matching_commitments(due_soon).in_order(due_soon.sort).for_listing()[:DUE_SOON_ON_HOME]
+        Commitment.objects.shown()
+        .due_around(today)
+        .in_order("deadline")
+        .for_listing()[:DUE_SOON_ON_HOME]
     )
     archive_link = reverse("briefings:archive-jsonl")
     counts = {
@@ -48,7 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     home_link = reverse("briefings:home")
     if wants_json(request):
-        today = timezone.localdate()
         return json_response(
             {
                 **page_json(request, page, page_links(home_link)),
@@ -81,7 +92,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "due_soon": due_soon_rows,
             "due_soon_link": commitments_link(due_soon),
+            "overdue_link": commitments_link(overdue),
             "due_soon_days": DUE_SOON_DAYS,
+            "recently_due_days": RECENTLY_DUE_DAYS,
             "archive_link": archive_link,
             "json_link": json_link(request),
         },
