@@ -166,10 +166,15 @@ def contrast_ratio(one: str, other: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def declared_colours(css: str) -> dict[str, str]:
-    """The custom properties of the first :root rule (the screen's, not print's)."""
+def declared_colours(css: str, scheme: str = "light") -> dict[str, str]:
+    """The custom properties of the first :root rule (the screen's, not print's), or with
+    scheme "dark" those of the prefers-color-scheme: dark rule laid over them."""
     root = re.search(r"^:root\s*\{(.*?)\}", css, re.S | re.M)[1]
-    return dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{3,6})\b", root))
+    colours = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{3,6})\b", root))
+    if scheme == "dark":
+        dark = re.search(r"prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", css, re.S)[1]
+        colours.update(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{3,6})\b", dark))
+    return colours
 
 
 def declared_pairs(css: str) -> list[tuple[float, str, str]]:
@@ -189,9 +194,10 @@ def test_the_stylesheet_test_helpers_agree_with_wcag():
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
-def test_every_declared_colour_pair_has_enough_contrast():
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_declared_colour_pair_has_enough_contrast(scheme):
     css = SITE_CSS.read_text()
-    colours = declared_colours(css)
+    colours = declared_colours(css, scheme)
     pairs = declared_pairs(css)
 
     assert len(pairs) > 40
@@ -215,3 +221,12 @@ def test_every_text_colour_in_the_stylesheet_is_declared_or_readable():
         assert name in checked_text, f"color: var({name}) is in no declared text pair"
     for literal in re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})\b", css):
         assert contrast_ratio(literal, colours["--paper"]) >= 4.5, literal
+
+
+def test_the_dark_scheme_sets_every_colour_the_light_one_does():
+    css = SITE_CSS.read_text()
+    light = declared_colours(css)
+    dark = re.search(r"prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", css, re.S)[1]
+
+    assert set(re.findall(r"(--[\w-]+):", dark)) == set(light)
+    assert "color-scheme: light dark" in css  # form controls and scrollbars follow
