@@ -5,6 +5,7 @@ neighbours) and the download of a stored original."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -70,6 +71,7 @@ RECORD_TURNS = Prefetch(
 EXCHANGES_PER_PAGE = 100
 MAX_POSITION = 2**31 - 1  # beyond any real exchange or row id
 CONTENTS_WORDS = 12  # of a question, in the briefing page's contents
+SHARED_LINE = 200  # characters of the question in a shared link's preview card
 # Stored originals are offered as downloads under their own type only when a browser
 # cannot run them; anything else (HTML, SVG, XML, unknown) goes out as opaque bytes.
 INERT_MEDIA_TYPES = {
@@ -126,6 +128,7 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "briefings/conference_detail.html",
         {
+            "share": _briefing_share(conference, request.build_absolute_uri(link(1))),
             "conference": conference,
             "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
             "page_url": request.build_absolute_uri(link(page.number)),
@@ -224,10 +227,13 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
 
     _link_speakers([exchange])
     question = _question(exchange)
+    asker = _asker(question) if question else ""
+    answerers = list(dict.fromkeys(turn.speaker_name for turn in _spoken(exchange.turn_list)))
     return render(
         request,
         "briefings/exchange_detail.html",
         {
+            "share": _exchange_share(exchange, question, asker, answerers, permalink),
             "exchange": exchange,
             "conference": conference,
             "conference_url": request.build_absolute_uri(conference.get_absolute_url()),
@@ -239,10 +245,9 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
             "similar": similar,
             "citations": [(name, FORMAT_LABELS[name], text) for name, text in citations.items()],
             "question": question,
-            "asker": _asker(question) if question else "",
-            "answerers": list(
-                dict.fromkeys(turn.speaker_name for turn in _spoken(exchange.turn_list))
-            ),
+            "asker": asker,
+            "answerers": answerers,
+            "source_url": _web_url(conference.source_url),
             "json_link": json_link(request),
             "searched": searched,
             "results_link": results_link(searched) if searched else "",
@@ -371,6 +376,45 @@ def _contents_entry(exchange: Exchange) -> ContentsEntry | None:
 def _spoken(turns: Iterable[Turn]) -> list[Turn]:
     """The officials' turns: answers and statements."""
     return [turn for turn in turns if turn.is_official]
+
+
+def _shared_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "undated"
+
+
+def _briefing_share(conference: Conference, url: str) -> dict[str, str]:
+    """A shared briefing's preview card: its title, date and who organized it."""
+    organizer = f" by {conference.organizer.name}" if conference.organizer else ""
+    return {
+        "title": f"{conference.title}, {_shared_date(conference.held_on)}",
+        "description": f"The transcript of a {conference.get_kind_display().lower()}{organizer}, "
+        "every question with its answers, in Briefing Archive.",
+        "url": url,
+        "published": iso_date(conference.held_on) or "",
+    }
+
+
+def _exchange_share(
+    exchange: Exchange, question: Turn | None, asker: str, answerers: list[str], url: str
+) -> dict[str, str]:
+    """What a shared link's preview card shows (Open Graph, Twitter): who asked whom, the
+    date, the question's first line and the briefing."""
+    conference = exchange.conference
+    held_on = _shared_date(conference.held_on)
+    answered = ", ".join(answerers[:3]) or "no answer"
+    if question is not None:
+        title = f"{asker} asks {answered}, {held_on}"
+        first = Truncator(" ".join(question.spoken_text.split())).chars(SHARED_LINE)
+        description = f"“{first}” {conference.title}"
+    else:
+        title = f"{exchange.get_kind_display()} by {answered}, {held_on}"
+        description = conference.title
+    return {
+        "title": title,
+        "description": description,
+        "url": url,
+        "published": iso_date(conference.held_on) or "",
+    }
 
 
 def _question(exchange: Exchange) -> Turn | None:

@@ -1,0 +1,96 @@
+"""Citation and sharing (issue 16): a shared link's preview card (Open Graph and Twitter
+meta) and the original's address beside the citation, on a real White House briefing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from briefings.ingest.load import load_conference
+from briefings.ingest.run import ingest_paths
+from briefings.models import Conference
+from tests.conftest import briefing, official, reporter, source_file
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index")]
+
+PSAKI = next((Path(__file__).resolve().parent.parent / "demo").rglob("2021-02-01*.md"))
+SOURCE = (
+    "https://bidenwhitehouse.archives.gov/briefing-room/press-briefings/2021/02/01/"
+    "press-briefing-by-press-secretary-jen-psaki-february-1-2021/"
+)
+
+
+@pytest.fixture
+def psaki() -> Conference:
+    assert ingest_paths([str(PSAKI)]).ok
+    return Conference.objects.get()
+
+
+def meta(document: lxml_html.HtmlElement) -> dict[str, str]:
+    found = {}
+    for tag in document.xpath("//head/meta[@property or @name]"):
+        found[tag.get("property") or tag.get("name")] = tag.get("content")
+    return found
+
+
+def page(client, url: str) -> lxml_html.HtmlElement:
+    response = client.get(url)
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())
+
+
+def test_a_shared_exchange_previews_who_asked_whom_when_and_the_question(client, psaki):
+    exchange = next(e for e in psaki.exchanges.order_by("position") if e.kind == "qa")
+    question = next(turn for turn in exchange.turns.order_by("position") if turn.role == "question")
+
+    card = meta(page(client, exchange.get_absolute_url()))
+
+    assert card["og:type"] == "article"
+    assert card["og:site_name"] == "Briefing Archive"
+    assert card["og:url"] == f"http://testserver{exchange.get_absolute_url()}"
+    assert "Jen Psaki" in card["og:title"]
+    assert card["og:title"].endswith("1 February 2021")
+    first_words = " ".join(question.spoken_text.split()[:6])
+    assert card["og:description"].startswith(f"“{first_words}")
+    assert psaki.title in card["og:description"]
+    assert card["article:published_time"] == "2021-02-01"
+    assert card["twitter:card"] == "summary"
+    assert card["twitter:title"] == card["og:title"]
+
+
+def test_a_shared_briefing_previews_its_title_date_and_organizer(client, psaki):
+    card = meta(page(client, psaki.get_absolute_url()))
+
+    assert card["og:title"] == f"{psaki.title}, 1 February 2021"
+    assert "by The White House" in card["og:description"]
+    assert card["og:url"] == f"http://testserver{psaki.get_absolute_url()}"
+
+
+def test_a_page_that_is_not_shared_content_names_only_the_site(client, psaki):
+    card = meta(page(client, "/people/"))
+
+    assert card["og:site_name"] == "Briefing Archive"
+    assert "og:title" not in card
+
+
+def test_the_citation_has_the_original_page_beside_it(client, psaki):
+    exchange = psaki.exchanges.order_by("position").first()
+
+    document = page(client, exchange.get_absolute_url())
+
+    (cite,) = document.xpath("//section[@id='cite']")
+    assert cite.xpath(f".//a[@href='{SOURCE}']")
+
+
+def test_a_briefing_read_from_a_file_says_it_has_no_address(client):
+    turns = [reporter("CNN", "When?"), official("Jen Psaki", "Soon.")]
+    parsed = briefing("Press Gaggle", None, turns)
+    conference = load_conference(parsed, [source_file("gaggle.md", "gaggle")]).conference
+
+    document = page(client, conference.exchanges.first().get_absolute_url())
+
+    (note,) = document.xpath("//section[@id='cite']/p[contains(@class, 'source-link')]")
+    assert "no web address" in note.text_content()
+    assert not note.xpath(".//a")
