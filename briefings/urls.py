@@ -26,6 +26,16 @@ urlpatterns = [
         name="exchange-detail",
     ),
     path(
+        "briefings/<slug:slug>/transcript.txt",
+        downloads.transcript_text,
+        name="transcript-text",
+    ),
+    path(
+        "briefings/<slug:slug>/transcript.md",
+        downloads.transcript_markdown,
+        name="transcript-markdown",
+    ),
+    path(
         "briefings/<slug:slug>/sources/<int:source_id>/",
         briefing.source_download,
         name="source-download",

@@ -94,3 +94,53 @@ def test_a_briefing_read_from_a_file_says_it_has_no_address(client):
     (note,) = document.xpath("//section[@id='cite']/p[contains(@class, 'source-link')]")
     assert "no web address" in note.text_content()
     assert not note.xpath(".//a")
+
+
+# A briefing as a transcript to take away: plain text and Markdown.
+
+
+def test_a_briefing_downloads_as_plain_text_in_reading_order(client, psaki):
+    response = client.get(f"/briefings/{psaki.slug}/transcript.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert f'filename="{psaki.slug}.txt"' in response["Content-Disposition"]
+    text = response.content.decode()
+    assert text.startswith(psaki.title + "\n")
+    assert f"Published at: {SOURCE}" in text
+    at = 0
+    for exchange in psaki.exchanges.order_by("position"):
+        for turn in exchange.turns.order_by("position"):
+            opening = " ".join(turn.text.split()[:8])
+            found = text.find(opening, at)
+            assert found >= 0, (exchange.position, turn.position, opening)
+            at = found
+    assert "Jen Psaki:" in text
+
+
+def test_a_briefing_downloads_as_markdown_with_its_words_escaped(client):
+    turns = [
+        reporter("CNN", "# Not a heading: *stars*, _lines_ and [a link](http://x.test) <b>"),
+        official("Jen Psaki", "1. Not a list either."),
+    ]
+    parsed = briefing("Press Gaggle", None, turns)
+    conference = load_conference(parsed, [source_file("gaggle.md", "gaggle")]).conference
+
+    response = client.get(f"/briefings/{conference.slug}/transcript.md")
+
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("# Press Gaggle\n")
+    assert r"\# Not a heading: \*stars\*, \_lines\_ and \[a link\](http://x.test) \<b\>" in text
+    assert "\\1. Not a list either." in text
+    assert "**Jen Psaki**:" in text
+    assert "- In Briefing Archive: http://testserver/briefings/" in text
+
+
+def test_the_briefing_page_links_both_and_an_unknown_briefing_is_a_404(client, psaki):
+    document = page(client, psaki.get_absolute_url())
+
+    links = document.xpath("//p[contains(@class, 'downloads')]//a/@href")
+    assert f"/briefings/{psaki.slug}/transcript.txt" in links
+    assert f"/briefings/{psaki.slug}/transcript.md" in links
+    assert client.get("/briefings/no-such-briefing/transcript.txt").status_code == 404

@@ -1,13 +1,18 @@
-"""The whole archive as one download."""
+"""The whole archive as one download; one briefing as a plain-text or Markdown transcript."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils.http import http_date
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header, http_date
 
 from briefings import archive_file
+from briefings.models import Conference, Turn
+from briefings.text import is_web_address
 
 
 def archive_jsonl(request: HttpRequest) -> HttpResponse:
@@ -49,3 +54,83 @@ def whole_file(
     )
     response["Last-Modified"] = http_date(written.written_at.timestamp())
     return response
+
+
+# One briefing as a transcript to read or quote elsewhere: plain text or Markdown, in
+# reading order, each turn under its speaker.
+
+
+def transcript_text(request: HttpRequest, slug: str) -> HttpResponse:
+    return _transcript(request, slug, markdown=False)
+
+
+def transcript_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    return _transcript(request, slug, markdown=True)
+
+
+def _transcript(request: HttpRequest, slug: str, *, markdown: bool) -> HttpResponse:
+    conference = get_object_or_404(Conference.objects.select_related("organizer"), slug=slug)
+    exchanges = conference.exchanges.order_by("position").prefetch_related(
+        Prefetch("turns", queryset=Turn.objects.select_related("person", "outlet"))
+    )
+    page_url = request.build_absolute_uri(conference.get_absolute_url())
+    lines = _heading(conference, page_url, markdown=markdown)
+    for exchange in exchanges:
+        if markdown:
+            lines += [f"## {exchange.get_kind_display()} {exchange.position}", ""]
+        else:
+            lines += [f"[{exchange.get_kind_display()} {exchange.position}]", ""]
+        for turn in exchange.turns.all():
+            paragraphs = _paragraphs(turn.text)
+            if markdown:
+                paragraphs = [_markdown_escape(paragraph) for paragraph in paragraphs]
+            lines += [_speaker_line(turn, markdown=markdown), *paragraphs, ""]
+    extension, media_type = ("md", "text/markdown") if markdown else ("txt", "text/plain")
+    response = HttpResponse("\n".join(lines), content_type=f"{media_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{conference.slug[:150]}.{extension}"
+    )
+    return response
+
+
+def _heading(conference: Conference, page_url: str, *, markdown: bool) -> list[str]:
+    held_on = conference.held_on.isoformat() if conference.held_on else "undated"
+    facts = [held_on]
+    if conference.location:
+        facts.append(conference.location)
+    if conference.organizer:
+        facts.append(conference.organizer.name)
+    original = conference.source_url if is_web_address(conference.source_url) else ""
+    about = [f"In Briefing Archive: {page_url}"]
+    if original:
+        about.append(f"Published at: {original}")
+    if markdown:
+        title = _markdown_escape(conference.title)
+        return [f"# {title}", "", " · ".join(facts), "", *(f"- {line}" for line in about), ""]
+    rule = "=" * min(len(conference.title), 78)
+    return [conference.title, rule, " · ".join(facts), *about, ""]
+
+
+def _speaker_line(turn: Turn, *, markdown: bool) -> str:
+    described = [
+        part for part in (turn.speaker_title, turn.outlet.name if turn.outlet else "") if part
+    ]
+    name = turn.speaker_name
+    if markdown:
+        name = f"**{_markdown_escape(name)}**"
+    return f"{name} ({', '.join(described)}):" if described else f"{name}:"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in text.split("\n") if part.strip()]
+
+
+MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]<>|])")
+MARKDOWN_LINE_START = re.compile(r"^(#|[-+]\s|>|\d+[.)]\s)")
+
+
+def _markdown_escape(text: str) -> str:
+    """Spoken words as Markdown shows them, not as markup: emphasis, links, HTML and
+    tables escaped, and a line that would start a heading, a list or a quote."""
+    escaped = MARKDOWN_SIGNS.sub(r"\\\1", text)
+    return MARKDOWN_LINE_START.sub(r"\\\1", escaped)
