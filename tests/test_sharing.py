@@ -144,3 +144,44 @@ def test_the_briefing_page_links_both_and_an_unknown_briefing_is_a_404(client, p
     assert f"/briefings/{psaki.slug}/transcript.txt" in links
     assert f"/briefings/{psaki.slug}/transcript.md" in links
     assert client.get("/briefings/no-such-briefing/transcript.txt").status_code == 404
+
+
+# Each sentence of an answer, linkable on the exchange page.
+
+
+def test_each_answer_sentence_has_an_anchor_and_a_link_to_it(client, psaki):
+    from briefings.commitments.sentences import split_sentences
+
+    exchange = max(
+        psaki.exchanges.filter(kind="qa"),
+        key=lambda e: sum(len(t.text) for t in e.turns.all() if t.role == "answer"),
+    )
+    document = page(client, exchange.get_absolute_url())
+
+    answers = [t for t in exchange.turns.order_by("position") if t.role == "answer"]
+    assert answers
+    for turn in answers:
+        sentences = split_sentences(turn.text)
+        for number, sentence in enumerate(sentences, 1):
+            anchor = f"s{turn.position}-{number}"
+            (target,) = document.xpath(f"//*[@id='{anchor}']")
+            following = "".join(target.xpath("following::text()")[:4])
+            assert " ".join(following.split()).startswith(" ".join(sentence.text.split()[:3])), (
+                anchor
+            )
+            (link,) = document.xpath(f"//a[@class='sentence-link'][@href='#{anchor}']")
+            assert link.get("aria-label") == "Link to this sentence"
+        assert not document.xpath(f"//*[@id='s{turn.position}-{len(sentences) + 1}']")
+    ids = document.xpath("//@id")
+    assert len(ids) == len(set(ids))
+
+
+def test_questions_and_the_briefing_page_carry_no_sentence_links(client, psaki):
+    exchange = psaki.exchanges.filter(kind="qa").order_by("position").first()
+    question = exchange.turns.filter(role="question").first()
+
+    document = page(client, exchange.get_absolute_url())
+    briefing_page = page(client, psaki.get_absolute_url())
+
+    assert not document.xpath(f"//*[starts-with(@id, 's{question.position}-')]")
+    assert not briefing_page.xpath("//a[@class='sentence-link']")

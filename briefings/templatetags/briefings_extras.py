@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from briefings.commitments.sentences import split_sentences
 from briefings.models import Commitment, ExchangeKind, Standing, Turn, TurnRole
 from briefings.text import NOTE_PATTERN
 
@@ -42,15 +43,21 @@ def commitments_waiting() -> int:
 
 
 @register.simple_tag
-def turn_text(turn: Turn) -> SafeString:
+def turn_text(turn: Turn, anchors: bool = False) -> SafeString:
     """The turn's text as paragraphs, notes marked apart and the sentences of its shown
     commitments (prefetched as `shown_commitments`; none when they were not) in <mark>, and
     the words of the search the page was arrived at from (`search_marks`, set by the
-    exchange page) in <mark class="searched">."""
+    exchange page) in <mark class="searched">. With `anchors` (the exchange page), each
+    sentence of an answer or statement has an anchor of its own and a link to it."""
+    sentences = []
+    if anchors and turn.is_official:
+        sentences = [(s.start, s.end) for s in split_sentences(turn.text)]
     return marked_text_html(
         turn.text,
         getattr(turn, "shown_commitments", []),
         searched=getattr(turn, "search_marks", ()),
+        sentences=sentences,
+        anchor_prefix=f"s{turn.position}-",
     )
 
 
@@ -65,6 +72,8 @@ def marked_text_html(
     commitments: Sequence[Commitment],
     *,
     searched: Sequence[tuple[int, int]] = (),
+    sentences: Sequence[tuple[int, int]] = (),
+    anchor_prefix: str = "s",
 ) -> SafeString:
     """`text` as <p> paragraphs (a single newline a <br>, as `linebreaks` does), every
     bracketed note in <span class="note">, and each commitment's text[start:end] in a <mark>
@@ -75,6 +84,10 @@ def marked_text_html(
     HTML stays well nested. Every piece of text is escaped. Overlapping spans are not marked
     twice: the first keeps the mark, the other still has its card. The `searched` spans
     (the words of a search, sorted, apart) are marked <mark class="searched">, innermost.
+    Each of `sentences` (start, end; in order, apart) gets an empty element with the id
+    `anchor_prefix` + its number (from 1) where it starts, and a visible link to that id
+    where it ends (its mark, ¶, drawn by the stylesheet: the words copy without it): a
+    reader copies the link, no script needed.
     """
     spans: list[tuple[int, int, int, int]] = []  # start, end, number, pk
     ordered = sorted(enumerate(commitments, 1), key=lambda item: item[1].start)
@@ -95,8 +108,14 @@ def marked_text_html(
     # Bisection, not scans: a 273 KB turn with 1,500 marks took 1.5 s scanning the cuts for
     # every paragraph and the ranges for every piece.
     cuts = sorted(
-        {edge for pair in (*notes, *(span[:2] for span in spans), *words) for edge in pair}
+        {
+            edge
+            for pair in (*notes, *(span[:2] for span in spans), *words, *sentences)
+            for edge in pair
+        }
     )
+    sentence_at = {start: number for number, (start, _end) in enumerate(sentences, 1)}
+    sentence_ends = {end: number for number, (_start, end) in enumerate(sentences, 1)}
     note_starts = [start for start, _ in notes]
     span_starts = [span[0] for span in spans]
     word_starts = [start for start, _ in words]
@@ -166,7 +185,15 @@ def marked_text_html(
                 html.append(f'<mark class="commitment" id="said-{spans[which][3]}">')
                 opened.add(which)
             open_now.append((kind, which))
+        if a in sentence_at:
+            html.append(f'<span class="sentence" id="{anchor_prefix}{sentence_at[a]}"></span>')
         html.append(escape(text[a:b]).replace("\n", "<br>"))
+        if b in sentence_ends:
+            anchor = f"{anchor_prefix}{sentence_ends[b]}"
+            html.append(
+                f'<a class="sentence-link" href="#{anchor}" '
+                f'title="Link to this sentence" aria-label="Link to this sentence"></a>'
+            )
     if paragraph is not None:
         close_to(0, len(pieces))
         html.append("</p>")

@@ -247,6 +247,7 @@ def exchange_detail(request: HttpRequest, slug: str, position: int) -> HttpRespo
             "question": question,
             "asker": asker,
             "answerers": answerers,
+            "sentence_anchors": True,
             "source_url": _web_url(conference.source_url),
             "json_link": json_link(request),
             "searched": searched,

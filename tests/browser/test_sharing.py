@@ -39,3 +39,18 @@ def test_a_printed_exchange_keeps_its_words_citation_and_permalink_only(page: Pa
     expect(page.get_by_role("navigation", name="Exchanges")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_hidden()
     expect(page.locator(".site-header nav")).to_be_hidden()
+
+
+def test_a_sentence_link_is_visible_and_points_the_address_at_its_sentence(page: Page) -> None:
+    first_exchange(page)
+    link = page.locator("a.sentence-link").first
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box is not None
+    assert box["width"] > 0  # the ¶ the stylesheet draws
+
+    link.click()
+
+    anchor = link.get_attribute("href")
+    assert page.url.endswith(anchor)
+    expect(page.locator(anchor)).to_have_count(1)
