@@ -152,3 +152,60 @@ def test_a_filter_that_matches_no_one_says_so(client, demo_archive):
     page = client.get("/people/", {"q": "nobody by this name"}).content.decode()
 
     assert "No one’s name contains “nobody by this name”" in page
+
+
+# A briefing's contents open with the first question that asks something.
+
+
+@pytest.mark.corpus
+def test_the_contents_open_with_the_first_question_that_asks_something(client, corpus):
+    from briefings.models import Exchange
+    from search.substance import is_content_free
+
+    # "Thanks, Jen. Two subject areas." "Yep." opens the questions of 24 January 2022.
+    files = sorted((corpus / "wh-briefings" / "press-briefings" / "2022-01").glob("2022-01-24*"))
+    assert ingest_paths([str(path) for path in files]).ok
+    conference = Conference.objects.get(held_on="2022-01-24", title__startswith="Press Briefing")
+    asked = [
+        exchange
+        for exchange in Exchange.objects.filter(conference=conference, kind="qa")
+        .prefetch_related("turns")
+        .order_by("position")
+        if any(turn.role == "question" for turn in exchange.turns.all())
+    ]
+    assert is_content_free("qa", list(asked[0].turns.all()))
+    assert not is_content_free("qa", list(asked[1].turns.all()))
+
+    response = client.get(conference.get_absolute_url())
+    document = lxml_html.fromstring(response.content.decode())
+    anchors = [href.split("#")[1] for href in document.xpath("//nav[@class='contents']//a/@href")]
+
+    # The leading one left out, every later one kept, those that only pass the floor too.
+    assert anchors == [f"exchange-{exchange.position}" for exchange in asked[1:]]
+
+
+@pytest.mark.corpus
+def test_a_persons_page_opens_with_the_first_answer_that_says_something(client, corpus):
+    from briefings.models import Turn
+    from search.substance import is_content_free
+
+    # In the gaggle of 19 May 2022 Jake Sullivan's first words are "Sure.", passing the floor.
+    files = sorted((corpus / "wh-briefings").rglob("2022-05-20-press-gaggle-*jake-sullivan.md"))
+    assert ingest_paths([str(path) for path in files]).ok
+    answers = list(
+        Turn.objects.by_officials()
+        .filter(person__slug="jake-sullivan")
+        .order_by("exchange__position", "position")
+    )
+    said = {t.exchange_id: list(t.exchange.turns.order_by("position")) for t in answers}
+    assert is_content_free(answers[0].exchange.kind, said[answers[0].exchange_id])
+    first_with_content = next(
+        t for t in answers if not is_content_free(t.exchange.kind, said[t.exchange_id])
+    )
+
+    response = client.get("/people/jake-sullivan/", {"format": "json"})
+
+    first = response.json()["answers"]["results"][0]
+    assert first["url"].endswith(f"/{first_with_content.exchange.position}/")
+    second_page = client.get("/people/jake-sullivan/", {"format": "json", "page": "2"})
+    assert second_page.status_code == 200  # later pages are read as they are

@@ -37,6 +37,7 @@ from briefings.pages import json_link, json_response, refuse_format, wants_json
 from briefings.paging import page_link, page_links, page_number, pager, requested_page
 from briefings.text import is_web_address, strip_notes
 from search.searching import SearchInput, searched_marks, similar_exchanges
+from search.substance import is_content_free
 from search.views import results_link, searched_from
 
 from ._records import briefing_record, iso_date
@@ -117,7 +118,7 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prefetch_related_objects(exchanges, TURNS)
     link = page_links(conference.get_absolute_url())
     _link_speakers(exchanges)
-    contents = [entry for exchange in exchanges if (entry := _contents_entry(exchange))]
+    contents = _contents(exchanges, first_page=page.number == 1)
     said_here = [
         SaidHere(commitment, turn, exchange)
         for exchange in exchanges
@@ -360,6 +361,18 @@ def _link_speakers(exchanges: Iterable[Exchange]) -> None:
         for turn in exchange.turn_list:
             turn.person_url = url_of(turn.person)
             turn.outlet_url = url_of(turn.outlet)
+
+
+def _contents(exchanges: list[Exchange], *, first_page: bool) -> list[ContentsEntry]:
+    """The briefing's contents: the question of each Q&A exchange. They open with the first
+    one that asks something: the exchanges before it that only pass the floor ("Go
+    ahead." "Post. Post.": search.substance) are left out. Later ones stay: a question cut
+    off by its answer ("Has the President spoken to --" "I'm not --") is one a reader looks for."""
+    entries = [entry for exchange in exchanges if (entry := _contents_entry(exchange))]
+    if first_page:
+        while entries and is_content_free(entries[0].exchange.kind, entries[0].exchange.turn_list):
+            entries.pop(0)
+    return entries
 
 
 def _contents_entry(exchange: Exchange) -> ContentsEntry | None:

@@ -26,6 +26,7 @@ from briefings.pages import (
 )
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
 from briefings.text import OFFICIAL_ROLES, opening_words
+from search.substance import is_content_free
 
 from ._directory import SORTS, Listing, listing
 from ._records import briefing_record, turn_record
@@ -201,6 +202,8 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     latest = sorted(latest, key=lambda c: attended_ids.index(c.pk))
     answers = NewestBriefingFirst(Turn.objects.by_officials().filter(person=person), dates=attended)
     page = requested_page(Paginator(answers, TURNS_PER_PAGE), request.GET.get("page"))
+    if page.number == 1:
+        page.object_list = _from_the_first_with_content(list(page.object_list))
     commitment_total = Commitment.objects.shown().filter(turn__person=person).count()
     path = person.get_absolute_url()
     links = {
@@ -250,6 +253,20 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "json_link": page_link(path, {"format": "json"}, page=page.number),
         },
     )
+
+
+def _from_the_first_with_content(turns: list[Turn]) -> list[Turn]:
+    """The newest answers from the first whose exchange says something: those before it
+    only passed the floor ("Yep." "Go ahead."; search.substance), as the briefing's
+    contents open. Read with one query for the exchanges' turns."""
+    exchanges = {turn.exchange_id for turn in turns[:TURNS_PER_PAGE]}
+    said: dict[int, list[Turn]] = defaultdict(list)
+    for turn in Turn.objects.filter(exchange_id__in=exchanges).order_by("position"):
+        said[turn.exchange_id].append(turn)
+    for at, turn in enumerate(turns):
+        if not is_content_free(turn.exchange.kind, said[turn.exchange_id]):
+            return turns[at:]
+    return turns
 
 
 def _title_record(request: HttpRequest, use: TitleUse) -> dict[str, object]:
