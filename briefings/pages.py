@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, F, OrderBy, QuerySet
 from django.db.models.functions import Substr
@@ -61,16 +62,22 @@ def newest_first_key(held_on: dt.date | None, pk: int) -> tuple[bool, dt.date, i
 IDS_PER_QUERY = 900
 
 
-def briefing_dates(ids: Iterable[int]) -> dict[int, tuple[dt.date | None, str]]:
-    """The date and slug of each briefing in `ids`, by primary key, a few hundred ids a
-    query: cheaper than joining the briefing to each of thousands of rows before they are
-    grouped."""
+class BriefingDate(NamedTuple):
+    held_on: dt.date | None
+    slug: str
+    title: str
+
+
+def briefing_dates(ids: Iterable[int]) -> dict[int, BriefingDate]:
+    """The date, slug and title of each briefing in `ids`, by primary key, a few hundred
+    ids a query: cheaper than joining the briefing to each of thousands of rows before
+    they are grouped."""
     wanted = sorted(set(ids))
-    found: dict[int, tuple[dt.date | None, str]] = {}
+    found: dict[int, BriefingDate] = {}
     for at in range(0, len(wanted), IDS_PER_QUERY):
         chunk = wanted[at : at + IDS_PER_QUERY]
-        rows = Conference.objects.filter(pk__in=chunk).values_list("pk", "held_on", "slug")
-        found.update((pk, (held_on, slug)) for pk, held_on, slug in rows)
+        rows = Conference.objects.filter(pk__in=chunk).values_list("pk", "held_on", "slug", "title")
+        found.update((pk, BriefingDate(*fields)) for pk, *fields in rows)
     return found
 
 
@@ -96,7 +103,7 @@ class NewestBriefingFirst:
         *,
         related: tuple[str, ...] = ("exchange__conference", "person"),
         within: tuple[str, ...] = ("exchange__position", "position"),
-        dates: dict[int, tuple[dt.date | None, str]] | None = None,
+        dates: dict[int, BriefingDate] | None = None,
     ) -> None:
         self.turns = turns
         self.related = related

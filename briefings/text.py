@@ -170,3 +170,58 @@ def counted(number: int, noun: str, plural: str = "") -> str:
     if number == 1:
         return f"{number} {noun}"
     return f"{number} {plural or noun + ('es' if noun.endswith(('ch', 'sh', 's', 'x')) else 's')}"
+
+
+# A briefing's title names its speakers with their titles: "Press Briefing by Press
+# Secretary Jen Psaki, February 1, 2021", "... and National Security Communications Adviser
+# John Kirby". Its parts are split at these, each read for a title before a name.
+TITLE_PARTS = re.compile(r"(\s+(?:by|and|with|featuring|&|\|)\s+|,\s*(?:and\s+)?|:\s+|;\s+)", re.I)
+HONORIFIC_AFTER = re.compile(r"\s+(?:Dr|Mr|Mrs|Ms|Prof)\.?$")
+NOT_A_TITLE = re.compile(
+    r"\b(?:briefing|gaggle|remarks|call|conference|statement|background|interview|"
+    r"readout|press|on-the-record)\b(?!\s+secretary)",
+    re.I,
+)
+TITLE_WORDS = 10  # "Deputy National Security Advisor for Cyber and Emerging Technology" is nine
+TITLE_CONNECTORS = frozenset({"of", "the", "for", "and", "on", "to", "at", "de"})
+
+
+def title_before_name(briefing_title: str, names: Iterable[str]) -> str:
+    """The title a briefing's title gives one of `names` ("Press Secretary"), or "".
+    A name of one word is not looked for: a surname alone would take a first name for
+    part of the title."""
+    full_names = [" ".join(name.split()) for name in names if len(name.split()) >= 2]
+    for part in _title_parts(" ".join(briefing_title.split())):
+        for name in full_names:
+            found = re.search(rf"(?:^|\s){re.escape(name)}(?=$|[\s,.;:])", part, re.I)
+            if not found:
+                continue
+            title = HONORIFIC_AFTER.sub("", part[: found.start()].strip())
+            words = title.split()
+            if len(title) < 3:  # "a Senior Administration Official" gives "A"
+                continue
+            if not 1 <= len(words) <= TITLE_WORDS or not title[0].isupper():
+                continue
+            if NOT_A_TITLE.search(title) and not title.lower().startswith("press secretary"):
+                continue
+            if any(w[0].islower() and w.lower() not in TITLE_CONNECTORS for w in words):
+                continue
+            return title
+    return ""
+
+
+def _title_parts(briefing_title: str) -> list[str]:
+    """The briefing's title cut at "by", "and", commas...; an "and" inside a title joins
+    its two sides again."""
+    pieces = TITLE_PARTS.split(briefing_title)
+    parts = [pieces[0]]
+    for cut, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        before = parts[-1].split()
+        # "... Advisor for Cyber and Emerging Technologies": a connector among the last
+        # words before the "and" makes it part of a title.
+        inside = {word.lower() for word in before[-3:]} & {"for", "of", "on", "the", "to"}
+        if cut.strip().lower() == "and" and inside:
+            parts[-1] += cut + piece
+        else:
+            parts.append(piece)
+    return parts

@@ -209,3 +209,79 @@ def test_a_persons_page_opens_with_the_first_answer_that_says_something(client, 
     assert first["url"].endswith(f"/{first_with_content.exchange.position}/")
     second_page = client.get("/people/jake-sullivan/", {"format": "json", "page": "2"})
     assert second_page.status_code == 200  # later pages are read as they are
+
+
+# A person's titles include those the briefings' titles give them.
+
+
+@pytest.mark.parametrize(
+    ("briefing_title", "name", "title"),
+    [  # the demo's White House titles, as ingested
+        (
+            "Press Briefing by Press Secretary Jen Psaki, February 1, 2021",
+            "Jen Psaki",
+            "Press Secretary",
+        ),
+        (
+            "Press Gaggle by Press Secretary Karine Jean-Pierre En Route Dover, Delaware",
+            "Karine Jean-Pierre",
+            "Press Secretary",
+        ),
+        (
+            "On-The-Record Press Call by National Security Advisor Jake Sullivan, Commerce "
+            "Secretary Gina Raimondo, and U.S. Trade Representative Katherine Tai on a U.S.-EU "
+            "Agreement on Steel and Aluminum Tariffs",
+            "Katherine Tai",
+            "U.S. Trade Representative",
+        ),
+        (
+            "Remarks by APNSA Jake Sullivan in Press Conference | Beijing, People’s Republic of "
+            "China",
+            "Jake Sullivan",
+            "APNSA",
+        ),
+        (
+            "Press Briefing by White House COVID-19 Response Team and Public Health Officials",
+            "Jeff Zients",
+            "",
+        ),
+        (  # White House titles from the corpus: an "and" inside a title
+            "Press Briefing by Press Secretary Jen Psaki and Deputy National Security Advisor "
+            "for Cyber and Emerging Technology Anne Neuberger, February 17, 2021",
+            "Anne Neuberger",
+            "Deputy National Security Advisor for Cyber and Emerging Technology",
+        ),
+        (  # an honorific after the title, and two titles joined by "and" (kept whole)
+            "Press Briefing by Press Secretary Jen Psaki, NIAID Director and Chief Medical "
+            "Advisor to the President Dr. Anthony Fauci, and COVID-19 Response Coordinator "
+            "Jeff Zients, April 13, 2021",
+            "Anthony Fauci",
+            "Chief Medical Advisor to the President",
+        ),
+        (
+            "Background Press Call by a Senior Administration Official on the President’s "
+            "American Jobs Plan",
+            "Senior Administration Official",
+            "",
+        ),
+        ("Press Briefing by Jen Psaki", "Jen Psaki", ""),  # no title before the name
+        ("Press Briefing by Press Secretary Jen Psaki", "Psaki", ""),  # a surname alone
+    ],
+)
+def test_a_briefing_title_gives_the_title_before_a_name(briefing_title, name, title):
+    from briefings.text import title_before_name
+
+    assert title_before_name(briefing_title, [name]) == title
+
+
+def test_a_persons_titles_include_those_the_briefing_titles_give(client, demo_archive):
+    data = client.get("/people/katherine-tai/", {"format": "json"}).json()
+
+    (use,) = [t for t in data["titles"] if t["title"] == "U.S. Trade Representative"]
+    assert use["source"] == "briefing title"
+    assert use["briefings"] == 1
+    tariffs = Conference.objects.get(held_on="2021-10-30")
+    assert use["first"]["url"] == f"http://testserver{tariffs.get_absolute_url()}"
+    page = client.get("/people/katherine-tai/").content.decode()
+    assert "U.S. Trade Representative" in page
+    assert "as the briefings’ titles name Katherine Tai" in page

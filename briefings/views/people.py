@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from briefings.models import Commitment, Conference, Organization, Participant, Person, Turn
 from briefings.pages import (
+    BriefingDate,
     NewestBriefingFirst,
     briefing_dates,
     json_response,
@@ -25,7 +26,7 @@ from briefings.pages import (
     wants_json,
 )
 from briefings.paging import page_json, page_link, page_links, pager, requested_page
-from briefings.text import OFFICIAL_ROLES, opening_words
+from briefings.text import OFFICIAL_ROLES, opening_words, title_before_name
 from search.substance import is_content_free
 
 from ._directory import SORTS, Listing, listing
@@ -122,6 +123,8 @@ class TitleUse:
     title: str
     organization: str = ""
     conferences: dict[int, tuple[dt.date | None, str]] = field(default_factory=dict)
+    # Only ever read in briefings' titles, never printed beside the person's name.
+    from_briefing_titles: bool = False
 
     def add(
         self, title: str, organization: str, conference_id: int, held_on: dt.date | None, slug: str
@@ -152,11 +155,11 @@ class TitleUse:
         return dated[-1] if dated else None
 
 
-def _titles(
-    person: Person,
-) -> tuple[list[TitleUse], list[int], dict[int, tuple[dt.date | None, str]]]:
-    """The titles `person` was printed with (as a participant or beside a turn), newest use
-    first, every briefing they attended, newest first, and those briefings' dates and slugs
+def _titles(person: Person) -> tuple[list[TitleUse], list[int], dict[int, BriefingDate]]:
+    """The titles `person` was printed with (as a participant or beside a turn) or given
+    by a briefing's title ("Press Briefing by Press Secretary Jen Psaki": most White House
+    transcripts print no title beside a name), newest use first, every briefing they
+    attended, newest first, and those briefings' dates, slugs and titles
     (`briefing_dates`). Titles that differ only in case or spacing count as one.
 
     The turns are read distinct by (title, outlet, briefing) from Turn's index on the
@@ -177,13 +180,18 @@ def _titles(
     briefings = briefing_dates(conference_id for *_, conference_id in rows)
     uses: dict[str, TitleUse] = {}
     for title, organization, conference_id in rows:
-        held_on, slug = briefings[conference_id]
+        held_on, slug, _ = briefings[conference_id]
         title = " ".join(title.split())
         if not title:
             continue
         uses.setdefault(title.casefold(), TitleUse(title)).add(
             title, organization or "", conference_id, held_on, slug
         )
+    names = [person.name, *person.aliases]
+    for conference_id, (held_on, slug, briefing_title) in briefings.items():
+        if title := title_before_name(briefing_title, names):
+            use = uses.setdefault(title.casefold(), TitleUse(title, from_briefing_titles=True))
+            use.add(title, "", conference_id, held_on, slug)
     titles = sorted(uses.values(), key=lambda use: (use.last or (dt.date.min, ""))[0], reverse=True)
     newest = sorted(briefings, key=lambda pk: newest_first_key(briefings[pk][0], pk), reverse=True)
     return titles, newest, briefings
@@ -280,6 +288,8 @@ def _title_record(request: HttpRequest, use: TitleUse) -> dict[str, object]:
     return {
         "title": use.title,
         "organization": use.organization or None,
+        # "transcript": printed beside the name; "briefing title": read only in titles.
+        "source": "briefing title" if use.from_briefing_titles else "transcript",
         "briefings": use.briefing_total,
         "first": briefing(use.first),
         "last": briefing(use.last),
