@@ -16,22 +16,37 @@ SERVE_ENV := DATA_DIR=$(DATA_DIR) ALLOWED_HOSTS=$(HOST),localhost SECURE_COOKIES
 	clean clean-env clean-data
 
 # The Python that builds .venv: 3.11 or newer, checked before anything is installed. A
-# .venv made by another Python version (an earlier try with python3.10, say) is made
-# again; the data in $(DATA_DIR) is not touched.
+# .venv made by another Python version (an earlier try with python3.10, say) or left
+# without pip is made again; the data in $(DATA_DIR) is not touched. A VENV that is not a
+# Python environment (no pyvenv.cfg) is never deleted.
 venv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 		echo "Briefing Archive needs Python 3.11 or newer; '$(PYTHON)' is" \
 			"$$($(PYTHON) --version 2>&1 || echo 'not found')."; \
 		echo "Install Python 3.11+ and name it: make $(or $(MAKECMDGOALS),serve) PYTHON=python3.11"; \
 		exit 1; }
-	@want="$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
-	have="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; \
+	@want="$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; have=""; \
+	if [ -x $(BIN)/pip ]; then \
+		have="$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; \
+	fi; \
 	if [ "$$have" != "$$want" ]; then \
+		if [ -e $(VENV) ] && [ ! -f $(VENV)/pyvenv.cfg ]; then \
+			echo "$(VENV) is there but is not a Python environment: nothing was deleted." \
+				"Move it away, or name another: VENV=..."; \
+			exit 1; \
+		fi; \
 		if [ -n "$$have" ]; then \
 			echo "$(VENV) was made with Python $$have, $(PYTHON) is $$want: making it again" \
 				"(the data in $(DATA_DIR) is kept)"; \
+		elif [ -e $(VENV) ]; then \
+			echo "$(VENV) is incomplete (no pip): making it again (the data in $(DATA_DIR) is kept)"; \
 		fi; \
-		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV) || { \
+			rm -rf $(VENV); \
+			echo "$(PYTHON) could not make a virtual environment; on Debian or Ubuntu:" \
+				"apt-get install python3-venv"; \
+			exit 1; }; \
 		$(BIN)/pip install --quiet --upgrade pip; \
 	fi
 

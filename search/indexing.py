@@ -123,6 +123,7 @@ def drain(
 def _drain_locked(*, batch: int, progress: Callable[[int, int], None] | None = None) -> DrainReport:
     report = DrainReport()
     applied = 0
+    queued = IndexQueue.objects.count() if progress is not None else 0
     while rows := list(IndexQueue.objects.order_by("id")[:batch]):
         latest: dict[int, str] = {}
         for row in rows:  # the last change to an exchange wins
@@ -146,7 +147,7 @@ def _drain_locked(*, batch: int, progress: Callable[[int, int], None] | None = N
         report.batches += 1
         if progress is not None:
             applied += len(rows)
-            progress(applied, applied + IndexQueue.objects.count())
+            progress(applied, max(queued, applied))  # counted once; changes queued since add on
     return report
 
 

@@ -20,9 +20,12 @@ from django.core.management import CommandError, call_command
 from briefings.text import counted
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(sys.executable).parent.parent  # the environment running the tests
+VENV = Path(sys.prefix)  # the environment running the tests (make never deletes it: it is whole)
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+in_an_environment = pytest.mark.skipif(
+    sys.prefix == sys.base_prefix, reason="the tests run outside a virtual environment"
+)
 
 
 def make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -34,6 +37,14 @@ def make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
         text=True,
         timeout=300,
     )
+
+
+def old_environment(venv: Path, version: str) -> None:
+    """What an earlier try left: a virtual environment of another Python, pip and all."""
+    fake_python(venv / "bin", version)
+    (venv / "bin" / "pip").write_text("#!/bin/sh\n")
+    (venv / "bin" / "pip").chmod(0o755)
+    (venv / "pyvenv.cfg").write_text(f"version = {version}\n")
 
 
 def fake_python(folder: Path, version: str) -> Path:
@@ -66,7 +77,7 @@ def test_an_older_python_is_refused_before_anything_is_installed(tmp_path):
 
 def test_an_environment_of_another_python_is_made_again_and_the_data_kept(tmp_path):
     venv = tmp_path / "venv"
-    fake_python(venv / "bin", "3.10.12")  # a .venv left by an earlier try with 3.10
+    old_environment(venv, "3.10.12")  # a .venv left by an earlier try with 3.10
     data = tmp_path / "var"
     data.mkdir()
     (data / "db.sqlite3").write_text("the archive")
@@ -86,6 +97,19 @@ def test_an_environment_of_another_python_is_made_again_and_the_data_kept(tmp_pa
     assert (data / "db.sqlite3").read_text() == "the archive"
 
 
+def test_a_folder_that_is_no_environment_is_never_deleted(tmp_path):
+    folder = tmp_path / "not-a-venv"
+    (folder / "bin").mkdir(parents=True)
+    (folder / "keep.txt").write_text("mine")
+
+    done = make("venv", f"PYTHON={sys.executable}", f"VENV={folder}")
+
+    assert done.returncode != 0
+    assert "is not a Python environment: nothing was deleted" in done.stdout
+    assert (folder / "keep.txt").read_text() == "mine"
+
+
+@in_an_environment
 def test_a_taken_port_says_which_variable_to_set():
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -101,6 +125,7 @@ def test_a_taken_port_says_which_variable_to_set():
     assert free.returncode == 0, free.stdout + free.stderr
 
 
+@in_an_environment
 def test_the_first_login_without_a_terminal_says_how(tmp_path):
     args = (f"PYTHON={sys.executable}", f"VENV={VENV}", f"DATA_DIR={tmp_path / 'var'}")
     clean = {"ADMIN_USERNAME": "", "ADMIN_PASSWORD": "", "DATABASE_URL": ""}

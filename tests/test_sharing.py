@@ -121,7 +121,7 @@ def test_a_briefing_downloads_as_plain_text_in_reading_order(client, psaki):
 def test_a_briefing_downloads_as_markdown_with_its_words_escaped(client):
     turns = [
         reporter("CNN", "# Not a heading: *stars*, _lines_ and [a link](http://x.test) <b>"),
-        official("Jen Psaki", "1. Not a list either."),
+        official("Jen Psaki", "1. Not a list either.\n--- not a rule", title="Press <Secretary>"),
     ]
     parsed = briefing("Press Gaggle", None, turns)
     conference = load_conference(parsed, [source_file("gaggle.md", "gaggle")]).conference
@@ -132,8 +132,10 @@ def test_a_briefing_downloads_as_markdown_with_its_words_escaped(client):
     text = response.content.decode()
     assert text.startswith("# Press Gaggle\n")
     assert r"\# Not a heading: \*stars\*, \_lines\_ and \[a link\](http://x.test) \<b\>" in text
-    assert "\\1. Not a list either." in text
-    assert "**Jen Psaki**:" in text
+    assert "1\\. Not a list either." in text
+    assert "\\--- not a rule" in text
+    assert "**Jen Psaki** (Press \\<Secretary\\>):" in text
+    assert "\n\n1\\. Not a list either.\n\n" in text  # paragraphs apart
     assert "- In Briefing Archive: http://testserver/briefings/" in text
 
 

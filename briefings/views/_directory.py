@@ -35,5 +35,5 @@ def listing(request: HttpRequest) -> Listing | HttpResponseBadRequest:
             content_type="text/plain; charset=utf-8",
         )
     # Control characters (a NUL among them, which PostgreSQL refuses) are never in a name.
-    typed = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())
+    typed = "".join(ch if ch.isprintable() else " " for ch in request.GET.get("q", ""))
     return Listing(sort=sort, name=" ".join(typed.split())[:FILTER_CHARS])

@@ -83,8 +83,11 @@ def _transcript(request: HttpRequest, slug: str, *, markdown: bool) -> HttpRespo
         for turn in exchange.turns.all():
             paragraphs = _paragraphs(turn.text)
             if markdown:
-                paragraphs = [_markdown_escape(paragraph) for paragraph in paragraphs]
-            lines += [_speaker_line(turn, markdown=markdown), *paragraphs, ""]
+                # A blank line after each: Markdown joins lines that follow each other.
+                paragraphs = [part for text in paragraphs for part in (_markdown_escape(text), "")]
+                lines += [_speaker_line(turn, markdown=True), "", *paragraphs]
+            else:
+                lines += [_speaker_line(turn, markdown=False), *paragraphs, ""]
     extension, media_type = ("md", "text/markdown") if markdown else ("txt", "text/plain")
     response = HttpResponse("\n".join(lines), content_type=f"{media_type}; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
@@ -118,6 +121,7 @@ def _speaker_line(turn: Turn, *, markdown: bool) -> str:
     name = turn.speaker_name
     if markdown:
         name = f"**{_markdown_escape(name)}**"
+        described = [_markdown_escape(part) for part in described]
     return f"{name} ({', '.join(described)}):" if described else f"{name}:"
 
 
@@ -125,12 +129,16 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(part.split()) for part in text.split("\n") if part.strip()]
 
 
-MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]<>|])")
-MARKDOWN_LINE_START = re.compile(r"^(#|[-+]\s|>|\d+[.)]\s)")
+MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]<>|~&])")
+MARKDOWN_LINE_START = re.compile(r"^(#|[-+=]|>)")
+MARKDOWN_NUMBERED = re.compile(r"^(\d+)([.)])")
 
 
 def _markdown_escape(text: str) -> str:
-    """Spoken words as Markdown shows them, not as markup: emphasis, links, HTML and
-    tables escaped, and a line that would start a heading, a list or a quote."""
+    """Spoken words as Markdown shows them, not as markup: emphasis, strikethrough,
+    links, HTML, entities and tables escaped, and a line that would start a heading, a
+    list, a quote or a rule ("1. ", "- ", "---"): CommonMark reads a backslash before any
+    ASCII punctuation as that character."""
     escaped = MARKDOWN_SIGNS.sub(r"\\\1", text)
+    escaped = MARKDOWN_NUMBERED.sub(r"\1\\\2", escaped)
     return MARKDOWN_LINE_START.sub(r"\\\1", escaped)
