@@ -55,7 +55,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -81,6 +83,7 @@ from search_bench import (  # noqa: E402
 
 YEARS_PER_CLONE = 5  # the corpus spans 2021-2025: clone K is dated K*5 years earlier
 SAMPLE_YEARS_BACK = 100
+T = TypeVar("T")
 RATE = re.compile(r"Indexed (\d+) exchanges in ([\d.]+) s \((\d+)/s\)")
 FIRST_TURN = re.compile(r"^((?:MR|MS|MRS|DR)\. [^:\n]{1,60}|THE PRESIDENT|Q):", re.MULTILINE)
 
@@ -243,6 +246,13 @@ def time_paths(client, paths: list[str]) -> dict:
         "statuses": statuses,
         "max_kb": round(max(sizes) / 1024, 1),
     }
+
+
+def timed(call: Callable[[], T]) -> tuple[T, float, float]:
+    """`call()`, its wall seconds and this process's CPU seconds."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    value = call()
+    return value, time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def cpu_summary(milliseconds: list[float]) -> dict:
@@ -426,10 +436,7 @@ def main() -> int:
             step(
                 f"ingesting {len(files)} renamed files into {Conference.objects.count()} briefings"
             )
-            started, cpu_started = time.perf_counter(), time.process_time()
-            report = ingest_paths(files)
-            seconds = time.perf_counter() - started
-            cpu_seconds = time.process_time() - cpu_started
+            report, seconds, cpu_seconds = timed(lambda: ingest_paths(files))
         result["ingest"] = {
             "files": len(files),
             "created": report.count("created"),
@@ -558,10 +565,7 @@ def main() -> int:
         # Written ahead by `archive_file --watch` beside gunicorn: what a writing costs
         # there, and the check it makes each time it looks for a change.
         step("writing the sitemaps")
-        started, cpu_started = time.perf_counter(), time.process_time()
-        maps = sitemaps.write_files(force=True)
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
+        maps, seconds, cpu_seconds = timed(lambda: sitemaps.write_files(force=True))
         stamps = []
         for _ in range(5):
             stamp_started = time.perf_counter()
@@ -587,10 +591,7 @@ def main() -> int:
 
     if "archive" not in skip:
         step("writing the archive file")
-        started, cpu_started = time.perf_counter(), time.process_time()
-        written = archive_file.write(force=True)
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
+        written, seconds, cpu_seconds = timed(lambda: archive_file.write(force=True))
         gz_started = time.perf_counter()
         with tempfile.TemporaryDirectory(dir=work) as folder:
             archive_file.compress(written.path, Path(folder) / "again.gz")
